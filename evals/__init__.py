@@ -1,0 +1,1 @@
+"""Evaluation: hand-labelled gold fixtures (``evals/fixtures/<name>/gold.json``) and scoring."""

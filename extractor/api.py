@@ -1,0 +1,44 @@
+"""The public pipeline: load → parts → metadata and template → read → validate → Result.
+
+Each step is one plain function with typed input and output; nothing reaches backwards.
+"""
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from extractor.load import Document, load
+from extractor.meta import read_meta
+from extractor.parts import preamble_end, split_parts, tables_region
+from extractor.readers import rules
+from extractor.settings import Settings
+from extractor.structure import part_findings
+from extractor.template import detect_template
+from schemas import Provenance, Result
+
+try:
+    __version__ = version("nianbao")
+except PackageNotFoundError:  # running from a source tree without install
+    __version__ = "0+unknown"
+
+
+def extract(source: str | Path | bytes, settings: Settings | None = None) -> Result:
+    """Extract one document (a path, raw bytes, or the report's text) into a :class:`Result`."""
+    return extract_document(load(source), settings or Settings())
+
+
+def extract_document(doc: Document, settings: Settings) -> Result:
+    parts = split_parts(doc.text)
+    meta = read_meta(doc.text, preamble_end(parts))
+    detection = detect_template(tables_region(doc.text, parts), meta.year)
+    meta.template = detection.template
+    backend = settings.resolved_backend()
+    reading = rules.read(doc, parts, detection.template)
+    return Result(
+        source=doc.source,
+        meta=meta,
+        parts={k: p.info() for k, p in parts.items()},
+        cells=reading.cells,
+        findings=[*detection.findings, *part_findings(parts), *reading.findings],
+        provenance=Provenance(nianbao=__version__, backend=backend),
+    )

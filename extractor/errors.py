@@ -1,0 +1,68 @@
+"""Errors raised by nianbao. One root, user mistakes apart from runtime failures::
+
+    NianbaoError                  root of everything nianbao raises on purpose
+    ├── InputError                the user's input is unusable → exit 2, one line on stderr
+    │   ├── UnsupportedFormat     file type we do not read (.xls, .png, …)
+    │   ├── EmptyDocument         empty file, or no text at all after loading
+    │   ├── NoTextLayer           PDF whose pages carry no text (scanned)
+    │   ├── UnreadableDocument    corrupt or binary file, undecodable text
+    │   └── NotAReport            readable, but not a 政府信息公开工作年度报告
+    ├── ConfigError               bad settings: unknown backend, LLM backend without endpoint
+    └── BackendError              a reader failed at run time → exit 1
+        ├── EndpointError         the model endpoint is unreachable / keeps failing
+        └── ModelOutputError      the model's output stayed unusable after re-asks
+
+Validation never raises on bad data: it returns findings (see ``extractor.validate``).
+SDK errors are translated at the boundary that calls the SDK (``raise … from e``).
+"""
+from __future__ import annotations
+
+
+class NianbaoError(Exception):
+    """Root of all errors nianbao raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(NianbaoError):
+    """The input document cannot be used. The message is one line, for the user."""
+
+    exit_code = 2
+
+
+class UnsupportedFormat(InputError):
+    """Raised for a file type none of the loaders reads."""
+
+
+class EmptyDocument(InputError):
+    """Raised for an empty file or a document with no text after loading."""
+
+
+class NoTextLayer(InputError):
+    """Raised for a PDF without a text layer (a scan); OCR it first."""
+
+
+class UnreadableDocument(InputError):
+    """Raised for a corrupt or binary file, or text in no known encoding."""
+
+
+class NotAReport(InputError):
+    """Raised when the text has none of the marks of an annual report."""
+
+
+class ConfigError(NianbaoError):
+    """Raised for unusable settings (unknown backend, LLM backend without endpoint)."""
+
+    exit_code = 2
+
+
+class BackendError(NianbaoError):
+    """A reader failed at run time."""
+
+
+class EndpointError(BackendError):
+    """The model endpoint could not be reached or kept failing after retries."""
+
+
+class ModelOutputError(BackendError):
+    """The model's output stayed invalid after the bounded re-asks."""

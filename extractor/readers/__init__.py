@@ -1,0 +1,20 @@
+"""Readers turn a loaded document's table parts into cells with evidence.
+
+A reader is one function ``read(doc, parts, template) -> Reading``. The rules reader is
+deterministic and offline; the LLM reader (``extractor.readers.llm``) needs an endpoint.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from schemas import Cell, Finding, cell_ids
+
+
+@dataclass(slots=True)
+class Reading:
+    cells: dict[str, Cell]
+    findings: list[Finding] = field(default_factory=list)
+
+
+def all_missing(template: str | None, note: str = "not in the document") -> dict[str, Cell]:
+    return {cid: Cell(status="missing", note=note) for cid in cell_ids(template)}

@@ -1,0 +1,21 @@
+"""Structural findings about the six parts (missing, empty)."""
+from __future__ import annotations
+
+from extractor.parts import NUMERALS, PART_KEYS, Part
+from schemas import Finding
+
+_NAMES = dict(zip(PART_KEYS, ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况",
+                              "政府信息公开行政复议、行政诉讼情况", "存在的主要问题及改进情况", "其他需要报告的事项")))
+
+
+def part_findings(parts: dict[str, Part]) -> list[Finding]:
+    out = []
+    for numeral, key in zip(NUMERALS, PART_KEYS):
+        part = parts[key]
+        if part.status == "missing":
+            out.append(Finding(rule="STRUCTURE", check="part.missing", severity="warning",
+                               message=f"缺少第{numeral}部分「{numeral}、{_NAMES[key]}」"))
+        elif part.status == "empty":
+            out.append(Finding(rule="STRUCTURE", check="part.empty", severity="warning",
+                               message=f"第{numeral}部分「{part.heading}」没有内容", span=(part.start, part.end)))
+    return out

@@ -1,0 +1,38 @@
+"""Shared fixtures. Tests are offline: cassettes are replayed with --record-mode=none."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "evals" / "fixtures"
+SAMPLES = sorted(FIXTURES.glob("00?_*/*.txt"))
+PDFS = sorted(FIXTURES.glob("*/*.pdf"))
+
+
+def fixture_file(name: str) -> Path:
+    """The source document of the fixture folder ``name``."""
+    files = [f for f in (FIXTURES / name).iterdir() if f.suffix.lower() in {".txt", ".pdf", ".docx", ".html"}]
+    assert len(files) == 1, files
+    return files[0]
+
+
+def blank_pdf() -> bytes:
+    """A valid one-page PDF with no text layer, like a scan without OCR."""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+@pytest.fixture
+def sample_text() -> str:
+    return fixture_file("001_9a2f7be38055e01f").read_text(encoding="utf-8")

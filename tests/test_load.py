@@ -1,0 +1,92 @@
+import pytest
+from docx import Document as NewDocx
+
+from extractor.errors import EmptyDocument, NoTextLayer, NotAReport, UnreadableDocument, UnsupportedFormat
+from extractor.load import load
+from extractor.normalize import normalize
+from tests.conftest import PDFS, SAMPLES, blank_pdf, fixture_file
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.parent.name)
+def test_normalisation_is_idempotent(path):
+    text = load(path).text
+    assert normalize(text) == text
+    assert load(text.encode("utf-8")).text == text
+
+
+def test_normalisation_maps_variants():
+    assert normalize("本年増/減　（一）１２") == "本年增/减 (一)12\n"
+
+
+def test_gbk_text_is_decoded(tmp_path, sample_text):
+    path = tmp_path / "gbk.txt"
+    data = sample_text.encode("gbk", errors="ignore")  # the page has a U+2002 space GBK lacks
+    path.write_bytes(data)
+    assert load(path).text == load(data.decode("gbk")).text
+    assert "鹿窝镇人民政府" in load(path).text
+
+
+def test_html_tables_keep_rows_and_cells(tmp_path):
+    html = """<html><head><title>t</title><script>var x=1;</script></head><body>
+    <div class="nav">首页 | 机构</div>
+    <h2>三、收到和处理政府信息公开申请情况</h2>
+    <table><tr><td rowspan="2">一、本年新收政府信息公开申请数量</td><td>3</td><td>0</td><td>0</td>
+    <td>0</td><td>0</td><td>0</td><td>3</td></tr></table>
+    <p>我镇<b>主动公开</b>信息 36 条。</p><div class="footer">版权所有</div></body></html>"""
+    path = tmp_path / "r.html"
+    path.write_text(html, encoding="utf-8")
+    text = load(path).text
+    assert "一、本年新收政府信息公开申请数量\t3\t0\t0\t0\t0\t0\t3" in text
+    assert "我镇主动公开信息 36 条。" in text
+    assert "var x" not in text and "首页" not in text and "版权所有" not in text
+
+
+def test_docx_paragraphs_and_tables(tmp_path):
+    doc = NewDocx()
+    doc.add_paragraph("某镇2021年政府信息公开工作年度报告")
+    doc.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
+    table = doc.add_table(rows=2, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "行政复议"
+    table.cell(0, 2).text = "行政诉讼"
+    for i, v in enumerate(["1", "0", "1"]):
+        table.cell(1, i).text = v
+    path = tmp_path / "r.docx"
+    doc.save(path)
+    lines = load(path).text.splitlines()
+    assert lines[-2:] == ["行政复议\t行政诉讼", "1\t0\t1"]
+
+
+def test_real_docx_template_tables():
+    text = load(fixture_file("template_docx")).text
+    assert "本年制发件数" in text and "(七)总计" in text
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
+def test_pdf_rows_stay_on_lines_and_page_numbers_go(path):
+    text = load(path).text
+    assert any("结转下年度继续办理" in ln and sum(t.isdigit() for t in ln.split()) >= 7 for ln in text.splitlines())
+    assert "- 4 -" not in text and "-4-" not in text
+
+
+def test_szfgs_table4_in_order():
+    text = load(fixture_file("szfgs2024")).text
+    row = next(ln for ln in text.splitlines() if ln.split()[:3] == ["72", "64", "178"])
+    assert row.split() == "72 64 178 37 351 13 4 8 1 26 12 1 1 6 20".split()
+
+
+@pytest.mark.parametrize(("name", "data", "error"), [
+    ("empty.txt", b"", EmptyDocument),
+    ("blank.txt", b" \n\t\n", EmptyDocument),
+    ("binary.txt", bytes(range(256)) * 8, UnreadableDocument),
+    ("scan.pdf", blank_pdf(), NoTextLayer),
+    ("broken.pdf", b"%PDF-1.4 garbage", UnreadableDocument),
+    ("broken.docx", b"PK\x03\x04 not really a zip", UnreadableDocument),
+    ("sheet.xlsx", b"PK\x03\x04", UnsupportedFormat),
+    ("novel.txt", "从前有座山，山里有座庙。".encode(), NotAReport),
+])
+def test_bad_inputs_raise_input_errors(tmp_path, name, data, error):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(error) as info:
+        load(path)
+    assert "\n" not in str(info.value) and str(path) in str(info.value)
