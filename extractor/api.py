@@ -10,10 +10,11 @@ from pathlib import Path
 from extractor.load import Document, load
 from extractor.meta import read_meta
 from extractor.parts import preamble_end, split_parts, tables_region
-from extractor.readers import rules
+from extractor.readers.dispatch import read_cells
 from extractor.settings import Settings
 from extractor.structure import part_findings
 from extractor.template import detect_template
+from extractor.validate import check
 from schemas import Provenance, Result
 
 try:
@@ -33,8 +34,8 @@ def extract_document(doc: Document, settings: Settings) -> Result:
     detection = detect_template(tables_region(doc.text, parts), meta.year)
     meta.template = detection.template
     backend = settings.resolved_backend()
-    reading = rules.read(doc, parts, detection.template)
-    return Result(
+    reading = read_cells(doc, parts, detection.template, settings)
+    result = Result(
         source=doc.source,
         meta=meta,
         parts={k: p.info() for k, p in parts.items()},
@@ -42,3 +43,4 @@ def extract_document(doc: Document, settings: Settings) -> Result:
         findings=[*detection.findings, *part_findings(parts), *reading.findings],
         provenance=Provenance(nianbao=__version__, backend=backend),
     )
+    return check(result, doc.text)

@@ -12,7 +12,7 @@ from importlib import import_module
 from extractor.errors import NianbaoError
 
 # Each sub-command is a module in this package with ``register(subparsers)``.
-COMMANDS = ("extract",)
+COMMANDS = ("extract", "eval", "batch", "review")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +21,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
-        import_module(f"extractor.cli.{name}").register(sub)
+        try:
+            module = import_module(f"extractor.cli.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"extractor.cli.{name}":
+                raise
+            continue  # a sub-command not built yet
+        module.register(sub)
     return parser
 
 
