@@ -1,10 +1,72 @@
-"""The deterministic table reader (offline default backend, the LLM's cross-check)."""
+"""The deterministic table reader (offline default backend, the LLM's cross-check).
+
+``read(doc, parts, template) -> Reading`` reads every cell of tables 二, 三 and 四 from the
+normalised text, whatever the layout: one cell per line, tab-, space- or pipe-separated rows,
+HTML and Word tables as rendered by the loaders, PDF layout text with wrapped labels.
+
+The flow, one module per step: ``regions`` (where each table lies) → ``tokens`` (lines,
+values, runs of values) → ``anchors`` (where each row label is) → ``align`` (which run
+belongs to which label) → ``table2``/``table3``/``table4`` (rows of each table) → ``cells``
+(values, status, confidence, spans) → ``findings`` (what is wrong with the tables' shape).
+A row or table that is not in the text gives ``missing`` cells: missing is never zero.
+"""
 from __future__ import annotations
 
 from extractor.load import Document
 from extractor.parts import Part
-from extractor.readers import Reading, all_missing
+from extractor.readers import Reading
+from extractor.readers.rules import findings as table_findings
+from extractor.readers.rules import table2, table3, table4, tokens
+from extractor.readers.rules.cells import RowRead, missing, row_cells
+from extractor.readers.rules.regions import regions
+from extractor.readers.rules.rows import layout
+from schemas import Cell, cell_ids, specs
+
+_P4_LABEL = "行政复议、行政诉讼"
 
 
 def read(doc: Document, parts: dict[str, Part], template: str | None) -> Reading:
-    return Reading(all_missing(template))
+    if template is not None:
+        return _read(doc, parts, template)
+    # No template markers: read as both and keep the reading that finds more values.
+    readings = [_read(doc, parts, t) for t in ("2019", "2021")]
+    best = max(readings, key=lambda r: sum(c.value is not None for c in r.cells.values()))
+    note = "无法判断报告采用的表格版式"
+    cells = {cid: best.cells.get(cid) or Cell(status="missing", reader="rules", note=note) for cid in cell_ids(None)}
+    return Reading(cells, best.findings)
+
+
+def _read(doc: Document, parts: dict[str, Part], template: str) -> Reading:
+    text = doc.text
+    where = regions(text, parts)
+    positional = doc.source.format in ("html", "docx")
+    rows_of = layout(template)
+
+    lines2 = tokens.lines(text, *where.t2, positional) if where.t2 else []
+    lines3 = tokens.lines(text, *where.t3, positional) if where.t3 else []
+    lines4 = tokens.lines(text, *where.t4, positional) if where.t4 else []
+
+    rows2 = table2.read(lines2, rows_of, text) if lines2 else [RowRead("二", d.label, d.ids) for d in rows_of.table2]
+    t3 = table3.read(lines3, rows_of)
+    row4 = RowRead("四", _P4_LABEL, tuple(c for c in cell_ids(template) if c.startswith("p4.")), check_total=True)
+    run4 = table4.pick(lines4)
+    misplaced = None
+    if run4 is None and not any(r.match for r in t3.rows):
+        misplaced = run4 = table4.by_shape(t3.leftover)
+    if run4 is not None:
+        row4.match = table4.as_match(run4, 0 if misplaced is None else 2)
+
+    spec = specs(template)
+    cells: dict[str, Cell] = {}
+    found = []
+    notes = table_findings.missing_notes(template, where, rows2, t3, row4)
+    for row in (*rows2, *t3.rows, row4):
+        if row.match is None:
+            cells.update(missing(row.ids, notes[row.ids[0]]))
+            continue
+        row_cells_, row_findings = row_cells(row, spec, positional)
+        cells.update(row_cells_)
+        found.extend(row_findings)
+    found.extend(table_findings.structure(template, where, parts, rows2, t3, row4, misplaced))
+    found.extend(table_findings.noise(text, (lines2, lines3, lines4)))
+    return Reading({cid: cells[cid] for cid in cell_ids(template)}, found)

@@ -1,0 +1,175 @@
+"""One row's run of values → its cells, with status, confidence, span and notes; shape findings.
+
+Columns are taken by position in the data row. A row with as many values as columns is
+read as is. Fewer values are never silently spread over the columns: the cells are flagged,
+and only when every visible value is the same is that value given (low confidence), since
+then every placement reads the same. Blank cells (「/」, 「-」, 「无」, an empty table cell) are
+``null`` and flagged — never 0.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractor.readers.rules.align import Match
+from extractor.readers.rules.tokens import BLANK, EMPTY, NUM, Run, Tok
+from schemas import Cell, CellSpec, Finding
+
+READER = "rules"
+# Confidence of a value read from a complete row, by how the row was found.
+SURE = 0.97  # label and values on one line
+NEAR = 0.93  # values one line from the label (one cell per line, wrapped PDF labels)
+FAR = 0.85
+CONTESTED = 0.75  # the values could almost as well belong to a neighbouring label
+WEAK_LABEL = 0.88  # a bare 「其他」/「总计」 label
+DOUBTFUL = 0.8  # the row's own total does not add up: misread, or a source error
+SAME_VALUES = 0.4  # a short row whose visible values are all equal
+BARE_AMOUNT = 0.6  # money without a unit
+
+
+@dataclass(slots=True)
+class RowRead:
+    """A row of a table as found in the text: which cells, and the run matched to its label."""
+
+    table: str  # 二 三 四
+    label: str
+    ids: tuple[str, ...]
+    match: Match | None = None
+    weak: bool = False
+    unit_hint: str | None = None  # a money row's unit from its header: 万元 / 元
+    check_total: bool = False  # the last value is the total of the others (表三 rows, 表四 blocks)
+    cap: float = 1.0  # table-wide ceiling on confidence (a messy table)
+
+
+def row_cells(row: RowRead, specs: dict[str, CellSpec], trailing_lost: bool) -> tuple[dict[str, Cell], list[Finding]]:
+    run = row.match.run
+    width = len(row.ids)
+    slots: list[Tok | None] = list(run.slots)
+    notes: list[str] = []
+    if len(slots) < width and run.width(width) == width:
+        slots = [None] * (width - len(slots)) + slots
+    elif len(slots) < width and trailing_lost and run.positional and run.labelled:
+        # HTML/Word rows lose trailing empty cells when the text is normalised.
+        slots = slots + [None] * (width - len(slots))
+        notes.append("行末单元格为空")
+    if len(slots) != width:
+        return _short_row(row, run)
+    base = _base_confidence(row)
+    if any(s is None or s.kind != NUM for s in slots):
+        base = min(base, FAR)
+    if row.check_total and not _totals_hold(slots, width):
+        base = min(base, DOUBTFUL)
+        notes.append("本行总计与分项之和不符")
+    cells: dict[str, Cell] = {}
+    findings: list[Finding] = []
+    blanks: list[str] = []
+    for cid, tok in zip(row.ids, slots):
+        if tok is None or tok.kind in (BLANK, EMPTY):
+            blanks.append(cid)
+            cells[cid] = _blank(tok)
+            continue
+        cells[cid], finding = _value(tok, specs[cid], base, row, notes)
+        if finding is not None:
+            findings.append(finding)
+    if blanks:
+        findings.append(Finding(
+            rule="H6", check=f"p{_PART[row.table]}.blank_cells", severity="warning", cells=blanks,
+            message=f"表{row.table}「{row.label}」有 {len(blanks)} 个空白单元格（未按 0 处理）",
+            span=(run.start, run.slots[-1].end),
+        ))
+    return cells, findings
+
+
+_PART = {"二": 2, "三": 3, "四": 4}
+
+
+def _base_confidence(row: RowRead) -> float:
+    m = row.match
+    conf = SURE if m.distance == 0 else NEAR if m.distance == 1 else FAR
+    if m.contested:
+        conf = min(conf, CONTESTED)
+    if row.weak:
+        conf = min(conf, WEAK_LABEL)
+    return min(conf, row.cap)
+
+
+def _totals_hold(slots: list[Tok | None], width: int) -> bool:
+    values = [t.value if t is not None and t.kind == NUM else None for t in slots]
+    block = 5 if width == 15 else width
+    for i in range(0, width, block):
+        part = values[i:i + block]
+        if None in part:
+            continue
+        if abs(sum(part[:-1]) - part[-1]) > 1e-6:
+            return False
+    return True
+
+
+def _blank(tok: Tok | None) -> Cell:
+    if tok is not None and tok.kind == BLANK:
+        return Cell(status="flagged", span=(tok.start, tok.end), raw=tok.raw, reader=READER,
+                    note=f"原文填「{tok.raw}」：空白，不按 0 处理")
+    return Cell(status="flagged", reader=READER, note="空白单元格：原文未填，不按 0 处理")
+
+
+def _value(tok: Tok, spec: CellSpec, conf: float, row: RowRead, notes: list[str]) -> tuple[Cell, Finding | None]:
+    value, status, note, finding = tok.value, "ok", list(notes), None
+    if spec.is_money:
+        unit = tok.unit or row.unit_hint
+        if unit == "元":
+            value = round(value / 10000, 6)
+            note.append(f"原文 {tok.raw}（元），已换算为万元")
+            finding = Finding(rule="UNIT", check="money.yuan", severity="info", cells=[spec.id],
+                              message=f"「{row.label}」金额以元填写（{tok.raw}），已换算为 {value} 万元",
+                              span=(tok.start, tok.end))
+        elif unit is None and value != 0:
+            conf = min(conf, BARE_AMOUNT)
+            note.append("金额未写单位，按万元读取")
+            if value >= 10000:
+                status = "flagged"
+            finding = Finding(rule="UNIT", check="money.no_unit", severity="warning", cells=[spec.id],
+                              message=f"「{row.label}」金额 {tok.raw} 未写单位，按万元读取，请核对",
+                              span=(tok.start, tok.end))
+        elif unit not in (None, "万元", "元"):
+            status = "flagged"
+            note.append(f"金额的单位为「{unit}」")
+    else:
+        if tok.unit in ("万元", "元"):
+            status = "flagged"
+            note.append(f"计数单元格带金额单位「{tok.unit}」")
+        if isinstance(value, float):
+            if value.is_integer():
+                value = int(value)
+            else:
+                status = "flagged"
+                note.append("计数不是整数")
+        if value < 0 and not spec.signed:
+            status = "flagged"
+            note.append("计数为负")
+    return Cell(value=value, status=status, confidence=conf, span=(tok.start, tok.end), raw=tok.raw,
+                reader=READER, note="；".join(note) or None), finding
+
+
+def _short_row(row: RowRead, run: Run) -> tuple[dict[str, Cell], list[Finding]]:
+    width = len(row.ids)
+    values = run.values()
+    shown = " ".join(t.raw or "□" for t in run.slots)
+    same = bool(values) and len(values) == len(run.slots) and len(set(values)) == 1
+    cells: dict[str, Cell] = {}
+    for cid in row.ids:
+        if same:
+            cells[cid] = Cell(value=values[0], status="flagged", confidence=SAME_VALUES, reader=READER,
+                              raw=shown, note=f"该行只有 {len(run.slots)} 个数值（应为 {width} 个），"
+                                              f"均为 {values[0]}，按此填入；缺失的一列无法确定")
+        else:
+            cells[cid] = Cell(status="flagged", reader=READER, raw=shown,
+                              note=f"该行有 {len(run.slots)} 个数值（应为 {width} 个）：{shown}，无法确定各值所在列")
+    finding = Finding(
+        rule="H6", check=f"p{_PART[row.table]}.row_shape", severity="warning", cells=list(row.ids),
+        message=f"表{row.table}「{row.label}」应有 {width} 个数值，读到 {len(run.slots)} 个：{shown}",
+        expected=width, actual=len(run.slots), span=(run.start, run.slots[-1].end),
+    )
+    return cells, [finding]
+
+
+def missing(ids: tuple[str, ...], note: str) -> dict[str, Cell]:
+    return {cid: Cell(status="missing", reader=READER, note=note) for cid in ids}

@@ -1,0 +1,42 @@
+"""表三 (收到和处理政府信息公开申请情况): 23 (2019) or 25 (2021) rows of 7 values."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extractor.readers.rules import align, anchors
+from extractor.readers.rules.align import Match
+from extractor.readers.rules.cells import FAR, RowRead
+from extractor.readers.rules.rows import Layout
+from extractor.readers.rules.tokens import Line, Run
+
+_MESSY = 2  # this many short rows make the whole table's column alignment doubtful
+
+
+@dataclass(slots=True)
+class Table3:
+    rows: list[RowRead]
+    leftover: list[Run]  # runs no row took: garbage, or 表四 under the wrong heading
+    group_runs: dict[str, Match] = field(default_factory=dict)  # group label → its own values
+
+
+def read(lines: list[Line], layout: Layout) -> Table3:
+    found = anchors.table3(lines, layout)
+    anchors.extend(found, lines)
+    runs = [ln.run for ln in lines if ln.run is not None]
+    matches = align.match(found, runs, lines)
+    rows: dict[str, RowRead] = {d.key: RowRead("三", d.label, d.ids, check_total=True) for d in layout.table3}
+    groups: dict[str, Match] = {}
+    for i, a in enumerate(found):
+        m = matches.get(i)
+        if a.row.group:
+            if m is not None:
+                groups[a.row.key] = m
+        else:
+            rows[a.row.key].match = m
+            rows[a.row.key].weak = a.weak
+    short = sum(1 for r in rows.values() if r.match is not None and len(r.match.run.slots) != 7)
+    if short >= _MESSY:
+        for r in rows.values():
+            r.cap = FAR
+    used = {id(m.run) for m in matches.values()}
+    return Table3(list(rows.values()), [r for r in runs if id(r) not in used], groups)
