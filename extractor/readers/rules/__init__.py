@@ -49,12 +49,14 @@ def _read(doc: Document, parts: dict[str, Part], template: str) -> Reading:
     rows2 = table2.read(lines2, rows_of, text) if lines2 else [RowRead("二", d.label, d.ids) for d in rows_of.table2]
     t3 = table3.read(lines3, rows_of)
     row4 = RowRead("四", _P4_LABEL, tuple(c for c in cell_ids(template) if c.startswith("p4.")), check_total=True)
-    run4 = table4.pick(lines4)
+    picked = table4.pick(lines4)
     misplaced = None
-    if run4 is None and not any(r.match for r in t3.rows):
-        misplaced = run4 = table4.by_shape(t3.leftover)
-    if run4 is not None:
-        row4.match = table4.as_match(run4, 0 if misplaced is None else 2)
+    if picked is not None:
+        row4.match = table4.as_match(picked.run, 0)
+        if picked.split:
+            row4.cap, row4.note = table4.SPLIT_CONFIDENCE, "表四数值分在相邻几行，按列位置合并"
+    elif (misplaced := table4.by_shape(t3.leftover)) is not None:
+        row4.match = table4.as_match(misplaced, 2)
 
     spec = specs(template)
     cells: dict[str, Cell] = {}
@@ -67,6 +69,6 @@ def _read(doc: Document, parts: dict[str, Part], template: str) -> Reading:
         row_cells_, row_findings = row_cells(row, spec, positional)
         cells.update(row_cells_)
         found.extend(row_findings)
-    found.extend(table_findings.structure(template, where, parts, rows2, t3, row4, misplaced))
+    found.extend(table_findings.structure(template, where, rows2, t3, row4, misplaced))
     found.extend(table_findings.noise(text, (lines2, lines3, lines4)))
     return Reading({cid: cells[cid] for cid in cell_ids(template)}, found)

@@ -33,6 +33,7 @@ class Match:
     score: float
     distance: int
     contested: bool = False
+    against: bool = False  # the values sit on the other side of the label than in the rest of the table
 
 
 def match(anchors: list[Anchor], runs: list[Run], lines: list[Line]) -> dict[int, Match]:
@@ -160,11 +161,11 @@ def _result(chosen: list[Pair], pairs: dict[int, list[Pair]], runs: list[Run], a
         for p in found:
             by_run.setdefault(p[1], []).append(p)
     out: dict[int, Match] = {}
-    for ai, ri, score, d, _ in chosen:
+    for ai, ri, score, d, way in chosen:
         floor = score - _CONTEST_MARGIN
         contested = any(p[1] not in used_runs and _score(p, prefer) >= floor for p in pairs[ai]) or any(
             p[0] not in used_anchors and not anchors[p[0]].row.group and _score(p, prefer) >= floor
             for p in by_run[ri]
         )
-        out[ai] = Match(runs[ri], score, d, contested)
+        out[ai] = Match(runs[ri], score, d, contested, prefer is not None and way != 0 and way != prefer)
     return out

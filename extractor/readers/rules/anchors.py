@@ -36,7 +36,9 @@ class Anchor:
 
 
 def table2(lines: list[Line], layout: Layout) -> list[Anchor]:
-    """表二 labels: a whole, short cell carrying the row's key phrase."""
+    """表二 labels: a whole, short cell carrying the row's key phrase. Each row's key phrase is
+    distinctive, so sub-tables in an unusual order are still read; of several places, the one
+    with values beside it wins."""
     found: list[Anchor] = []
     for line in lines:
         for tok in line.texts:
@@ -47,7 +49,12 @@ def table2(lines: list[Line], layout: Layout) -> list[Anchor]:
             row = layout.table2[int(m.lastgroup[1:])]
             if len(text) <= len(row.full) + 4:
                 found.append(Anchor(row, line.idx, line.idx, tok.start))
-    return _chain(found, layout.table2, lines)
+    with_values = _value_lines(lines)
+    best: dict[str, Anchor] = {}
+    for a in found:
+        if a.row.key not in best or (_near(a, with_values) and not _near(best[a.row.key], with_values)):
+            best[a.row.key] = a
+    return sorted(best.values(), key=lambda a: a.start)
 
 
 def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
@@ -138,7 +145,7 @@ def _chain(found: list[Anchor], rows: tuple[RowDef, ...], lines: list[Line]) -> 
     best: list[float] = []
     back: list[int] = []
     for i, a in enumerate(found):
-        weight = (0.5 if a.weak else 1.0) + (0.5 if any(k in with_values for k in range(a.first - 1, a.last + 2)) else 0)
+        weight = (0.5 if a.weak else 1.0) + (0.5 if _near(a, with_values) else 0)
         top, arg = 0.0, -1
         rank = order[a.row.key]
         for j in range(i):
@@ -153,6 +160,10 @@ def _chain(found: list[Anchor], rows: tuple[RowDef, ...], lines: list[Line]) -> 
         chain.append(found[i])
         i = back[i]
     return chain[::-1]
+
+
+def _near(a: Anchor, with_values: set[int]) -> bool:
+    return any(k in with_values for k in range(a.first - 1, a.last + 2))
 
 
 def _value_lines(lines: list[Line]) -> set[int]:

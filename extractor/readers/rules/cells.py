@@ -37,14 +37,16 @@ class RowRead:
     weak: bool = False
     unit_hint: str | None = None  # a money row's unit from its header: 万元 / 元
     check_total: bool = False  # the last value is the total of the others (表三 rows, 表四 blocks)
-    cap: float = 1.0  # table-wide ceiling on confidence (a messy table)
+    cap: float = 1.0  # ceiling on confidence (a messy table, a row pieced together)
+    note: str | None = None  # said of every cell of the row
+    flag: bool = False  # every cell needs a person, whatever its value
 
 
 def row_cells(row: RowRead, specs: dict[str, CellSpec], trailing_lost: bool) -> tuple[dict[str, Cell], list[Finding]]:
     run = row.match.run
     width = len(row.ids)
     slots: list[Tok | None] = list(run.slots)
-    notes: list[str] = []
+    notes: list[str] = [row.note] if row.note else []
     if len(slots) < width and run.width(width) == width:
         slots = [None] * (width - len(slots)) + slots
     elif len(slots) < width and trailing_lost and run.positional and run.labelled:
@@ -54,7 +56,7 @@ def row_cells(row: RowRead, specs: dict[str, CellSpec], trailing_lost: bool) -> 
     if len(slots) != width:
         return _short_row(row, run)
     base = _base_confidence(row)
-    if any(s is None or s.kind != NUM for s in slots):
+    if any(s is None or s.kind != NUM or s.glued for s in slots):
         base = min(base, FAR)
     if row.check_total and not _totals_hold(slots, width):
         base = min(base, DOUBTFUL)
@@ -74,7 +76,7 @@ def row_cells(row: RowRead, specs: dict[str, CellSpec], trailing_lost: bool) -> 
         findings.append(Finding(
             rule="H6", check=f"p{_PART[row.table]}.blank_cells", severity="warning", cells=blanks,
             message=f"表{row.table}「{row.label}」有 {len(blanks)} 个空白单元格（未按 0 处理）",
-            span=(run.start, run.slots[-1].end),
+            span=run.span,
         ))
     return cells, findings
 
@@ -84,7 +86,7 @@ _PART = {"二": 2, "三": 3, "四": 4}
 
 def _base_confidence(row: RowRead) -> float:
     m = row.match
-    conf = SURE if m.distance == 0 else NEAR if m.distance == 1 else FAR
+    conf = SURE if m.distance == 0 else NEAR if m.distance == 1 and not m.against else FAR
     if m.contested:
         conf = min(conf, CONTESTED)
     if row.weak:
@@ -145,6 +147,8 @@ def _value(tok: Tok, spec: CellSpec, conf: float, row: RowRead, notes: list[str]
         if value < 0 and not spec.signed:
             status = "flagged"
             note.append("计数为负")
+    if row.flag:
+        status = "flagged"
     return Cell(value=value, status=status, confidence=conf, span=(tok.start, tok.end), raw=tok.raw,
                 reader=READER, note="；".join(note) or None), finding
 
@@ -166,7 +170,7 @@ def _short_row(row: RowRead, run: Run) -> tuple[dict[str, Cell], list[Finding]]:
     finding = Finding(
         rule="H6", check=f"p{_PART[row.table]}.row_shape", severity="warning", cells=list(row.ids),
         message=f"表{row.table}「{row.label}」应有 {width} 个数值，读到 {len(run.slots)} 个：{shown}",
-        expected=width, actual=len(run.slots), span=(run.start, run.slots[-1].end),
+        expected=width, actual=len(run.slots), span=run.span,
     )
     return cells, [finding]
 

@@ -4,7 +4,6 @@ Also the note each missing cell carries, saying why it is missing.
 """
 from __future__ import annotations
 
-from extractor.parts import Part
 from extractor.readers.rules.cells import RowRead
 from extractor.readers.rules.regions import Regions
 from extractor.readers.rules.table3 import Table3
@@ -21,13 +20,15 @@ def missing_notes(template: str, where: Regions, rows2: list[RowRead], t3: Table
     """``{first cell id of a row: why the row is missing}`` for every row."""
     notes: dict[str, str] = {}
     for table, region, rows in (("二", where.t2, rows2), ("三", where.t3, t3.rows)):
-        cut = _cut(rows)
+        present = [i for i, r in enumerate(rows) if r.match is not None]
         for i, row in enumerate(rows):
             if region is None:
                 notes[row.ids[0]] = f"文中没有{_NAMES[table]}"
-            elif cut is not None and i > cut:
-                notes[row.ids[0]] = f"表{table}在「{rows[cut].label}」之后中断，此行不在文中"
-            elif cut is None:
+            elif present and i > present[-1]:
+                notes[row.ids[0]] = f"表{table}在「{rows[present[-1]].label}」之后中断，此行不在文中"
+            elif present and i < present[0]:
+                notes[row.ids[0]] = f"表{table}从「{rows[present[0]].label}」行才开始，此行不在文中"
+            elif not present:
                 notes[row.ids[0]] = f"{_NAMES[table]}没有读到数据行"
             else:
                 notes[row.ids[0]] = f"表{table}中没有找到「{row.label}」行"
@@ -39,25 +40,31 @@ def missing_notes(template: str, where: Regions, rows2: list[RowRead], t3: Table
     return notes
 
 
-def structure(template: str, where: Regions, parts: dict[str, Part], rows2: list[RowRead], t3: Table3,
-              row4: RowRead, misplaced: object) -> list[Finding]:
+def structure(template: str, where: Regions, rows2: list[RowRead], t3: Table3, row4: RowRead,
+              misplaced: object) -> list[Finding]:
     out: list[Finding] = []
-    for table, region, rows, part in (("二", where.t2, rows2, parts["p2"]), ("三", where.t3, t3.rows, parts["p3"])):
+    single = _single_other_row(template, t3)
+    for table, region, rows in (("二", where.t2, rows2), ("三", where.t3, t3.rows)):
         if region is None:
             continue  # the part itself is missing: reported with the parts
-        out.extend(_table_rows(table, rows))
-    if _single_other_row(template, t3):
+        excused = {r.ids[0] for r in rows if single and r.ids[0].rsplit(".", 1)[0] in _OTHER_2021}
+        out.extend(_table_rows(table, rows, excused))
+    if any(r.flag for r in t3.rows):
+        out.append(Finding(rule="STRUCTURE", check="p3.unlabelled", severity="warning",
+                           cells=[c for r in t3.rows for c in r.ids],
+                           message="表三没有行标签：数值按行序读取，全部待人工核对"))
+    if single:
         ids = [cid for row in t3.rows if row.ids[0].rsplit(".", 1)[0] in _OTHER_2021 for cid in row.ids]
         out.append(Finding(
             rule="VERSION", check="p3.other_single_row", severity="warning", cells=ids,
             message="2021 版表三的「（六）其他处理」应分三个子项（逾期不补正／逾期未缴费／其他），原表只有一行；三个子项记为缺失",
-            span=(t3.group_runs["其他处理"].run.start, t3.group_runs["其他处理"].run.slots[-1].end),
+            span=t3.group_runs["其他处理"].run.span,
         ))
     if misplaced is not None:
         out.append(Finding(
             rule="STRUCTURE", check="p4.misplaced", severity="warning", cells=list(row4.ids),
             message="第四部分的标题和表头缺失，一行 15 个数值出现在表三标题下；按形状读作表四",
-            span=(row4.match.run.start, row4.match.run.slots[-1].end),
+            span=row4.match.run.span,
         ))
     elif row4.match is None and where.t4 is not None:
         out.append(Finding(rule="STRUCTURE", check="p4.no_row", severity="warning", cells=list(row4.ids),
@@ -78,15 +85,22 @@ def noise(text: str, tables: tuple[list[Line], ...]) -> list[Finding]:
     return out
 
 
-def _table_rows(table: str, rows: list[RowRead]) -> list[Finding]:
+def _table_rows(table: str, rows: list[RowRead], excused: set[str]) -> list[Finding]:
     present = [i for i, r in enumerate(rows) if r.match is not None]
     if not present:
         return [Finding(rule="STRUCTURE", check=f"p{_num(table)}.no_rows", severity="warning",
                         cells=[c for r in rows for c in r.ids], message=f"{_NAMES[table]}没有读到数据行")]
     out = []
-    cut = present[-1]
-    inner = [r for i, r in enumerate(rows) if r.match is None and i < cut]
+    first, cut = present[0], present[-1]
+    before = rows[:first]
+    inner = [r for r in rows[first:cut] if r.match is None and r.ids[0] not in excused]
     after = rows[cut + 1:]
+    if before:
+        out.append(Finding(
+            rule="STRUCTURE", check=f"p{_num(table)}.cut_before", severity="warning",
+            cells=[c for r in before for c in r.ids],
+            message=f"表{table}从「{rows[first].label}」行才开始：此前 {len(before)} 行不在文中，记为缺失",
+        ))
     if after:
         out.append(Finding(
             rule="STRUCTURE", check=f"p{_num(table)}.truncated", severity="warning",
@@ -100,11 +114,6 @@ def _table_rows(table: str, rows: list[RowRead]) -> list[Finding]:
             message=f"表{table}缺少 {len(inner)} 行：" + "、".join(f"「{r.label}」" for r in inner),
         ))
     return out
-
-
-def _cut(rows: list[RowRead]) -> int | None:
-    present = [i for i, r in enumerate(rows) if r.match is not None]
-    return present[-1] if present else None
 
 
 def _single_other_row(template: str, t3: Table3) -> bool:

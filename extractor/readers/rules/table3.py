@@ -10,6 +10,7 @@ from extractor.readers.rules.rows import Layout
 from extractor.readers.rules.tokens import Line, Run
 
 _MESSY = 2  # this many short rows make the whole table's column alignment doubtful
+UNLABELLED = 0.5
 
 
 @dataclass(slots=True)
@@ -39,4 +40,18 @@ def read(lines: list[Line], layout: Layout) -> Table3:
         for r in rows.values():
             r.cap = FAR
     used = {id(m.run) for m in matches.values()}
+    if not any(r.match for r in rows.values()):
+        used |= _by_order(list(rows.values()), runs)
     return Table3(list(rows.values()), [r for r in runs if id(r) not in used], groups)
+
+
+def _by_order(rows: list[RowRead], runs: list[Run]) -> set[int]:
+    """A 表三 without row labels (「以下是表格数据：」 and bare rows of numbers): when it has exactly
+    as many 7-value rows as the template has rows, read them in order — flagged, for a person."""
+    full = [r for r in runs if len(r.slots) == 7]
+    if len(full) != len(rows) or len(full) != len(runs):
+        return set()
+    for row, run in zip(rows, full):
+        row.match = Match(run, 10.0, 0)
+        row.cap, row.flag, row.note = UNLABELLED, True, "表三没有行标签，按行序读取"
+    return {id(r) for r in full}

@@ -18,7 +18,10 @@ from dataclasses import dataclass, field
 NUM, BLANK, EMPTY, TEXT = "num", "blank", "empty", "text"
 
 _UNITS = "万元|元|件|项|个|条|次"
-_NUMBER = re.compile(rf"([+\-−]?)((?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)\s*({_UNITS})?")
+# 「+2」, 「-1」, 「增2」, 「减少1」 (本年增/减), 「1,234」, 「308.7万元」.
+_NUMBER = re.compile(rf"([+\-−]|增加?|减少?)?((?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)\s*({_UNITS})?")
+# A value glued to the end of its label by a careless conversion: 「行政许可10」.
+_GLUED = re.compile(r"(?<=[\u3400-\u9fff)）”])(\d+(?:\.\d+)?)$")
 _UNIT = re.compile(rf"(?:{_UNITS})")
 # What fillers write in a cell they leave empty. 「无」 is a marker only as a whole cell.
 _BLANK = re.compile(r"/|\\|-{1,2}|—{1,2}|–|―|无|空|\*")
@@ -42,6 +45,7 @@ class Tok:
     value: int | float | None = None
     unit: str | None = None
     sign: bool = False  # written with an explicit + or −
+    glued: bool = False  # split off the end of the label text it was glued to
 
 
 @dataclass(slots=True)
@@ -58,6 +62,10 @@ class Run:
     @property
     def start(self) -> int:
         return self.slots[0].start
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return min(t.start for t in self.slots), max(t.end for t in self.slots)
 
     @property
     def lead_blanks(self) -> int:
@@ -104,6 +112,8 @@ def _line(raw: str, offset: int, idx: int, positional: bool) -> Line:
     toks = _tokens(raw, offset, positional)
     line.header = bool(_HEADER_MARK.search(raw))
     last_text = max((i for i, t in enumerate(toks) if t.kind == TEXT), default=-1)
+    if last_text >= 0 and (glued := _unglue(toks[last_text])) is not None:
+        toks.insert(last_text + 1, glued)
     has_num = any(t.kind == NUM for t in toks)
     for t in toks[: last_text + 1]:
         if t.kind == TEXT:
@@ -213,10 +223,22 @@ def _cell_tokens(raw: str, s: int, e: int, offset: int, out: list[Tok]) -> None:
     out.extend(cell_toks)
 
 
+def _unglue(tok: Tok) -> Tok | None:
+    """Split 「行政许可10」 into its label and a value (the text is the last of its line)."""
+    m = _GLUED.search(tok.raw)
+    if m is None:
+        return None
+    cut = tok.start + m.start()
+    value = _number(_NUMBER.fullmatch(m.group()), cut, tok.end, m.group())
+    value.glued = True
+    tok.raw, tok.end = tok.raw[: m.start()], cut
+    return value
+
+
 def _number(m: re.Match, start: int, end: int, raw: str) -> Tok:
     sign, digits, unit = m.group(1), m.group(2).replace(",", ""), m.group(3)
     value: int | float = float(digits) if "." in digits else int(digits)
-    if sign in ("-", "−"):
+    if sign and sign[0] in "-−减":
         value = -value
     return Tok(NUM, start, end, raw, value=value, unit=unit, sign=bool(sign))
 
