@@ -20,3 +20,6 @@ test: $(STAMP)  ## the whole offline test suite (cassettes replayed, never recor
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+bench: $(STAMP)  ## rules reader throughput (documents/s, one core) and peak memory on text input
+	$(BIN)/python -m evals.bench_rules

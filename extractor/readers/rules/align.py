@@ -13,10 +13,11 @@ to an unmatched neighbour is ``contested``; its cells get lower confidence.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from extractor.readers.rules.anchors import Anchor
-from extractor.readers.rules.rows import plain
+
 from extractor.readers.rules.tokens import Line, Run
 
 _MAX_DISTANCE = 3
@@ -63,15 +64,15 @@ Pair = tuple[int, int, float, int, int]
 def _pairs(anchors: list[Anchor], order: list[int], runs: list[Run], lines: list[Line],
            owner: dict[int, int]) -> dict[int, list[Pair]]:
     out: dict[int, list[Pair]] = {}
+    lasts = [r.last for r in runs]
     for ai in order:
         a = anchors[ai]
         width = a.row.width
         found: list[Pair] = []
-        for ri, r in enumerate(runs):
+        for ri in range(bisect.bisect_left(lasts, a.first - _MAX_DISTANCE), len(runs)):
+            r = runs[ri]
             if r.line > a.last + _MAX_DISTANCE:
                 break
-            if r.last < a.first - _MAX_DISTANCE:
-                continue
             if a.first <= r.line <= a.last:
                 if r.line == a.line and r.start < a.start:
                     continue  # values before the label on its own line belong elsewhere
@@ -85,7 +86,7 @@ def _pairs(anchors: list[Anchor], order: list[int], runs: list[Run], lines: list
                 other = owner.get(r.line)
                 if other is not None and other != ai:
                     continue  # the run has its own label
-                if any(len(plain(t.raw)) >= 2 for t in lines[r.line].texts):
+                if any(len(t.label) >= 2 for t in lines[r.line].texts):
                     penalty += _FOREIGN_TEXT
             n = r.width(width)
             if n > width:

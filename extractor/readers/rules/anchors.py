@@ -11,12 +11,13 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from extractor.readers.rules.rows import Layout, RowDef, plain
+from extractor.readers.rules.rows import Layout, RowDef
 from extractor.readers.rules.tokens import Line
 
 _MERGE_LINES = 2  # two matches of one row this close are one wrapped label
 _EXTEND_LINES = 3
 _MAX_LABEL = 60  # longer text is prose, not a label
+_WEAK_LEN = 6  # 「(3)其他」, 「(七)合计」
 
 
 @dataclass(slots=True)
@@ -42,7 +43,7 @@ def table2(lines: list[Line], layout: Layout) -> list[Anchor]:
     found: list[Anchor] = []
     for line in lines:
         for tok in line.texts:
-            text = plain(tok.raw)
+            text = tok.label
             m = layout.pattern2.search(text)
             if m is None:
                 continue
@@ -66,12 +67,12 @@ def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
     weak_rows = [d for d in layout.table3 if d.weak is not None]
     for line in lines:
         for tok in line.texts:
-            text = plain(tok.raw)
+            text = tok.label
             if len(text) > _MAX_LABEL:
                 parts.append("\x00")  # prose breaks the stream
                 pos += 1
                 continue
-            for row in weak_rows:
+            for row in weak_rows if len(text) <= _WEAK_LEN else ():
                 if row.weak.fullmatch(text):
                     weak.append(Anchor(row, line.idx, line.idx, tok.start, pos + len(text), pos, weak=True))
             pieces.append((pos, line.idx, tok.start))
@@ -114,7 +115,7 @@ def _reach(a: Anchor, i: int, lines: list[Line], key_lines: dict[int, int], edge
     while 0 <= k < len(lines) and abs(k - edge) <= _EXTEND_LINES:
         if key_lines.get(k, i) != i:
             break
-        texts = [plain(t.raw) for t in lines[k].texts]
+        texts = [t.label for t in lines[k].texts]
         if any(len(t) >= 2 and t in a.row.full for t in texts):
             edge = k
         elif any(len(t) >= 2 for t in texts):

@@ -64,12 +64,20 @@ def row_cells(row: RowRead, specs: dict[str, CellSpec], trailing_lost: bool) -> 
     cells: dict[str, Cell] = {}
     findings: list[Finding] = []
     blanks: list[str] = []
+    note = "；".join(notes) or None
     for cid, tok in zip(row.ids, slots):
         if tok is None or tok.kind in (BLANK, EMPTY):
             blanks.append(cid)
             cells[cid] = _blank(tok)
             continue
-        cells[cid], finding = _value(tok, specs[cid], base, row, notes)
+        spec = specs[cid]
+        value = tok.value
+        if type(value) is int and (value >= 0 or spec.signed) and tok.unit not in _MONEY and not spec.is_money and not row.flag:
+            # The common case, kept cheap: a plain count.
+            cells[cid] = Cell(value=value, status="ok", confidence=base, span=(tok.start, tok.end), raw=tok.raw,
+                              reader=READER, note=note)
+            continue
+        cells[cid], finding = _value(tok, spec, base, row, notes)
         if finding is not None:
             findings.append(finding)
     if blanks:
@@ -82,6 +90,7 @@ def row_cells(row: RowRead, specs: dict[str, CellSpec], trailing_lost: bool) -> 
 
 
 _PART = {"二": 2, "三": 3, "四": 4}
+_MONEY = ("万元", "元")
 
 
 def _base_confidence(row: RowRead) -> float:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from extractor.normalize import squash
+from extractor.readers.rules.tokens import plain
 from schemas import specs
 
 # Key phrases, matched on squashed label text (no whitespace) after mapping traditional forms.
@@ -60,24 +61,6 @@ _WEAK = {
 # Group labels that carry no cells; some reports give them subtotal values, which are ignored.
 _GROUPS = {"不予公开": "（三）不予公开", "无法提供": "（四）无法提供", "不予处理": "（五）不予处理"}
 _GROUP_2021 = {"其他处理": "（六）其他处理"}
-
-_TRADITIONAL = str.maketrans(
-    "規範許處罰強費採購務項結轉開國祕為穩權內過執詢關現製補確訪舉報訴請複復總計議數資"
-    "證繳納辦與於應機構組織業會單萬額維糾審經獲無當據類發佈廢現條舉問題務處讓遞",
-    "规范许处罚强费采购务项结转开国秘为稳权内过执询关现制补确访举报诉请复复总计议数资"
-    "证缴纳办与于应机构组织业会单万额维纠审经获无当据类发布废现条举问题务处让递",
-)
-_NOISE = re.compile(r"[\s|*#>]+")
-
-
-def plain(text: str) -> str:
-    """Label text for matching: no whitespace or markdown marks, simplified characters.
-
-    The document text is already normalised, so this does not normalise again (it runs on
-    every token of every table).
-    """
-    return _NOISE.sub("", text).translate(_TRADITIONAL)
-
 
 @dataclass(frozen=True, slots=True)
 class RowDef:

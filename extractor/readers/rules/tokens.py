@@ -29,11 +29,33 @@ _BLANK = re.compile(r"/|\\|-{1,2}|—{1,2}|–|―|无|空|\*")
 _FOREIGN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF$<>\\]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _PIECE = re.compile(r"\S+")
+_SPACE_CELL = re.compile(r"\S+(?: \S+)*")
+_DIGIT = re.compile(r"\d")
+_MARKER = re.compile(r"[/\\\-—–―无空*]")
 # Page marks inside a table (「- 4 -」, 「第 4 页」, 「4/12」): numbers that are not values.
 _PAGE_MARK = re.compile(r"^\s*(?:[-—–_]\s*\d{1,4}\s*[-—–_]|第\s*\d+\s*页(?:\s*[,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
 _MD_RULE = re.compile(r"^[\s|:\-]*-{3,}[\s|:\-]*$")
 # Sub-table captions and header rows: their numbers are OCR noise, never values.
 _HEADER_MARK = re.compile(r"第二十条|信息内容")
+
+
+_TRADITIONAL_FORMS = ("規範許處罰強費採購務項結轉開國祕為穩權內過執詢關現製補確訪舉報訴請複復總計議數資"
+                      "證繳納辦與於應機構組織業會單萬額維糾審經獲無當據類發佈廢條問題讓遞")
+_SIMPLIFIED_FORMS = ("规范许处罚强费采购务项结转开国秘为稳权内过执询关现制补确访举报诉请复复总计议数资"
+                     "证缴纳办与于应机构组织业会单万额维纠审经获无当据类发布废条问题让递")
+_TRADITIONAL = str.maketrans(_TRADITIONAL_FORMS, _SIMPLIFIED_FORMS)
+_HAS_TRADITIONAL = re.compile(f"[{_TRADITIONAL_FORMS}]")
+_NOISE = re.compile(r"[\s|*#>]+")
+
+
+def plain(text: str) -> str:
+    """Label text for matching: no whitespace or markdown marks, simplified characters.
+
+    The document text is already normalised, so this does not normalise again (it runs on
+    every label cell of every table).
+    """
+    text = _NOISE.sub("", text)
+    return text.translate(_TRADITIONAL) if _HAS_TRADITIONAL.search(text) else text
 
 
 @dataclass(slots=True)
@@ -46,6 +68,7 @@ class Tok:
     unit: str | None = None
     sign: bool = False  # written with an explicit + or −
     glued: bool = False  # split off the end of the label text it was glued to
+    label: str = ""  # text tokens: the text squashed for matching (see ``plain``)
 
 
 @dataclass(slots=True)
@@ -98,7 +121,7 @@ def lines(text: str, start: int, end: int, positional: bool) -> list[Line]:
     pos = start
     for raw in text[start:end].split("\n"):
         line_start, pos = pos, pos + len(raw) + 1
-        if not raw.strip() or _PAGE_MARK.match(raw) or _MD_RULE.match(raw):
+        if not raw or raw.isspace() or ("---" in raw and _MD_RULE.match(raw)) or (len(raw) < 24 and _PAGE_MARK.match(raw)):
             continue
         out.append(_line(raw, line_start, len(out), positional))
     _merge_single_values(out)
@@ -109,32 +132,61 @@ def _line(raw: str, offset: int, idx: int, positional: bool) -> Line:
     line = Line(idx, offset, offset + len(raw))
     if "。" in raw:  # prose: neither labels nor values
         return line
-    toks = _tokens(raw, offset, positional)
-    line.header = bool(_HEADER_MARK.search(raw))
-    last_text = max((i for i, t in enumerate(toks) if t.kind == TEXT), default=-1)
-    if last_text >= 0 and (glued := _unglue(toks[last_text])) is not None:
-        toks.insert(last_text + 1, glued)
-    has_num = any(t.kind == NUM for t in toks)
-    for t in toks[: last_text + 1]:
-        if t.kind == TEXT:
-            if _FOREIGN_LETTER.search(t.raw) and not _CJK.search(t.raw):
-                line.garbage = line.garbage or has_num
-            else:
-                line.texts.append(t)
-    if line.garbage or line.header:
+    bare = raw.strip()
+    if " " not in bare and "\t" not in bare and "|" not in bare:
+        return _one_cell(line, bare, offset + raw.index(bare[0]), positional)
+    cells = _cells(raw)
+    line.header = _HEADER_MARK.search(raw) is not None
+    has_digit = _DIGIT.search(raw) is not None
+    run: list[Tok] = []
+    text_cells, text_end = len(cells), None
+    if not line.header and (has_digit or _MARKER.search(raw)):
+        run, text_cells, text_end = _tail(raw, cells, offset)
+    for ci in range(min(text_cells + 1, len(cells))):
+        s, e = cells[ci]
+        if ci == text_cells and text_end is not None:
+            e = text_end
+        if s == e:
+            continue
+        chunk = raw[s:e]
+        if _CJK.search(chunk):
+            line.texts.append(Tok(TEXT, offset + s, offset + e, chunk, label=plain(chunk)))
+        elif has_digit and _FOREIGN_LETTER.search(chunk):
+            line.garbage = True
+    if line.texts and text_end is not None and line.texts[-1].end == offset + text_end:
+        glued = _unglue(line.texts[-1])
+        if glued is not None:
+            run.insert(0, glued)
+    if line.garbage or not run:
         return line
-    tail = toks[last_text + 1:]
-    first = next((i for i, t in enumerate(tail) if t.kind in (NUM, BLANK)), None)
+    first = next((i for i, t in enumerate(run) if t.kind != EMPTY), None)
     if first is None:
         return line
-    slots = tail[first:]
-    if not any(t.kind == NUM for t in slots) and len(slots) > 1 and not line.texts:
+    slots = run[first:]
+    if len(slots) > 1 and not line.texts and all(t.kind == BLANK for t in slots):
         return line  # a row of dashes without a label: a rule, not blank cells
     line.run = Run(idx, idx, slots, lead=first, labelled=bool(line.texts), positional=positional)
     return line
 
 
-def _tokens(raw: str, offset: int, positional: bool) -> list[Tok]:
+def _one_cell(line: Line, cell: str, start: int, positional: bool) -> Line:
+    """A line holding a single cell: one cell per line layouts are mostly these."""
+    num = _NUMBER.fullmatch(cell)
+    if num is not None:
+        line.run = Run(line.idx, line.idx, [_number(num, start, start + len(cell), cell)], positional=positional)
+    elif _BLANK.fullmatch(cell):
+        line.run = Run(line.idx, line.idx, [Tok(BLANK, start, start + len(cell), cell)], positional=positional)
+    elif _CJK.search(cell):
+        line.header = _HEADER_MARK.search(cell) is not None
+        tok = Tok(TEXT, start, start + len(cell), cell, label=plain(cell))
+        line.texts.append(tok)
+        if not line.header and (glued := _unglue(tok)) is not None:
+            line.run = Run(line.idx, line.idx, [glued], labelled=True, positional=positional)
+    return line
+
+
+def _cells(raw: str) -> list[tuple[int, int]]:
+    """Cell spans, stripped of spaces; empty cells of pipe and tab rows are kept (start == end)."""
     if raw.count("|") >= 2:
         cells = _split(raw, "|")
         stripped = raw.strip()
@@ -145,18 +197,63 @@ def _tokens(raw: str, offset: int, positional: bool) -> list[Tok]:
     elif "\t" in raw:
         cells = _split(raw, "\t")
     else:
-        cells = _split_spaces(raw)
-    toks: list[Tok] = []
+        return _split_spaces(raw)
+    out = []
     for s, e in cells:
         while s < e and raw[s] == " ":
             s += 1
         while e > s and raw[e - 1] == " ":
             e -= 1
+        out.append((s, e))
+    return out
+
+
+def _tail(raw: str, cells: list[tuple[int, int]], offset: int) -> tuple[list[Tok], int, int | None]:
+    """The values at the end of a line, read right to left up to the last text.
+
+    Returns the tokens in order, the index of the cell where the text ends (-1 when the line
+    has no text) and the offset in ``raw`` where that text ends.
+    """
+    out: list[Tok] = []
+    for ci in range(len(cells) - 1, -1, -1):
+        s, e = cells[ci]
         if s == e:
-            toks.append(Tok(EMPTY, offset + s, offset + s, ""))
-        else:
-            _cell_tokens(raw, s, e, offset, toks)
-    return toks
+            out.append(Tok(EMPTY, offset + s, offset + s, ""))
+            continue
+        if " " not in raw[s:e]:  # the common case: one value per cell
+            piece = raw[s:e]
+            num = _NUMBER.fullmatch(piece)
+            if num is not None:
+                out.append(_number(num, offset + s, offset + e, piece))
+                continue
+            if _BLANK.fullmatch(piece):
+                out.append(Tok(BLANK, offset + s, offset + e, piece))
+                continue
+        pieces = [(m.start(), m.end()) for m in _PIECE.finditer(raw, s, e)]
+        unit: tuple[int, int] | None = None
+        for pi in range(len(pieces) - 1, -1, -1):
+            ps, pe = pieces[pi]
+            piece = raw[ps:pe]
+            num = _NUMBER.fullmatch(piece)
+            if num is not None and (unit is None or num.group(3) is None):
+                if unit is not None:  # 「308.7 万元」: the unit belongs to the value
+                    pe, piece = unit[1], raw[ps:unit[1]]
+                    num = _NUMBER.fullmatch(piece)
+                    unit = None
+                out.append(_number(num, offset + ps, offset + pe, piece))
+                continue
+            if unit is None and pi > 0 and _UNIT.fullmatch(piece):
+                unit = (ps, pe)
+                continue
+            if unit is not None:
+                pe = unit[1]  # a unit word not after a number is text
+            elif _BLANK.fullmatch(piece):
+                out.append(Tok(BLANK, offset + ps, offset + pe, piece))
+                continue
+            out.reverse()
+            return out, ci, pe
+    out.reverse()
+    return out, -1, None
 
 
 def _split(raw: str, sep: str) -> list[tuple[int, int]]:
@@ -172,55 +269,7 @@ def _split(raw: str, sep: str) -> list[tuple[int, int]]:
 
 def _split_spaces(raw: str) -> list[tuple[int, int]]:
     """Cells of PDF layout text: separated by two or more spaces."""
-    out, s, n = [], None, len(raw)
-    i = 0
-    while i < n:
-        if raw[i] == " ":
-            j = i
-            while j < n and raw[j] == " ":
-                j += 1
-            if j - i >= 2 or j == n:
-                if s is not None:
-                    out.append((s, i))
-                    s = None
-            i = j
-        else:
-            if s is None:
-                s = i
-            i += 1
-    if s is not None:
-        out.append((s, n))
-    return out
-
-
-def _cell_tokens(raw: str, s: int, e: int, offset: int, out: list[Tok]) -> None:
-    """Tokens of one non-empty cell: numbers (with a unit), blank markers, merged text."""
-    cell_toks: list[Tok] = []
-    for m in _PIECE.finditer(raw, s, e):
-        piece, ps, pe = m.group(), m.start(), m.end()
-        num = _NUMBER.fullmatch(piece)
-        if num:
-            cell_toks.append(_number(num, offset + ps, offset + pe, piece))
-            continue
-        prev = cell_toks[-1] if cell_toks else None
-        if prev is not None and prev.kind == NUM and prev.unit is None and _UNIT.fullmatch(piece):
-            prev.unit, prev.end = piece, offset + pe  # 「308.7 万元」: the unit belongs to the value
-            prev.raw = raw[prev.start - offset:pe]
-            continue
-        if _BLANK.fullmatch(piece):
-            cell_toks.append(Tok(BLANK, offset + ps, offset + pe, piece))
-            continue
-        if prev is not None and prev.kind == TEXT:
-            prev.end, prev.raw = offset + pe, raw[prev.start - offset:pe]
-        else:
-            cell_toks.append(Tok(TEXT, offset + ps, offset + pe, piece))
-    # 「1 属于国家秘密」-style row numbers and a marker inside text are text, not values.
-    if any(t.kind == TEXT for t in cell_toks):
-        last_text = max(i for i, t in enumerate(cell_toks) if t.kind == TEXT)
-        for t in cell_toks[:last_text]:
-            if t.kind == BLANK:
-                t.kind = TEXT
-    out.extend(cell_toks)
+    return [(m.start(), m.end()) for m in _SPACE_CELL.finditer(raw)]
 
 
 def _unglue(tok: Tok) -> Tok | None:
@@ -232,15 +281,20 @@ def _unglue(tok: Tok) -> Tok | None:
     value = _number(_NUMBER.fullmatch(m.group()), cut, tok.end, m.group())
     value.glued = True
     tok.raw, tok.end = tok.raw[: m.start()], cut
+    tok.label = plain(tok.raw)
     return value
 
 
 def _number(m: re.Match, start: int, end: int, raw: str) -> Tok:
-    sign, digits, unit = m.group(1), m.group(2).replace(",", ""), m.group(3)
+    sign, digits, unit = m.groups()
+    if "," in digits:
+        digits = digits.replace(",", "")
     value: int | float = float(digits) if "." in digits else int(digits)
-    if sign and sign[0] in "-−减":
+    if sign is None:
+        return Tok(NUM, start, end, raw, value, unit)
+    if sign[0] in "-−减":
         value = -value
-    return Tok(NUM, start, end, raw, value=value, unit=unit, sign=bool(sign))
+    return Tok(NUM, start, end, raw, value, unit, True)
 
 
 def _merge_single_values(out: list[Line]) -> None:
