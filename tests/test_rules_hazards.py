@@ -258,3 +258,36 @@ def test_missing_parts_give_missing_cells_never_zero():
     text = "某某局2021年政府信息公开工作年度报告\n一、总体情况\n本年度未收到申请，未发生行政复议。\n五、存在的主要问题及改进情况\n无。\n"
     _, result = report(source=text)
     assert all(c.value is None and c.status == "missing" for c in result.cells.values())
+
+
+def test_table4_printed_as_two_tables():
+    t4 = ("行政复议\n结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n1\t0\t0\t0\t1\n行政诉讼\n未经复议直接起诉\t复议后起诉\n"
+          "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n"
+          "0\t0\t0\t0\t0\t0\t2\t0\t0\t2\n")
+    _, result = report(t4=t4)
+    assert values(result, "p4.review") == [1, 0, 0, 0, 1]
+    assert values(result, "p4.suit_after_review") == [0, 2, 0, 0, 2]
+
+
+def test_table4_as_one_labelled_row_per_block():
+    t4 = ("行政复议\t1\t0\t0\t0\t1\n行政诉讼（未经复议直接起诉）\t0\t0\t0\t0\t0\n"
+          "行政诉讼（复议后起诉）\t0\t2\t0\t0\t2\n")
+    _, result = report(t4=t4)
+    assert values(result, "p4.review") == [1, 0, 0, 0, 1]
+    assert values(result, "p4.suit_direct") == [0] * 5
+    assert values(result, "p4.suit_after_review") == [0, 2, 0, 0, 2]
+
+
+def test_blank_cells_in_pdf_layout_are_placed_by_column():
+    table = [("一、本年新收政府信息公开申请数量", (12, 1, 0, 0, 0, 0, 13)),
+             ("二、上年结转政府信息公开申请数量", (2, 0, 0, 0, 0, 0, 2)),
+             ("   （一）予以公开", (5, "", 1, "", "", 0, 6)),
+             ("   （二）部分公开", (1, 0, 0, 0, 0, 0, 1)),
+             ("（七）总计", (9, 1, 0, 0, 0, 0, 10))]
+    # Layout text as pdfplumber writes it: every character one column, values right-aligned.
+    rows = [f"{label:<24}" + "".join(f"{v:>5}" for v in vals) for label, vals in table]
+    _, result = report(t3="\n".join(rows))
+    row = cells(result, "p3.disclosed")
+    assert [c.value for c in row] == [5, None, 1, None, None, 0, 6]
+    assert [c.status for c in row] == ["ok", "flagged", "ok", "flagged", "flagged", "ok", "ok"]
+    assert all(c.confidence < 0.9 for c in row)

@@ -53,8 +53,8 @@ def _read(doc: Document, parts: dict[str, Part], template: str) -> Reading:
     misplaced = None
     if picked is not None:
         row4.match = table4.as_match(picked.run, 0)
-        if picked.split:
-            row4.cap, row4.note = table4.SPLIT_CONFIDENCE, "表四数值分在相邻几行，按列位置合并"
+        if picked.note:
+            row4.cap, row4.note = table4.SPLIT_CONFIDENCE, picked.note
     elif (misplaced := table4.by_shape(t3.leftover)) is not None:
         row4.match = table4.as_match(misplaced, 2)
 

@@ -40,6 +40,7 @@ class RowRead:
     cap: float = 1.0  # ceiling on confidence (a messy table, a row pieced together)
     note: str | None = None  # said of every cell of the row
     flag: bool = False  # every cell needs a person, whatever its value
+    columns: list[tuple[int, int]] | None = None  # layout text: where each column's values end
 
 
 def row_cells(row: RowRead, specs: dict[str, CellSpec], trailing_lost: bool) -> tuple[dict[str, Cell], list[Finding]]:
@@ -49,6 +50,9 @@ def row_cells(row: RowRead, specs: dict[str, CellSpec], trailing_lost: bool) -> 
     notes: list[str] = [row.note] if row.note else []
     if len(slots) < width and run.width(width) == width:
         slots = [None] * (width - len(slots)) + slots
+    elif len(slots) < width and row.columns and run.x0 >= 0 and (placed := _by_column(run, row.columns)):
+        slots = placed
+        notes.append("本行有空白列，数值按列位置对齐")
     elif len(slots) < width and trailing_lost and run.positional and run.labelled:
         # HTML/Word rows lose trailing empty cells when the text is normalised.
         slots = slots + [None] * (width - len(slots))
@@ -91,6 +95,20 @@ def row_cells(row: RowRead, specs: dict[str, CellSpec], trailing_lost: bool) -> 
 
 _PART = {"二": 2, "三": 3, "四": 4}
 _MONEY = ("万元", "元")
+
+
+def _by_column(run: Run, columns: list[tuple[int, int]]) -> list[Tok | None] | None:
+    """Place each value of a short layout-text row under the column its right edge lines up with."""
+    placed: list[Tok | None] = [None] * len(columns)
+    last = -1
+    for tok in run.slots:
+        edge = tok.end - run.x0
+        hits = [i for i, (lo, hi) in enumerate(columns) if lo - 1 <= edge <= hi + 1]
+        if len(hits) != 1 or hits[0] <= last:
+            return None
+        last = hits[0]
+        placed[last] = tok
+    return placed
 
 
 def _base_confidence(row: RowRead) -> float:

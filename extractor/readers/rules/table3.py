@@ -11,6 +11,8 @@ from extractor.readers.rules.tokens import Line, Run
 
 _MESSY = 2  # this many short rows make the whole table's column alignment doubtful
 UNLABELLED = 0.5
+_REFERENCE_ROWS = 3
+_COLUMN_SPREAD = 3
 
 
 @dataclass(slots=True)
@@ -35,7 +37,12 @@ def read(lines: list[Line], layout: Layout) -> Table3:
         else:
             rows[a.row.key].match = m
             rows[a.row.key].weak = a.weak
-    short = sum(1 for r in rows.values() if r.match is not None and len(r.match.run.slots) != 7)
+    columns = _columns([r.match.run for r in rows.values() if r.match is not None])
+    short = 0
+    for r in rows.values():
+        if r.match is not None and len(r.match.run.slots) != 7:
+            r.columns = columns
+            short += 1
     if short >= _MESSY:
         for r in rows.values():
             r.cap = FAR
@@ -43,6 +50,20 @@ def read(lines: list[Line], layout: Layout) -> Table3:
     if not any(r.match for r in rows.values()):
         used |= _by_order(list(rows.values()), runs)
     return Table3(list(rows.values()), [r for r in runs if id(r) not in used], groups)
+
+
+def _columns(runs: list[Run]) -> list[tuple[int, int]] | None:
+    """Where each of the 7 columns ends, from the complete rows of layout text — when they agree
+    (PDF text from pdfplumber does; pdftotext and hand-made text need not)."""
+    full = [r for r in runs if r.x0 >= 0 and len(r.slots) == 7]
+    if len(full) < _REFERENCE_ROWS:
+        return None
+    edges = [(min(e), max(e)) for e in zip(*([t.end - r.x0 for t in r.slots] for r in full))]
+    if any(hi - lo > _COLUMN_SPREAD for lo, hi in edges):
+        return None
+    if any(edges[i][1] + 1 >= edges[i + 1][0] for i in range(6)):
+        return None
+    return edges
 
 
 def _by_order(rows: list[RowRead], runs: list[Run]) -> set[int]:

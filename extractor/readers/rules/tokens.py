@@ -81,6 +81,7 @@ class Run:
     lead: int = 0  # empty cells before the first value that may stand for blank cells
     labelled: bool = False  # the line carries text before the values
     positional: bool = False  # empty cells are real cells (tables of HTML and Word sources)
+    x0: int = -1  # layout text (cells apart by spaces): where the line starts, to read columns by position
 
     @property
     def start(self) -> int:
@@ -165,7 +166,9 @@ def _line(raw: str, offset: int, idx: int, positional: bool) -> Line:
     slots = run[first:]
     if len(slots) > 1 and not line.texts and all(t.kind == BLANK for t in slots):
         return line  # a row of dashes without a label: a rule, not blank cells
-    line.run = Run(idx, idx, slots, lead=first, labelled=bool(line.texts), positional=positional)
+    spaced = "\t" not in raw and "|" not in raw
+    line.run = Run(idx, idx, slots, lead=first, labelled=bool(line.texts), positional=positional,
+                   x0=offset if spaced else -1)
     return line
 
 
