@@ -291,3 +291,34 @@ def test_blank_cells_in_pdf_layout_are_placed_by_column():
     assert [c.value for c in row] == [5, None, 1, None, None, 0, 6]
     assert [c.status for c in row] == ["ok", "flagged", "ok", "flagged", "flagged", "ok", "ok"]
     assert all(c.confidence < 0.9 for c in row)
+
+
+def test_pipe_row_values_are_its_last_cells():
+    """A pipe table keeps every cell: after a merged-label filler, an empty cell is a blank."""
+    t3 = ("| 一、本年新收政府信息公开申请数量 | | | 1 | 0 | 0 | 0 | 0 | 1 |\n"
+          "| 二、上年结转政府信息公开申请数量 | | 2 | 0 | 0 | 0 | 0 | 0 | |\n")
+    _, result = report(t3=t3)
+    assert values(result, "p3.new_received") == [None, 1, 0, 0, 0, 0, 1]
+    assert values(result, "p3.carried_over") == [2, 0, 0, 0, 0, 0, None]
+
+
+def test_word_row_with_unused_label_column_and_lost_trailing_blank():
+    """「（七）总计」 leaves a label column empty and its blank 总计 is lost at the line end:
+    which empty cell is the blank cannot be told, so nothing is placed."""
+    from docx import Document
+    import io
+
+    doc = Document()
+    doc.add_paragraph("某某局2021年政府信息公开工作年度报告")
+    doc.add_paragraph("三、收到和处理政府信息公开申请情况")
+    table = doc.add_table(rows=2, cols=10)
+    for row, cells in zip(table.rows, (["", "（七）总计", "", "2", "1", "3", "1", "3", "0", ""],
+                                      ["四、结转下年度继续办理", "", "", "0", "0", "0", "0", "0", "0", "0"])):
+        for cell, text in zip(row.cells, cells):
+            cell.text = text
+    doc.add_paragraph("五、存在的主要问题及改进情况")
+    buf = io.BytesIO()
+    doc.save(buf)
+    _, result = report(source=buf.getvalue())
+    assert values(result, "p3.outcome_total") == [None] * 7
+    assert values(result, "p3.carried_forward") == [0] * 7

@@ -39,12 +39,12 @@ def read(doc: Document, parts: dict[str, Part], template: str | None) -> Reading
 def _read(doc: Document, parts: dict[str, Part], template: str) -> Reading:
     text = doc.text
     where = regions(text, parts)
-    positional = doc.source.format in ("html", "docx")
+    tables = doc.source.format in ("html", "docx")  # rows rendered from real table cells
     rows_of = layout(template)
 
-    lines2 = tokens.lines(text, *where.t2, positional) if where.t2 else []
-    lines3 = tokens.lines(text, *where.t3, positional) if where.t3 else []
-    lines4 = tokens.lines(text, *where.t4, positional) if where.t4 else []
+    lines2 = tokens.lines(text, *where.t2, tables) if where.t2 else []
+    lines3 = tokens.lines(text, *where.t3, tables) if where.t3 else []
+    lines4 = tokens.lines(text, *where.t4, tables) if where.t4 else []
 
     rows2 = table2.read(lines2, rows_of, text) if lines2 else [RowRead("二", d.label, d.ids) for d in rows_of.table2]
     t3 = table3.read(lines3, rows_of)
@@ -66,7 +66,7 @@ def _read(doc: Document, parts: dict[str, Part], template: str) -> Reading:
         if row.match is None:
             cells.update(missing(row.ids, notes[row.ids[0]]))
             continue
-        row_cells_, row_findings = row_cells(row, spec, positional)
+        row_cells_, row_findings = row_cells(row, spec)
         cells.update(row_cells_)
         found.extend(row_findings)
     found.extend(table_findings.structure(template, where, rows2, t3, row4, misplaced))

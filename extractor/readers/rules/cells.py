@@ -1,9 +1,9 @@
 """One row's run of values → its cells, with status, confidence, span and notes; shape findings.
 
 Columns are taken by position in the data row. A row with as many values as columns is
-read as is. Fewer values are never silently spread over the columns: the cells are flagged,
-and only when every visible value is the same is that value given (low confidence), since
-then every placement reads the same. Blank cells (「/」, 「-」, 「无」, an empty table cell) are
+read as is. Fewer values are never silently spread over the columns: the cells are flagged
+and null — except a 表三/表四 row of zeros with one value lost, where the row's totals force
+the lost value to be 0 too (given flagged, low confidence). Blank cells (「/」, 「-」, 「无」, an empty table cell) are
 ``null`` and flagged — never 0.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from extractor.readers.rules.align import Match
-from extractor.readers.rules.tokens import BLANK, EMPTY, NUM, Run, Tok
+from extractor.readers.rules.tokens import BLANK, EMPTY, NUM, TABLE, Run, Tok
 from schemas import Cell, CellSpec, Finding
 
 READER = "rules"
@@ -22,7 +22,7 @@ FAR = 0.85
 CONTESTED = 0.75  # the values could almost as well belong to a neighbouring label
 WEAK_LABEL = 0.88  # a bare 「其他」/「总计」 label
 DOUBTFUL = 0.8  # the row's own total does not add up: misread, or a source error
-SAME_VALUES = 0.4  # a short row whose visible values are all equal
+SAME_VALUES = 0.4  # an all-zero row with one value lost
 BARE_AMOUNT = 0.6  # money without a unit
 
 
@@ -43,21 +43,12 @@ class RowRead:
     columns: list[tuple[int, int]] | None = None  # layout text: where each column's values end
 
 
-def row_cells(row: RowRead, specs: dict[str, CellSpec], trailing_lost: bool) -> tuple[dict[str, Cell], list[Finding]]:
+def row_cells(row: RowRead, specs: dict[str, CellSpec]) -> tuple[dict[str, Cell], list[Finding]]:
     run = row.match.run
     width = len(row.ids)
-    slots: list[Tok | None] = list(run.slots)
     notes: list[str] = [row.note] if row.note else []
-    if len(slots) < width and run.width(width) == width:
-        slots = [None] * (width - len(slots)) + slots
-    elif len(slots) < width and row.columns and run.x0 >= 0 and (placed := _by_column(run, row.columns)):
-        slots = placed
-        notes.append("本行有空白列，数值按列位置对齐")
-    elif len(slots) < width and trailing_lost and run.positional and run.labelled:
-        # HTML/Word rows lose trailing empty cells when the text is normalised.
-        slots = slots + [None] * (width - len(slots))
-        notes.append("行末单元格为空")
-    if len(slots) != width:
+    slots = _placed(row, run, width, notes)
+    if slots is None:
         return _short_row(row, run)
     base = _base_confidence(row)
     if any(s is None or s.kind != NUM or s.glued for s in slots):
@@ -97,6 +88,35 @@ _PART = {"二": 2, "三": 3, "四": 4}
 _MONEY = ("万元", "元")
 
 
+def _placed(row: RowRead, run: Run, width: int, notes: list[str]) -> list[Tok | None] | None:
+    """The row's ``width`` cells in column order (``None`` for an empty cell), or ``None`` when
+    the values cannot be placed with confidence."""
+    slots: list[Tok | None] = list(run.slots)
+    n = len(slots)
+    if n == width:
+        return slots
+    if n > width:
+        return None
+    if run.width(width) == width:
+        return [None] * (width - n) + slots
+    if run.grid == TABLE and run.labelled:
+        if not run.lead:
+            notes.append("行末单元格为空")  # trailing empty cells are lost when the text is normalised
+            return slots + [None] * (width - n)
+        # Empty cells after the label are blank cells or an unused label column, and trailing
+        # blanks are invisible: only the row's own totals can tell.
+        leading = [None] * (width - n) + slots
+        if n + run.lead >= width and row.check_total and _totals_hold(leading, width, strict=True):
+            return leading
+        return None
+    if row.columns and run.x0 >= 0:
+        placed = _by_column(run, row.columns)
+        if placed is not None:
+            notes.append("本行有空白列，数值按列位置对齐")
+        return placed
+    return None
+
+
 def _by_column(run: Run, columns: list[tuple[int, int]]) -> list[Tok | None] | None:
     """Place each value of a short layout-text row under the column its right edge lines up with."""
     placed: list[Tok | None] = [None] * len(columns)
@@ -121,16 +141,25 @@ def _base_confidence(row: RowRead) -> float:
     return min(conf, row.cap)
 
 
-def _totals_hold(slots: list[Tok | None], width: int) -> bool:
+def _totals_hold(slots: list[Tok | None], width: int, strict: bool = False) -> bool:
+    """Each total (the last value of a 表三 row, of each 表四 block) is the sum of its parts.
+
+    Blocks with an empty cell are skipped. ``strict`` (is this reading of the row's empty cells
+    right?): an empty part counts as 0, an empty total fails, and some total must be non-zero.
+    """
     values = [t.value if t is not None and t.kind == NUM else None for t in slots]
     block = 5 if width == 15 else width
+    nonzero = False
     for i in range(0, width, block):
-        part = values[i:i + block]
-        if None in part:
+        *parts, total = values[i:i + block]
+        if total is None or (None in parts and not strict):
+            if strict:
+                return False
             continue
-        if abs(sum(part[:-1]) - part[-1]) > 1e-6:
+        if abs(sum(v for v in parts if v is not None) - total) > 1e-6:
             return False
-    return True
+        nonzero = nonzero or total != 0
+    return nonzero or not strict
 
 
 def _blank(tok: Tok | None) -> Cell:
@@ -184,13 +213,15 @@ def _short_row(row: RowRead, run: Run) -> tuple[dict[str, Cell], list[Finding]]:
     width = len(row.ids)
     values = run.values()
     shown = " ".join(t.raw or "□" for t in run.slots)
-    same = bool(values) and len(values) == len(run.slots) and len(set(values)) == 1
+    # One zero lost from an all-zero 表三/表四 row: the row's totals force it to be 0 wherever
+    # it was. Nothing else is filled in.
+    same = row.check_total and len(values) == len(run.slots) == width - 1 and set(values) == {0}
     cells: dict[str, Cell] = {}
     for cid in row.ids:
         if same:
-            cells[cid] = Cell(value=values[0], status="flagged", confidence=SAME_VALUES, reader=READER,
-                              raw=shown, note=f"该行只有 {len(run.slots)} 个数值（应为 {width} 个），"
-                                              f"均为 {values[0]}，按此填入；缺失的一列无法确定")
+            cells[cid] = Cell(value=0, status="flagged", confidence=SAME_VALUES, reader=READER,
+                              raw=shown, note=f"该行只有 {len(run.slots)} 个数值（应为 {width} 个），均为 0，"
+                                              "按合计关系缺失的一格也只能是 0；缺失的是哪一列无法确定")
         else:
             cells[cid] = Cell(status="flagged", reader=READER, raw=shown,
                               note=f"该行有 {len(run.slots)} 个数值（应为 {width} 个）：{shown}，无法确定各值所在列")

@@ -16,6 +16,11 @@ import re
 from dataclasses import dataclass, field
 
 NUM, BLANK, EMPTY, TEXT = "num", "blank", "empty", "text"
+# What empty cells between a row's label and its values are. In a pipe table every cell is
+# kept, so the values are the row's last cells. In HTML and Word tables as the loaders render
+# them, trailing empty cells are lost (normalising strips trailing tabs) and a label column a
+# row does not use is an empty cell too. In text, tabs come from unknown converters.
+PIPE, TABLE, TEXT_GRID = "pipe", "table", "text"
 
 _UNITS = "万元|元|件|项|个|条|次"
 # 「+2」, 「-1」, 「增2」, 「减少1」 (本年增/减), 「1,234」, 「308.7万元」.
@@ -80,7 +85,7 @@ class Run:
     slots: list[Tok]  # values, blank markers and empty cells between values, in order
     lead: int = 0  # empty cells before the first value that may stand for blank cells
     labelled: bool = False  # the line carries text before the values
-    positional: bool = False  # empty cells are real cells (tables of HTML and Word sources)
+    grid: str = TEXT_GRID  # what the line's empty cells are: see PIPE, TABLE, TEXT_GRID
     x0: int = -1  # layout text (cells apart by spaces): where the line starts, to read columns by position
 
     @property
@@ -94,7 +99,7 @@ class Run:
     @property
     def lead_blanks(self) -> int:
         """Leading empty cells that stand for blank cells, not for a merged label cell."""
-        return self.lead if self.positional or not self.labelled else 0
+        return self.lead if self.grid == PIPE or not self.labelled else 0
 
     def width(self, columns: int) -> int:
         """How many of ``columns`` cells this run can fill, counting leading blank cells."""
@@ -116,7 +121,7 @@ class Line:
     header: bool = False
 
 
-def lines(text: str, start: int, end: int, positional: bool) -> list[Line]:
+def lines(text: str, start: int, end: int, tables: bool) -> list[Line]:
     """The non-empty lines of ``text[start:end]``, tokenised, with one-cell-per-line runs merged."""
     out: list[Line] = []
     pos = start
@@ -124,18 +129,18 @@ def lines(text: str, start: int, end: int, positional: bool) -> list[Line]:
         line_start, pos = pos, pos + len(raw) + 1
         if not raw or raw.isspace() or ("---" in raw and _MD_RULE.match(raw)) or (len(raw) < 24 and _PAGE_MARK.match(raw)):
             continue
-        out.append(_line(raw, line_start, len(out), positional))
+        out.append(_line(raw, line_start, len(out), TABLE if tables else TEXT_GRID))
     _merge_single_values(out)
     return out
 
 
-def _line(raw: str, offset: int, idx: int, positional: bool) -> Line:
+def _line(raw: str, offset: int, idx: int, grid: str) -> Line:
     line = Line(idx, offset, offset + len(raw))
     if "。" in raw:  # prose: neither labels nor values
         return line
     bare = raw.strip()
     if " " not in bare and "\t" not in bare and "|" not in bare:
-        return _one_cell(line, bare, offset + raw.index(bare[0]), positional)
+        return _one_cell(line, bare, offset + raw.index(bare[0]))
     cells = _cells(raw)
     line.header = _HEADER_MARK.search(raw) is not None
     has_digit = _DIGIT.search(raw) is not None
@@ -166,25 +171,26 @@ def _line(raw: str, offset: int, idx: int, positional: bool) -> Line:
     slots = run[first:]
     if len(slots) > 1 and not line.texts and all(t.kind == BLANK for t in slots):
         return line  # a row of dashes without a label: a rule, not blank cells
-    spaced = "\t" not in raw and "|" not in raw
-    line.run = Run(idx, idx, slots, lead=first, labelled=bool(line.texts), positional=positional,
+    pipe = raw.count("|") >= 2
+    spaced = not pipe and "\t" not in raw
+    line.run = Run(idx, idx, slots, lead=first, labelled=bool(line.texts), grid=PIPE if pipe else grid,
                    x0=offset if spaced else -1)
     return line
 
 
-def _one_cell(line: Line, cell: str, start: int, positional: bool) -> Line:
+def _one_cell(line: Line, cell: str, start: int) -> Line:
     """A line holding a single cell: one cell per line layouts are mostly these."""
     num = _NUMBER.fullmatch(cell)
     if num is not None:
-        line.run = Run(line.idx, line.idx, [_number(num, start, start + len(cell), cell)], positional=positional)
+        line.run = Run(line.idx, line.idx, [_number(num, start, start + len(cell), cell)])
     elif _BLANK.fullmatch(cell):
-        line.run = Run(line.idx, line.idx, [Tok(BLANK, start, start + len(cell), cell)], positional=positional)
+        line.run = Run(line.idx, line.idx, [Tok(BLANK, start, start + len(cell), cell)])
     elif _CJK.search(cell):
         line.header = _HEADER_MARK.search(cell) is not None
         tok = Tok(TEXT, start, start + len(cell), cell, label=plain(cell))
         line.texts.append(tok)
         if not line.header and (glued := _unglue(tok)) is not None:
-            line.run = Run(line.idx, line.idx, [glued], labelled=True, positional=positional)
+            line.run = Run(line.idx, line.idx, [glued], labelled=True)
     return line
 
 
