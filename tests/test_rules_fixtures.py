@@ -14,6 +14,7 @@ from conftest import FIXTURES, fixture_file
 from extractor import extract_document
 from extractor.load import load
 from extractor.settings import Settings
+from schemas import Result
 
 GOLD = sorted(p.parent.name for p in FIXTURES.glob("*/gold.json"))
 RULES = Settings(backend="rules")
@@ -74,3 +75,8 @@ def test_spans_point_at_the_value_text(case):
 def test_missing_cells_say_why(case):
     name, _, result, _ = case
     assert all(c.note for c in result.cells.values() if c.status == "missing"), name
+
+
+def test_output_validates_against_the_schema(case):
+    name, _, result, _ = case
+    assert Result.model_validate(result.model_dump()) == result, name

@@ -17,7 +17,6 @@ import bisect
 from dataclasses import dataclass
 
 from extractor.readers.rules.anchors import Anchor
-
 from extractor.readers.rules.tokens import Line, Run
 
 _MAX_DISTANCE = 3

@@ -1,10 +1,11 @@
 """One row's run of values → its cells, with status, confidence, span and notes; shape findings.
 
-Columns are taken by position in the data row. A row with as many values as columns is
-read as is. Fewer values are never silently spread over the columns: the cells are flagged
-and null — except a 表三/表四 row of zeros with one value lost, where the row's totals force
-the lost value to be 0 too (given flagged, low confidence). Blank cells (「/」, 「-」, 「无」, an empty table cell) are
-``null`` and flagged — never 0.
+Columns are taken by position in the data row. A row with as many values as columns is read
+as is. Fewer values are never silently spread over the columns: they are placed only where
+the layout says where they go (blank cells kept as empty cells, columns aligned in PDF layout
+text); otherwise the cells are null and flagged — except a 表三/表四 row of zeros with one value
+lost, where the row's totals force the lost value to be 0 too (flagged, low confidence).
+Blank cells (「/」, 「-」, 「无」, an empty table cell) are null and flagged, never 0.
 """
 from __future__ import annotations
 
@@ -41,6 +42,11 @@ class RowRead:
     note: str | None = None  # said of every cell of the row
     flag: bool = False  # every cell needs a person, whatever its value
     columns: list[tuple[int, int]] | None = None  # layout text: where each column's values end
+
+    @property
+    def key(self) -> str:
+        """The row's cell-id prefix, e.g. ``p3.other.no_fee``."""
+        return self.ids[0].rsplit(".", 1)[0]
 
 
 def row_cells(row: RowRead, specs: dict[str, CellSpec]) -> tuple[dict[str, Cell], list[Finding]]:
@@ -172,7 +178,8 @@ def _blank(tok: Tok | None) -> Cell:
 def _value(tok: Tok, spec: CellSpec, conf: float, row: RowRead, notes: list[str]) -> tuple[Cell, Finding | None]:
     value, status, note, finding = tok.value, "ok", list(notes), None
     if spec.is_money:
-        unit = tok.unit or row.unit_hint
+        # 2021's 本年收费金额 carries its unit in the template's header; 2019's 采购总金额 does not.
+        unit = tok.unit or row.unit_hint or ("万元" if "万元" in spec.column else None)
         if unit == "元":
             value = round(value / 10000, 6)
             note.append(f"原文 {tok.raw}（元），已换算为万元")
@@ -220,10 +227,10 @@ def _short_row(row: RowRead, run: Run) -> tuple[dict[str, Cell], list[Finding]]:
     for cid in row.ids:
         if same:
             cells[cid] = Cell(value=0, status="flagged", confidence=SAME_VALUES, reader=READER,
-                              raw=shown, note=f"该行只有 {len(run.slots)} 个数值（应为 {width} 个），均为 0，"
+                              note=f"该行只有 {len(run.slots)} 个数值（应为 {width} 个），均为 0，"
                                               "按合计关系缺失的一格也只能是 0；缺失的是哪一列无法确定")
         else:
-            cells[cid] = Cell(status="flagged", reader=READER, raw=shown,
+            cells[cid] = Cell(status="flagged", reader=READER,
                               note=f"该行有 {len(run.slots)} 个数值（应为 {width} 个）：{shown}，无法确定各值所在列")
     finding = Finding(
         rule="H6", check=f"p{_PART[row.table]}.row_shape", severity="warning", cells=list(row.ids),

@@ -34,7 +34,7 @@ def missing_notes(template: str, where: Regions, rows2: list[RowRead], t3: Table
                 notes[row.ids[0]] = f"表{table}中没有找到「{row.label}」行"
     if _single_other_row(template, t3):
         for row in t3.rows:
-            if row.ids[0].rsplit(".", 1)[0] in _OTHER_2021:
+            if row.key in _OTHER_2021:
                 notes[row.ids[0]] = "原表「（六）其他处理」只有一行（2019 版结构），2021 版的三个子项没有单列"
     notes[row4.ids[0]] = f"文中没有{_NAMES['四']}的数据行"
     return notes
@@ -47,14 +47,14 @@ def structure(template: str, where: Regions, rows2: list[RowRead], t3: Table3, r
     for table, region, rows in (("二", where.t2, rows2), ("三", where.t3, t3.rows)):
         if region is None:
             continue  # the part itself is missing: reported with the parts
-        excused = {r.ids[0] for r in rows if single and r.ids[0].rsplit(".", 1)[0] in _OTHER_2021}
+        excused = {r.ids[0] for r in rows if single and r.key in _OTHER_2021}
         out.extend(_table_rows(table, rows, excused))
     if any(r.flag for r in t3.rows):
         out.append(Finding(rule="STRUCTURE", check="p3.unlabelled", severity="warning",
                            cells=[c for r in t3.rows for c in r.ids],
                            message="表三没有行标签：数值按行序读取，全部待人工核对"))
     if single:
-        ids = [cid for row in t3.rows if row.ids[0].rsplit(".", 1)[0] in _OTHER_2021 for cid in row.ids]
+        ids = [cid for row in t3.rows if row.key in _OTHER_2021 for cid in row.ids]
         out.append(Finding(
             rule="VERSION", check="p3.other_single_row", severity="warning", cells=ids,
             message="2021 版表三的「（六）其他处理」应分三个子项（逾期不补正／逾期未缴费／其他），原表只有一行；三个子项记为缺失",
@@ -119,7 +119,7 @@ def _table_rows(table: str, rows: list[RowRead], excused: set[str]) -> list[Find
 def _single_other_row(template: str, t3: Table3) -> bool:
     if template != "2021" or "其他处理" not in t3.group_runs:
         return False
-    return all(r.match is None for r in t3.rows if r.ids[0].rsplit(".", 1)[0] in _OTHER_2021)
+    return all(r.match is None for r in t3.rows if r.key in _OTHER_2021)
 
 
 def _num(table: str) -> int:

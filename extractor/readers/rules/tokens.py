@@ -71,7 +71,6 @@ class Tok:
     raw: str
     value: int | float | None = None
     unit: str | None = None
-    sign: bool = False  # written with an explicit + or −
     glued: bool = False  # split off the end of the label text it was glued to
     label: str = ""  # text tokens: the text squashed for matching (see ``plain``)
 
@@ -299,11 +298,9 @@ def _number(m: re.Match, start: int, end: int, raw: str) -> Tok:
     if "," in digits:
         digits = digits.replace(",", "")
     value: int | float = float(digits) if "." in digits else int(digits)
-    if sign is None:
-        return Tok(NUM, start, end, raw, value, unit)
-    if sign[0] in "-−减":
+    if sign is not None and sign[0] in "-−减":
         value = -value
-    return Tok(NUM, start, end, raw, value, unit, True)
+    return Tok(NUM, start, end, raw, value, unit)
 
 
 def _merge_single_values(out: list[Line]) -> None:
