@@ -21,7 +21,7 @@ from extractor.readers.rules.tokens import Line, Run
 
 _MAX_DISTANCE = 3
 _PER_LINE = 2.5
-_FOREIGN_TEXT = 4.0
+_FOREIGN_TEXT = 5.0
 _GROUP = 2.0
 _AGAINST_DIRECTION = 3.0
 _CONTEST_MARGIN = 3.0
