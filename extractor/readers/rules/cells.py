@@ -91,7 +91,7 @@ def row_cells(row: RowRead, specs: dict[str, CellSpec]) -> tuple[dict[str, Cell]
 
 
 _PART = {"二": 2, "三": 3, "四": 4}
-_MONEY = ("万元", "元")
+_MONEY = ("万元", "元", "万")
 
 
 def _placed(row: RowRead, run: Run, width: int, notes: list[str]) -> list[Tok | None] | None:
@@ -180,6 +180,7 @@ def _value(tok: Tok, spec: CellSpec, conf: float, row: RowRead, notes: list[str]
     if spec.is_money:
         # 2021's 本年收费金额 carries its unit in the template's header; 2019's 采购总金额 does not.
         unit = tok.unit or row.unit_hint or ("万元" if "万元" in spec.column else None)
+        unit = "万元" if unit == "万" else unit
         if unit == "元":
             value = round(value / 10000, 6)
             note.append(f"原文 {tok.raw}（元），已换算为万元")
@@ -198,7 +199,7 @@ def _value(tok: Tok, spec: CellSpec, conf: float, row: RowRead, notes: list[str]
             status = "flagged"
             note.append(f"金额的单位为「{unit}」")
     else:
-        if tok.unit in ("万元", "元"):
+        if tok.unit in _MONEY:
             status = "flagged"
             note.append(f"计数单元格带金额单位「{tok.unit}」")
         if isinstance(value, float):

@@ -22,11 +22,11 @@ NUM, BLANK, EMPTY, TEXT = "num", "blank", "empty", "text"
 # row does not use is an empty cell too. In text, tabs come from unknown converters.
 PIPE, TABLE, TEXT_GRID = "pipe", "table", "text"
 
-_UNITS = "万元|元|件|项|个|条|次"
+_UNITS = "万元|元|万|件|项|个|条|次"
 # 「+2」, 「-1」, 「增2」, 「减少1」 (本年增/减), 「1,234」, 「308.7万元」.
 _NUMBER = re.compile(rf"([+\-−]|增加?|减少?)?((?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)\s*({_UNITS})?")
 # A value glued to the end of its label by a careless conversion: 「行政许可10」.
-_GLUED = re.compile(r"(?<=[\u3400-\u9fff)）”])(\d+(?:\.\d+)?)$")
+_GLUED = re.compile(r"(?<=[\u3400-\u9fff)”:])(\d+(?:\.\d+)?)$")
 _UNIT = re.compile(rf"(?:{_UNITS})")
 # What fillers write in a cell they leave empty. 「无」 is a marker only as a whole cell.
 _BLANK = re.compile(r"/|\\|-{1,2}|—{1,2}|–|―|无|空|\*")
