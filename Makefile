@@ -20,3 +20,6 @@ test: $(STAMP)  ## the whole offline test suite (cassettes replayed, never recor
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+bench-validator: $(STAMP)  ## validator: localisation of single-cell errors, recall of the gold findings
+	$(BIN)/python -m evals.bench_validator

@@ -18,7 +18,8 @@ _PROFILES = (("zeros", 0.25), ("small", 0.45), ("medium", 0.2), ("large", 0.1))
 _SCALE = {"zeros": 0, "small": 3, "medium": 30, "large": 400}
 
 
-def consistent_cells(template: str, rng: random.Random) -> dict[str, int]:
+def consistent_cells(template: str, rng: random.Random, zero_rows: tuple[str, ...] = ()) -> dict[str, int]:
+    """``zero_rows``: 表三 rows to leave at 0 (a hybrid report's unprinted （六） sub-rows)."""
     profile = rng.choices([p for p, _ in _PROFILES], [w for _, w in _PROFILES])[0]
     scale = _SCALE[profile]
     cells: dict[str, int] = {}
@@ -28,7 +29,7 @@ def consistent_cells(template: str, rng: random.Random) -> dict[str, int]:
     for col in APPLICANTS:
         busy = scale and rng.random() < (0.9 if col == "natural_person" else 0.35)
         for row in outcome_rows(template):
-            cells[f"p3.{row}.{col}"] = _count(rng, scale if busy else 0, p_zero=0.6)
+            cells[f"p3.{row}.{col}"] = 0 if row in zero_rows else _count(rng, scale if busy else 0, p_zero=0.6)
         concluded = sum(cells[f"p3.{row}.{col}"] for row in outcome_rows(template))
         forward = _count(rng, scale // 3 if busy else 0, p_zero=0.6)
         carried = rng.randint(0, concluded + forward) if rng.random() < 0.3 else 0

@@ -151,3 +151,20 @@ def test_hongze_2023_table_four_is_a_source_error_with_total_repairs():
     h4 = [f for f in validate(result, text) if f.rule == "H4"]
     assert {(f.repair.cell, f.repair.value) for f in h4} == {("p4.review.total", 11), ("p4.suit_after_review.total", 5)}
     assert {f.cause for f in h4} == {"source"}
+
+
+def test_the_narrative_breaks_a_table_four_tie():
+    t4 = {"p4.review.upheld": 72, "p4.review.corrected": 64, "p4.review.other": 178, "p4.review.pending": 37,
+          "p4.review.total": 315}  # 351 printed in the narrative, 315 read in the table
+    p1 = "政府信息公开行政复议351件，其中结果维持72件，结果纠正64件，其他结果178件，尚未审结37件。"
+    result, text = report(p1, cells=t4)
+    [h4] = [f for f in validate(result, text) if f.rule == "H4" and f.severity == "error"]
+    assert (h4.repair.cell, h4.repair.value) == ("p4.review.total", 351) and "第一部分文字" in h4.message
+    assert [f.rule for f in validate(result, text) if f.rule == "N7"] == ["N7"]  # 351 vs 315, said once
+    result, text = report("", cells=t4)
+    assert [f.repair for f in validate(result, text) if f.rule == "H4" and f.severity == "error"] == [None]
+
+
+def test_n1_accepts_a_count_that_includes_the_carried_over_applications():
+    assert found("共收到政府信息公开申请 100 件（其中上年结转 5 件）。", "N1", cells=T3) == []
+    assert found("共收到政府信息公开申请 100 件。", "N1", cells=T3) == []

@@ -28,7 +28,7 @@ __all__ = ["CHECKS", "OWN_CHECKS", "apply", "check", "is_fatal", "validate"]
 Check = Callable[[Context], list[Finding]]
 
 CHECKS: tuple[Check, ...] = (
-    lambda ctx: hard_findings(ctx.result),
+    lambda ctx: hard_findings(ctx.result, narrative.stated_values(ctx)),
     *soft.CHECKS,
     *narrative.CHECKS,
 )

@@ -28,10 +28,12 @@ class Context:
     def value(self, cid: str) -> float | None:
         return self.values.get(cid)
 
+    @cached_property
+    def previous_values(self) -> dict[str, float | None]:
+        return values_of(self.previous) if self.previous is not None else {}
+
     def previous_value(self, cid: str) -> float | None:
-        if self.previous is None:
-            return None
-        return values_of(self.previous).get(cid)
+        return self.previous_values.get(cid)
 
     @cached_property
     def sections(self) -> dict[str, Compact]:

@@ -4,6 +4,11 @@ Every equation reads ``sum(left) = sum(right)``. The residual ``sum(left) − su
 zero when the rule holds; a cell on the left has coefficient +1, on the right −1. This is
 what the localisation works on: a single wrong cell shifts the residual of exactly the
 equations it sits in.
+
+With missing cells an equation is not checkable, but it still bounds the known cells: the
+missing ones are counts (≥ 0), so when they all sit on one side, the known residual must
+have the sign they can make up. 「Σ known outcome rows > （七）总计」 is broken whatever the
+missing rows hold.
 """
 from __future__ import annotations
 
@@ -36,6 +41,51 @@ class Equation:
 
     def coef(self, cell: str) -> int:
         return 1 if cell in self.left else -1 if cell in self.right else 0
+
+
+EPS = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """An equation evaluated on the known cells."""
+
+    eq: Equation
+    known: float  # Σ coef·value over the known cells
+    blocked: tuple[str, ...]  # the missing cells
+
+    @property
+    def checkable(self) -> bool:
+        return not self.blocked
+
+    @property
+    def broken(self) -> bool:
+        return self.checkable and abs(self.known) > EPS
+
+    @property
+    def holds(self) -> bool:
+        return self.checkable and abs(self.known) <= EPS
+
+    @property
+    def impossible(self) -> bool:
+        """Missing cells, yet no non-negative values for them can make the equation hold."""
+        return not self.checkable and _impossible(self.eq, self.known, self.blocked)
+
+    def after(self, cell: str, delta: float) -> State:
+        return State(self.eq, self.known + self.eq.coef(cell) * delta, self.blocked)
+
+
+def _impossible(eq: Equation, known: float, blocked: tuple[str, ...]) -> bool:
+    signs = {eq.coef(c) for c in blocked}  # the missing cells add Σ coef·x with every x ≥ 0
+    return (signs == {1} and known > EPS) or (signs == {-1} and known < -EPS)
+
+
+def evaluate(template: str, values: dict[str, float | None]) -> list[State]:
+    out = []
+    for eq in equations(template):
+        blocked = tuple(c for c in eq.cells if values.get(c) is None)
+        out.append(State(eq, sum(eq.coef(c) * values[c] for c in eq.cells if c not in blocked), blocked))
+    return out
 
 
 @cache

@@ -2,8 +2,9 @@
 
 A cell is suspect when the reader flagged it or left a note (short row, garbled span), when
 its raw token is not a clean number, when readers disagree, or when the reader gave it low
-confidence. Notes the validator itself wrote are not evidence (re-validation must not feed
-on its own output).
+confidence. Not evidence: notes the validator itself wrote (re-validation must not feed on
+its own output), and a reader's remark that a row does not add up — that is the arithmetic
+again, true of a misprint as much as of a misread (hongze-2023 表四).
 """
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import re
 from schemas import Cell
 
 VALIDATOR_NOTE = "校验："  # prefix of every note the validator writes
-LOW_CONFIDENCE = 0.5
+LOW_CONFIDENCE = 0.8  # below what a reader gives a value read cleanly from a complete row
+_ARITHMETIC = re.compile(r"之和不符|不相等|不平衡")
 _CLEAN_RAW = re.compile(r"[+\-]?\d+(?:\.\d+)?\s*(?:万元|元|件|条|项|个)?")
 
 
@@ -20,7 +22,8 @@ def reader_note(cell: Cell) -> str | None:
     """The reader's part of a cell's note (the validator's own remarks stripped)."""
     if not cell.note:
         return None
-    note = cell.note.split(VALIDATOR_NOTE)[0].strip(" ；;")
+    remarks = re.split(r"[；;]", cell.note.split(VALIDATOR_NOTE)[0])
+    note = "；".join(r.strip() for r in remarks if r.strip() and not _ARITHMETIC.search(r))
     return note or None
 
 

@@ -1,27 +1,23 @@
 """Hard rules H1–H5 (format.md §4.1): broken, holding, or not checkable — with the culprit.
 
-H6 (row shapes) is the table reader's to report: only it sees how many values a row had.
+A rule with missing cells is not checkable (an info finding naming them), unless the known
+cells already break it whatever the missing counts are: that is as certain as a broken rule
+and reported as an error (S1 when it is H1 with only 结转下年度 missing: format.md's S1 is
+exactly that bound). H6 (row shapes) is the table reader's to report: only it sees how many
+values a row had.
 """
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
 
-from extractor.validate.equations import Equation, cell_label, equations, row_label
+from extractor.validate.equations import EPS, Equation, State, cell_label, row_label
+from extractor.validate.equations import evaluate as evaluate_values
 from extractor.validate.evidence import fmt, suspicion
-from extractor.validate.localise import EPS, Diagnosis, localise
+from extractor.validate.localise import Diagnosis, localise
 from schemas import Finding, Repair, Result, specs
 
 Values = dict[str, float | None]
-
-
-@dataclass(frozen=True, slots=True)
-class Evaluated:
-    eq: Equation
-    residual: float | None  # None when a cell is missing
-    blocked: tuple[str, ...]  # the missing cells
-    impossible: bool = False  # missing cells, yet the known ones already break it (counts are ≥ 0)
 
 
 def template_of(result: Result) -> str | None:
@@ -40,93 +36,69 @@ def values_of(result: Result) -> Values:
             for cid, c in result.cells.items()}
 
 
-def evaluate(result: Result) -> list[Evaluated]:
+def evaluate(result: Result) -> list[State]:
     template = template_of(result)
-    if template is None:
-        return []
-    values = values_of(result)
-    out = []
-    for eq in equations(template):
-        blocked = tuple(c for c in eq.cells if values.get(c) is None)
-        known = sum(eq.coef(c) * values[c] for c in eq.cells if c not in blocked)
-        if not blocked:
-            out.append(Evaluated(eq, known, ()))
-            continue
-        # the missing cells contribute Σ coef·x with x ≥ 0: their sign bounds what they can add
-        signs = {eq.coef(c) for c in blocked}
-        impossible = (signs == {1} and known > EPS) or (signs == {-1} and known < -EPS)
-        out.append(Evaluated(eq, None, blocked, impossible))
-    return out
+    return evaluate_values(template, values_of(result)) if template else []
 
 
-def hard_findings(result: Result) -> list[Finding]:
-    evaluated = evaluate(result)
+def hard_findings(result: Result, stated: dict[str, float] | None = None) -> list[Finding]:
+    """H1–H5 findings; ``stated`` (cell → value the narrative gives) can break a localisation tie."""
+    states = evaluate(result)
     values = values_of(result)
-    broken = {e.eq: e.residual for e in evaluated if e.residual is not None and abs(e.residual) > EPS}
-    holding = [e.eq for e in evaluated if e.residual is not None and abs(e.residual) <= EPS]
     known = {c: v for c, v in values.items() if v is not None}
-    diagnoses = localise(broken, holding, known, valid=lambda c, v: _valid(c, v) is None,
-                         suspect=lambda c: suspicion(result.cells.get(c)) is not None)
+    diagnoses = localise(states, known, valid=lambda c, v: _valid(c, v) is None,
+                         suspect=lambda c: suspicion(result.cells.get(c)) is not None, stated=stated)
     out = []
     for diagnosis in diagnoses:
-        out.extend(_broken_findings(result, diagnosis, broken, values))
-    out.extend(_bound_findings(result, [e for e in evaluated if e.impossible], values))
-    out.extend(_unchecked_findings([e for e in evaluated if e.blocked and not e.impossible]))
+        out.extend(_problem_findings(result, diagnosis, values))
+    out.extend(_unchecked_findings([st for st in states if st.blocked and not st.impossible]))
     out.extend(_value_findings(result))
     return out
 
 
-def _broken_findings(result: Result, d: Diagnosis, broken: dict[Equation, float], values: Values) -> list[Finding]:
-    group_cells = list(dict.fromkeys(c for eq in d.equations for c in eq.cells))
-    cause, why = _cause(result, [d.repair[0]] if d.repair else group_cells)
+def _problem_findings(result: Result, d: Diagnosis, values: Values) -> list[Finding]:
+    cells = list(dict.fromkeys(c for st in d.problems for c in st.eq.cells if c not in st.blocked))
+    cause, why = _cause(result, [d.repair[0]] if d.repair else cells)
     if d.repair:
         cell, value = d.repair
-        basis = _BASIS[d.basis]
-        verdict = f"最可能有误的是{cell_label(cell)}：{fmt(values[cell])} 改为 {fmt(value)}（{basis}）"
+        verdict = f"最可能有误的是{cell_label(cell)}：{fmt(values[cell])} 改为 {fmt(value)}（{_BASIS[d.basis]}）"
     elif d.fixes:
         verdict = "改动其中任一单元格都能使等式成立，无法确定哪个有误：" + "、".join(
             f"{cell_label(c)} 改为 {fmt(v)}" for c, v in d.fixes)
-    else:
+    elif any(st.broken for st in d.problems):
         verdict = "没有单个单元格的改动能使这些等式同时成立，至少有两个单元格有误"
-    tail = f"；{verdict}；{why}"
+    else:
+        verdict = "缺少的单元格无法确定差在哪里"
+    repair = Repair(cell=d.repair[0], value=d.repair[1]) if d.repair else None
     out = []
-    for eq in d.equations:
-        left, right = (sum(values[c] for c in side) for side in (eq.left, eq.right))
+    for st in d.problems:
+        eq, head = st.eq, _statement(st.eq, values)
+        if st.broken:
+            left, right = (sum(values[c] for c in side) for side in (eq.left, eq.right))
+            out.append(Finding(rule=eq.rule, check=eq.check, severity="error", cells=list(eq.cells), expected=_num(left),
+                               actual=_num(right), message=f"{head}；{verdict}；{why}", cause=cause, repair=repair))
+            continue
+        s1 = eq.rule == "H1" and all(c.startswith("p3.carried_forward.") for c in st.blocked)
+        missing = "、".join(cell_label(c) for c in st.blocked)
         out.append(Finding(
-            rule=eq.rule, check=eq.check, severity="error", cells=list(eq.cells), expected=_num(left),
-            actual=_num(right), message=_statement(eq, values) + tail, cause=cause,
-            repair=Repair(cell=d.repair[0], value=d.repair[1]) if d.repair else None,
+            rule="S1" if s1 else eq.rule, check="p3.balance_bound" if s1 else eq.check, severity="error",
+            cells=[c for c in eq.cells if c not in st.blocked], blocked_by=list(st.blocked), cause=cause, repair=repair,
+            message=f"{head}：缺少{missing}，但已知单元格已使等式无法成立（各项都不能为负）；{verdict}；{why}",
         ))
     return out
 
 
-def _bound_findings(result: Result, impossible: list[Evaluated], values: Values) -> list[Finding]:
-    out = []
-    for e in impossible:
-        eq = e.eq
-        s1 = eq.rule == "H1" and all(c.startswith("p3.carried_forward.") for c in e.blocked)
-        present = [c for c in eq.cells if c not in e.blocked]
-        cause, why = _cause(result, present)
-        missing = "、".join(cell_label(c) for c in e.blocked)
-        out.append(Finding(
-            rule="S1" if s1 else eq.rule, check="p3.balance_bound" if s1 else eq.check, severity="warning",
-            cells=present, blocked_by=list(e.blocked), cause=cause,
-            message=f"{_statement(eq, values)}：缺少{missing}，但已知单元格已使等式无法成立（各项都不能为负）；{why}",
-        ))
-    return out
-
-
-def _unchecked_findings(blocked: list[Evaluated]) -> list[Finding]:
-    by_rule: dict[tuple[str, str, str], list[Evaluated]] = defaultdict(list)
-    for e in blocked:
-        by_rule[(e.eq.rule, e.eq.check, e.eq.table)].append(e)
+def _unchecked_findings(blocked: list[State]) -> list[Finding]:
+    by_rule: dict[tuple[str, str, str], list[State]] = defaultdict(list)
+    for st in blocked:
+        by_rule[(st.eq.rule, st.eq.check, st.eq.table)].append(st)
     out = []
     for (rule, check, table), items in by_rule.items():
-        missing = list(dict.fromkeys(c for e in items for c in e.blocked))
-        wheres = "、".join(e.eq.where for e in items[:4]) + ("等" if len(items) > 4 else "")
+        missing = list(dict.fromkeys(c for st in items for c in st.blocked))
+        wheres = "、".join(st.eq.where for st in items[:4]) + ("等" if len(items) > 4 else "")
         out.append(Finding(
             rule=rule, check=check, severity="info", blocked_by=missing,
-            cells=list(dict.fromkeys(c for e in items for c in e.eq.cells if c not in missing)),
+            cells=list(dict.fromkeys(c for st in items for c in st.eq.cells if c not in missing)),
             message=f"{table} {_RULE_NAMES[rule]}：{wheres}共 {len(items)} 处因缺少 {len(missing)} 个单元格无法核对",
         ))
     return out
@@ -196,6 +168,7 @@ def _num(value: float) -> float:
 
 _BASIS = {"unique": "只改这一个单元格即可使所有等式成立",
           "evidence": "几个可能的单元格中只有它的读取有疑点",
+          "narrative": "几个可能的改法中只有它与第一部分文字所述数字一致",
           "total_left_zero": "也可把唯一不为 0 的分项改为 0，但本报告另有总计为 0 而分项不为 0 的错误，应同样是总计漏填"}
 _RULE_NAMES = {"H1": "H1 本列勾稽关系（新收+结转 = 办理结果总计+结转下年度）", "H2": "H2 各项办理结果之和 = （七）总计",
                "H3": "H3 总计列 = 六类申请人之和", "H4": "H4 总计 = 结果维持+结果纠正+其他结果+尚未审结"}

@@ -8,6 +8,7 @@ A figure is compared with a table cell only when its clause names the table's no
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from extractor.narrative.claims import breakdowns, enumerations, promised_parts
 from extractor.narrative.compact import Compact
@@ -52,45 +53,95 @@ def _table_total(ctx: Context, cells: list[str]) -> float | None:
     return None if not cells or None in vals else sum(vals)
 
 
-def n1_n3_applications(ctx: Context) -> list[Finding]:
-    """N1 受理/收到 → 本年新收; N2 办结/答复, 结转 → （七）总计, 上年结转, 结转下年度; N3 categories."""
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A figure of part 一 that states a table cell (or the sum of some): 「受理…申请 17 件」."""
+
+    rule: str
+    table: str  # 表三 / 表四
+    what: str  # the cells in words, for the message
+    cells: tuple[str, ...]
+    mention: Mention
+
+
+def claims(ctx: Context) -> list[Claim]:
     view, ms = ctx.sections["p1"], ctx.mentions["p1"]
     out = []
     for i, m in enumerate(ms):
-        if m.unit not in ("件", "个", "条") or m.approx:
+        if m.unit not in ("件", "个", "条", "起") or m.approx:
             continue
-        clause, sentence = view.text[m.clause[0]:m.clause[1]], view.text[m.sentence[0]:m.sentence[1]]
-        if "申请" not in sentence or re.search(r"复议|诉讼", clause) or _OFF_TOPIC.search(clause):
+        clause, sentence = _quote(view, m), view.text[m.sentence[0]:m.sentence[1]]
+        if _OFF_TOPIC.search(clause):
             continue
-        after = view.text[m.end:ms[i + 1].start if i + 1 < len(ms) else m.clause[1] + 12]
-        rule, what, cells = _application_claim(ctx, clause, after)
-        if rule is None:
-            continue
-        table = _table_total(ctx, cells)
-        if table is not None and table != m.value:
-            out.append(_f(rule, "narrative.applications", "warning",
-                          f"第一部分称“{_quote(view, m)}”，但表三{what}为 {fmt(table)}", view, m,
-                          cells=cells, expected=table, actual=m.value))
+        if re.search(r"复议|诉讼", clause):
+            out.extend(_case_claim(clause, m))
+        elif "申请" in sentence:
+            after = view.text[m.end:ms[i + 1].start if i + 1 < len(ms) else m.clause[1] + 12]
+            out.extend(_application_claim(ctx, clause, after, m))
+    for b in breakdowns(view, ms):  # 「行政复议 351 件，其中结果维持 72 件，…」
+        if any(c.mention == b.total and c.cells == _REVIEW for c in out):
+            for part in b.parts:
+                leaf = next((leaf for key, leaf in _OUTCOMES.items() if key in part.noun), None)
+                if leaf:
+                    out.append(Claim("N7", "表四", f"行政复议·{part.noun}", (f"p4.review.{leaf}",), part))
     return out
 
 
-def _application_claim(ctx: Context, clause: str, after: str) -> tuple[str | None, str, list[str]]:
+def stated_values(ctx: Context) -> dict[str, float]:
+    """``{cell: value}`` the narrative states for single cells (a cell stated twice, differently, is left out)."""
+    seen: dict[str, set[float]] = {}
+    for c in claims(ctx):
+        if len(c.cells) == 1:
+            seen.setdefault(c.cells[0], set()).add(c.mention.value)
+    return {cell: values.pop() for cell, values in seen.items() if len(values) == 1}
+
+
+def n1_n3_n7_claims(ctx: Context) -> list[Finding]:
+    """N1 受理/收到 → 本年新收; N2 办结/答复, 结转; N3 outcome categories; N7 复议/诉讼 counts."""
+    view, out = ctx.sections["p1"], []
+    with_carried = _table_total(ctx, ["p3.new_received.total", "p3.carried_over.total"])
+    for c in claims(ctx):
+        table = _table_total(ctx, list(c.cells))
+        if c.rule == "N1" and c.mention.value == with_carried:
+            continue  # 「共收到申请 100 件」 counting last year's carried-over ones too
+        if table is not None and table != c.mention.value:
+            check = "narrative.appeals" if c.table == "表四" else "narrative.applications"
+            out.append(_f(c.rule, check, "warning", f"第一部分称“{_quote(view, c.mention)}”，但{c.table}{c.what}为 {fmt(table)}",
+                          view, c.mention, cells=list(c.cells), expected=table, actual=c.mention.value))
+    return out
+
+
+_REVIEW = ("p4.review.total",)
+_SUITS = ("p4.suit_direct.total", "p4.suit_after_review.total")
+_OUTCOMES = {"维持": "upheld", "纠正": "corrected", "其他结果": "other", "未审结": "pending"}
+
+
+def _case_claim(clause: str, m: Mention) -> list[Claim]:
+    has_review, has_suit = "复议" in clause, "诉讼" in clause
+    if has_review == has_suit or "其中" in clause or re.search(r"维持|纠正|其他结果|审结", clause):
+        return []
+    if has_review:
+        return [Claim("N7", "表四", "行政复议总计", _REVIEW, m)]
+    return [Claim("N7", "表四", "行政诉讼总计（两类起诉之和）", _SUITS, m)]
+
+
+def _application_claim(ctx: Context, clause: str, after: str, m: Mention) -> list[Claim]:
     template = ctx.template or "2019"
     if _CARRIED_IN.search(clause):
-        return "N2", " 上年结转·总计", ["p3.carried_over.total"]
+        return [Claim("N2", "表三", " 上年结转·总计", ("p3.carried_over.total",), m)]
     if _CARRIED_OUT.search(clause):
-        return "N2", " 结转下年度·总计", ["p3.carried_forward.total"]
+        return [Claim("N2", "表三", " 结转下年度·总计", ("p3.carried_forward.total",), m)]
     named = [k for k in _CATEGORIES if k in clause]
     if named:
         rows = [r for k in named for r in outcome_rows(template) if r.split(".")[0] in _CATEGORIES[k]]
-        return "N3", "“" + "、".join(named) + "”合计", [f"p3.{r}.total" for r in rows]
+        return [Claim("N3", "表三", "“" + "、".join(named) + "”合计", tuple(f"p3.{r}.total" for r in rows), m)]
     if _RECEIVED.search(clause) and "申请" in clause:
-        if "含上年" in clause or "含上年" in after[:12]:
-            return "N1", " 本年新收+上年结转", ["p3.new_received.total", "p3.carried_over.total"]
-        return "N1", " 本年新收·总计", ["p3.new_received.total"]
+        if re.search(r"(?:含|其中)上一?年", clause + after[:12]):
+            return [Claim("N1", "表三", " 本年新收+上年结转", ("p3.new_received.total", "p3.carried_over.total"), m)]
+        return [Claim("N1", "表三", " 本年新收·总计", ("p3.new_received.total",), m)]
     if _CONCLUDED.search(clause):
-        return "N2", " 办理结果（七）总计", ["p3.outcome_total.total"]
-    return None, "", []
+        return [Claim("N2", "表三", " 办理结果（七）总计", ("p3.outcome_total.total",), m)]
+    return []
 
 
 def n4_n5_breakdowns(ctx: Context) -> list[Finding]:
@@ -147,7 +198,7 @@ def n6_enumerations(ctx: Context) -> list[Finding]:
 
 
 def n7_statements(ctx: Context) -> list[Finding]:
-    """「未收到申请」, 「无复议诉讼」, 「均获维持」, and 复议/诉讼 counts, against 表三/表四."""
+    """「未收到申请」, 「无复议诉讼」, 「均获维持」 against 表三/表四 (counts: :func:`claims`)."""
     view, out = ctx.sections["p1"], []
     text = view.text
     new = ctx.value("p3.new_received.total")
@@ -156,9 +207,8 @@ def n7_statements(ctx: Context) -> list[Finding]:
         out.append(Finding(rule="N7", check="narrative.applications", severity="warning", cells=["p3.new_received.total"],
                            expected=0, actual=new, span=view.span(m.start(), m.end()),
                            message=f"第一部分称“{m.group(0)}”，但表三 本年新收·总计 为 {fmt(new)}"))
-    review, suits = ["p4.review.total"], ["p4.suit_direct.total", "p4.suit_after_review.total"]
     for m in _NO_CASES.finditer(text):
-        cells = review if m[1] == "行政复议" else suits
+        cells = list(_REVIEW if m[1] == "行政复议" else _SUITS)
         table = _table_total(ctx, cells)
         if table:
             out.append(Finding(rule="N7", check="narrative.appeals", severity="warning", cells=cells, expected=0,
@@ -171,19 +221,6 @@ def n7_statements(ctx: Context) -> list[Finding]:
                                span=view.span(m.start(), m.end()),
                                message=f"第一部分称“{m.group(0)}”，但表四有结果纠正的案件（"
                                        + "、".join(f"{cell_label(c)} {fmt(ctx.value(c))}" for c in corrected) + "）"))
-    for m in ctx.mentions["p1"]:
-        clause = _quote(view, m)
-        if m.unit not in ("件", "起", "个") or m.approx or "其中" in clause:
-            continue
-        has_review, has_suit = "复议" in clause, "诉讼" in clause
-        if has_review == has_suit or re.search(r"维持|纠正|其他结果|审结", clause):
-            continue
-        cells = review if has_review else suits
-        table = _table_total(ctx, cells)
-        if table is not None and table != m.value:
-            out.append(_f("N7", "narrative.appeals", "warning",
-                          f"第一部分称“{clause}”，但表四{'行政复议' if has_review else '行政诉讼'}总计为 {fmt(table)}",
-                          view, m, cells=cells, expected=table, actual=m.value))
     return out
 
 
@@ -271,5 +308,5 @@ def n12_last_year_review(ctx: Context) -> list[Finding]:
                     message="第五部分没有回顾上一年度改进措施的落实情况")]
 
 
-CHECKS = (n1_n3_applications, n4_n5_breakdowns, n6_enumerations, n7_statements, n8_table2, n9_period,
+CHECKS = (n1_n3_n7_claims, n4_n5_breakdowns, n6_enumerations, n7_statements, n8_table2, n9_period,
           n10_six_parts, n11_fee_statement, n12_last_year_review)

@@ -1,6 +1,6 @@
 """The policy: what findings do to the cells, and what is fatal. Values are never changed.
 
-- A cell in a broken hard rule (an ``error`` finding of H1–H5) becomes ``flagged`` with a
+- A cell in a broken hard rule (an ``error`` finding of H1–H5 or S1) becomes ``flagged`` with a
   note; its confidence is capped, hardest for the cell the localisation names as the culprit.
 - A cell in holding hard rules, and in no broken one, gains confidence: each holding
   equation halves the remaining doubt, bounded by :data:`CEILING`.
@@ -26,15 +26,11 @@ def adjust_cells(result: Result, findings: list[Finding]) -> dict[str, Cell]:
     culprits = {f.repair.cell for f in broken if f.repair}
     cells = dict(result.cells)
     for f in broken:
-        cap = SUSPECT_CONFIDENCE if not f.repair else None
-        for cid in f.cells:
-            if cid in cells:
-                if f.repair:
-                    cap = CULPRIT_CONFIDENCE if cid in culprits else BYSTANDER_CONFIDENCE
-                cells[cid] = _flag(cells[cid], f, cap)
+        for cid in (c for c in f.cells if c in cells):
+            cap = (CULPRIT_CONFIDENCE if cid in culprits else BYSTANDER_CONFIDENCE) if f.repair else SUSPECT_CONFIDENCE
+            cells[cid] = _flag(cells[cid], f, cap)
     flagged = {cid for f in broken for cid in f.cells}
-    support = Counter(c for e in evaluate(result) if e.residual is not None and abs(e.residual) < 1e-9
-                      for c in e.eq.cells)
+    support = Counter(c for st in evaluate(result) if st.holds for c in st.eq.cells)
     for cid, n in support.items():
         if cid in cells and cid not in flagged:
             cells[cid] = _confirm(cells[cid], n)
