@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 from evals.calibration import bands, risk_coverage
 from evals.findings import FindingsScore
-from evals.score import PARTS, DocScore, counts
+from evals.score import PARTS, DocScore, total
 
 REPORT_VERSION = 1
 SILENT_LIST_LIMIT = 200
@@ -34,8 +34,8 @@ def build_report(docs: list[DocScore], *, backend: str, source: str, detail: boo
         "backend": backend,
         "source": source,
         "documents_count": len(docs),
-        "overall": {**counts(outcomes), "extra_values": sum(len(d.extra_values) for d in docs)},
-        "parts": {p: counts([o for o in outcomes if o.part == p]) for p in PARTS},
+        "overall": {**total(d.tally for d in docs).as_dict(), "extra_values": sum(len(d.extra_values) for d in docs)},
+        "parts": {p: total(d.parts[p] for d in docs).as_dict() for p in PARTS},
         **{key: _meta_accuracy(docs, key) for key in ("template", "issuer", "year")},
         "findings": {
             "expected": findings.expected, "recalled": findings.recalled, "recall": _r(findings.recall),
@@ -97,7 +97,7 @@ def _groups(docs: list[DocScore]) -> dict:
     out = {}
     for key, by_value in members.items():
         if len(by_value) > 1:
-            out[key] = {v: {"documents": len(ds), **counts([o for d in ds for o in d.outcomes])}
+            out[key] = {v: {"documents": len(ds), **total(d.tally for d in ds).as_dict()}
                         for v, ds in sorted(by_value.items())}
     return out
 
@@ -106,8 +106,8 @@ def _document(d: DocScore, detail: bool) -> dict:
     entry = {
         "name": d.name,
         **{key: {"gold": gold, "ours": ours, "ok": d.meta_ok(key)} for key, (gold, ours) in d.meta.items()},
-        "cells": counts(d.outcomes),
-        "parts": {p: counts([o for o in d.outcomes if o.part == p])["accuracy"] for p in PARTS},
+        "cells": d.tally.as_dict(),
+        "parts": {p: d.parts[p].as_dict()["accuracy"] for p in PARTS},
         "findings": {"expected": d.findings.expected, "recalled": d.findings.recalled,
                      "reported": d.findings.reported, "confirmed": d.findings.confirmed,
                      "missed": d.findings.missed, "unexpected": d.findings.unexpected},

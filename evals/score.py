@@ -13,7 +13,6 @@ wrong ambiguous cell we marked ``ok`` with confidence ≥ 0.9 still counts as a 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 
 from evals.cases import Case, Value
@@ -35,11 +34,8 @@ class CellOutcome:
     status: str
     confidence: float
     ambiguous: bool
+    kind: str  # one of KINDS
     raw: str | None = None
-
-    @property
-    def kind(self) -> str:
-        return classify(self.gold, self.ours)
 
     @property
     def part(self) -> str:
@@ -52,7 +48,7 @@ class CellOutcome:
     @property
     def silent(self) -> bool:
         """Wrong, yet presented as settled: status ok with high confidence."""
-        return self.wrong and self.status == "ok" and self.confidence >= SILENT_CONFIDENCE
+        return self.kind != "correct" and self.status == "ok" and self.confidence >= SILENT_CONFIDENCE
 
 
 def same(gold: Value, ours: Value) -> bool:
@@ -70,6 +66,68 @@ def classify(gold: Value, ours: Value) -> str:
 
 
 @dataclass(slots=True)
+class Tally:
+    """Additive counts over outcomes; ratios are derived, so tallies of documents sum to any group."""
+
+    cells: int = 0
+    scored: int = 0
+    correct: int = 0
+    mismatched: int = 0
+    omitted: int = 0
+    invented: int = 0
+    ambiguous: int = 0
+    ambiguous_wrong: int = 0
+    silent_errors: int = 0
+    present: int = 0
+    present_correct: int = 0
+    absent: int = 0
+    absent_correct: int = 0
+
+    @classmethod
+    def of(cls, outcomes: list[CellOutcome]) -> "Tally":
+        t = cls()
+        for o in outcomes:
+            t.cells += 1
+            t.silent_errors += o.silent
+            if o.ambiguous:
+                t.ambiguous += 1
+                t.ambiguous_wrong += o.kind != "correct"
+                continue
+            t.scored += 1
+            setattr(t, o.kind, getattr(t, o.kind) + 1)
+            if o.gold is None:
+                t.absent += 1
+                t.absent_correct += o.kind == "correct"
+            else:
+                t.present += 1
+                t.present_correct += o.kind == "correct"
+        return t
+
+    def __add__(self, other: "Tally") -> "Tally":
+        return Tally(*(getattr(self, f) + getattr(other, f) for f in self.__slots__))
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        return {
+            "cells": self.cells, "scored": self.scored,
+            **{k: getattr(self, k) for k in KINDS},
+            "ambiguous": self.ambiguous, "ambiguous_wrong": self.ambiguous_wrong,
+            "silent_errors": self.silent_errors,
+            "accuracy": _ratio(self.correct, self.scored),
+            "present": self.present, "present_accuracy": _ratio(self.present_correct, self.present),
+            "absent": self.absent, "absent_accuracy": _ratio(self.absent_correct, self.absent),
+        }
+
+
+def total(tallies) -> Tally:
+    return sum(tallies, Tally())
+
+
+def counts(outcomes: list[CellOutcome]) -> dict[str, float | int | None]:
+    """Totals over a set of outcomes; accuracy leaves ambiguous cells out."""
+    return Tally.of(outcomes).as_dict()
+
+
+@dataclass(slots=True)
 class DocScore:
     name: str
     outcomes: list[CellOutcome]
@@ -80,6 +138,12 @@ class DocScore:
     error: str | None = None
     extra_values: list[str] = field(default_factory=list)  # ids outside the gold template that we filled
     seconds: float = 0.0
+    tally: Tally = field(default_factory=Tally)
+    parts: dict[str, Tally] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.tally = Tally.of(self.outcomes)
+        self.parts = {p: Tally.of([o for o in self.outcomes if o.cell.startswith(p + ".")]) for p in PARTS}
 
     def meta_ok(self, key: str) -> bool:
         gold, ours = self.meta[key]
@@ -94,10 +158,11 @@ def score(case: Case, result: Result | None, *, error: str | None = None, second
     outcomes = []
     for cid, gold in case.cells.items():
         cell = cells.get(cid)
+        ours = cell.value if cell else None
         outcomes.append(CellOutcome(
-            doc=case.name, cell=cid, gold=gold, ours=cell.value if cell else None,
+            doc=case.name, cell=cid, gold=gold, ours=ours,
             status=cell.status if cell else "missing", confidence=cell.confidence if cell else 0.0,
-            ambiguous=cid in case.ambiguous, raw=cell.raw if cell else None,
+            ambiguous=cid in case.ambiguous, kind=classify(gold, ours), raw=cell.raw if cell else None,
         ))
     ours_meta = result.meta if result else None
     meta = {key: (case.meta.get(key), getattr(ours_meta, key, None)) for key in ("template", "issuer", "year")}
@@ -105,27 +170,6 @@ def score(case: Case, result: Result | None, *, error: str | None = None, second
     usage = result.provenance.usage.model_dump() if result else {}
     extra = [cid for cid, c in cells.items() if cid not in case.cells and c.value is not None]
     return DocScore(case.name, outcomes, meta, findings, usage, case.tags, error, extra, seconds)
-
-
-def counts(outcomes: list[CellOutcome]) -> dict[str, float | int | None]:
-    """Totals over a set of outcomes; accuracy leaves ambiguous cells out."""
-    scored = [o for o in outcomes if not o.ambiguous]
-    kinds = Counter(o.kind for o in scored)
-    present = [o for o in scored if o.gold is not None]
-    absent = [o for o in scored if o.gold is None]
-    return {
-        "cells": len(outcomes),
-        "scored": len(scored),
-        **{k: kinds.get(k, 0) for k in KINDS},
-        "ambiguous": len(outcomes) - len(scored),
-        "ambiguous_wrong": sum(o.wrong for o in outcomes if o.ambiguous),
-        "silent_errors": sum(o.silent for o in outcomes),
-        "accuracy": _ratio(kinds.get("correct", 0), len(scored)),
-        "present": len(present),
-        "present_accuracy": _ratio(sum(not o.wrong for o in present), len(present)),
-        "absent": len(absent),
-        "absent_accuracy": _ratio(sum(not o.wrong for o in absent), len(absent)),
-    }
 
 
 def _ratio(n: int, d: int) -> float | None:

@@ -18,7 +18,7 @@ from extractor.errors import ConfigError, InputError
 from extractor.settings import Settings
 
 GATE_FAILED = 3
-_console = Console(highlight=False)
+_console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)  # files and pipes get wide tables
 
 
 def register(sub) -> None:
