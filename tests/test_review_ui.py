@@ -30,7 +30,8 @@ def drive(folder: ResultsFolder, keys: list[str], reviewer: str = "analyst") -> 
                     messages.append(str(app.query_one("#message").render()))
                     await pilot.press(key)
                     await pilot.pause()
-                return {"seen": seen, "messages": messages, "running": app.is_running}
+                return {"seen": seen, "messages": messages, "running": app.is_running,
+                        "screen": "" if not app.is_running else app.export_screenshot()}
 
     return asyncio.run(session())
 
@@ -99,3 +100,10 @@ def test_undo_after_moving_to_the_next_document(folder):
     assert in_force(folder, HONGZE) == {}
     run = drive(folder, ["n", "q"])
     assert run["seen"][1] == (HONGZE, "p4.review.total")
+
+
+def test_the_screen_shows_the_evidence(folder):
+    svg = drive(folder, ["n"])["screen"]  # the real screen, as Textual's screenshot (SVG)
+    for needle in ("hongze-2023.pdf", "洪泽区人民政府", "行政复议", "总计", "p4.review.total", "维持",
+                   "5418–5419", "H4", "expected&#160;11", "proposed&#160;repair:&#160;11", "a&#160;accept"):
+        assert needle in svg, needle

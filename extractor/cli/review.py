@@ -88,13 +88,18 @@ def list_queue(review: Review, as_json: bool) -> int:
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
-    table = Table("doc", "cell", "row × column", "value", "conf", "why", box=None, pad_edge=False)
+    table = Table(box=None, pad_edge=False)
+    for name, wide in (("doc", False), ("cell", False), ("value", False), ("conf", False), ("why", False),
+                       ("row × column", True)):
+        table.add_column(name, no_wrap=not wide, overflow="ellipsis" if wide else "fold")
     for r in rows:
         value = fmt(r["value"]) + (f" → {fmt(r['repair'])}?" if r["repair"] is not None else "")
-        table.add_row(r["name"], r["cell"], f"{r['row']} × {r['column']}", value, f"{r['confidence']:.2f}",
-                      ", ".join(r["reasons"]))
-    console = Console(highlight=False)
-    console.print(table)
+        table.add_row(r["name"], r["cell"], value, f"{r['confidence']:.2f}", ",".join(r["reasons"]),
+                      f"{r['row']} × {r['column']}")
+    # Piped into a file or grep, one line per cell: no wrapping at 80 columns.
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 240)
+    if rows:
+        console.print(table)
     console.print(f"{len(rows)} cells need a person in {len(review.entries)} document(s)")
     return 0
 

@@ -22,6 +22,7 @@ from extractor.review.store import Action
 class ReviewApp(App):
     TITLE = "nianbao review"
     AUTO_FOCUS = None  # keys go to the app; the correction box takes focus only when opened
+    ENABLE_COMMAND_PALETTE = False  # one key per action; nothing to search for
     CSS = """
     #header { background: $panel; padding: 0 1; }
     #body { padding: 0 1; }

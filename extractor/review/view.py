@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from extractor.review.folder import Entry
@@ -17,6 +18,7 @@ from schemas import Finding, Result, specs
 
 CONTEXT_LINES = 2
 CONTEXT_CHARS = 360
+TAB_SIZE = 8  # rich's default, so the caret lines up under tabbed rows
 _SEVERITY = {"error": ("✗ broken", "bold red"), "warning": ("! warning", "yellow"), "info": ("? not checkable", "dim")}
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)+")
 _REASONS = {"repair": "validator proposes a repair", "broken-rule": "in a broken rule", "flagged": "flagged",
@@ -85,10 +87,17 @@ def source_context(text: str, result: Result, cell_id: str) -> Text:
         caption = "source: no span; where the row label appears:"
         style = "underline"
     lo, hi = _around(text, start, end)
+    line_end = text.find("\n", end)
+    line_end = hi if line_end < 0 or line_end > hi else line_end
     out = Text(caption + "\n", style="dim")
     out.append(text[lo:start])
     out.append(text[start:end], style=style)
-    out.append(text[end:hi].rstrip("\n"))
+    out.append(text[end:line_end])
+    if "\n" not in text[start:end]:  # a caret line, so the place shows without colour too
+        shown = text[max(lo, text.rfind("\n", 0, start) + 1):start]
+        out.append("\n" + " " * cell_len(shown.expandtabs(TAB_SIZE)) + "^" * max(cell_len(text[start:end]), 1),
+                   style=style.replace("reverse ", ""))
+    out.append(text[line_end:hi].rstrip("\n"))
     return out
 
 
