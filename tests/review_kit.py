@@ -7,8 +7,11 @@ validator implements the one hard rule H4 (表四 总计 = the four outcomes) wi
 """
 from __future__ import annotations
 
+import atexit
 import json
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 from extractor.review.folder import key_of, open_folder
@@ -18,6 +21,7 @@ from tests.conftest import FIXTURES, fixture_file
 
 SAMPLES = ("003_589bf4f08d70f012", "hongze-2023")
 LOW = {"003_589bf4f08d70f012": ("p3.new_received.total", "p2.procurement.amount")}
+_BUILT: dict[tuple[str, ...], Path] = {}
 _BLOCKS = ("review", "suit_direct", "suit_after_review")
 _OUTCOMES = ("upheld", "corrected", "other", "pending")
 
@@ -43,7 +47,17 @@ def fake_check(result: Result, text: str | None = None, previous: Result | None 
 
 
 def make_folder(root: Path, samples: tuple[str, ...] = SAMPLES) -> Path:
-    """A results folder with the samples extracted, filled from gold, and checked by the fake."""
+    """A fresh copy, at ``root``, of a results folder with the samples extracted, filled from
+    gold, and checked by the fake (built once per test run: extracting a PDF takes a while)."""
+    if samples not in _BUILT:
+        scratch = tempfile.mkdtemp(prefix="nianbao-review-kit-")
+        atexit.register(shutil.rmtree, scratch, True)
+        _BUILT[samples] = _build(Path(scratch) / "results", samples)
+    shutil.copytree(_BUILT[samples], root)
+    return root
+
+
+def _build(root: Path, samples: tuple[str, ...]) -> Path:
     for name in samples:
         source = fixture_file(name)
         folder = open_folder(source, root, Settings(backend="rules"))

@@ -1,5 +1,6 @@
 """The interactive review driven through Textual's pilot, key by key, as a reviewer would."""
 import asyncio
+import sqlite3
 
 import pytest
 
@@ -105,5 +106,15 @@ def test_undo_after_moving_to_the_next_document(folder):
 def test_the_screen_shows_the_evidence(folder):
     svg = drive(folder, ["n"])["screen"]  # the real screen, as Textual's screenshot (SVG)
     for needle in ("hongze-2023.pdf", "洪泽区人民政府", "行政复议", "总计", "p4.review.total", "维持",
-                   "5418–5419", "H4", "expected&#160;11", "proposed&#160;repair:&#160;11", "a&#160;accept"):
+                   "5418–5419", "H4", "expected&#160;11", "proposed&#160;repair:&#160;11", "accept&#160;repair"):
         assert needle in svg, needle
+
+
+def test_a_failed_write_is_said_and_the_cell_stays(folder, monkeypatch):
+    def locked(*args):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr("extractor.review.store.Store.record", locked)
+    run = drive(folder, ["a", "q"])
+    assert "NOT recorded" in drive(folder, ["a", "a"])["messages"][1]
+    assert run["seen"] == [("003_589bf4f08d70f012.txt", "p4.review.upheld")] * 2

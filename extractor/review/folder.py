@@ -25,7 +25,7 @@ def key_of(sha256: str) -> str:
     return sha256[:KEY_LEN]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: two entries are never the same document
 class Entry:
     """One extracted document of the folder."""
 

@@ -100,13 +100,14 @@ def parse_value(text: str, spec: CellSpec) -> Number:
 
 
 def reviewer_name(explicit: str | None = None) -> str:
-    if explicit:
-        return explicit
+    """--reviewer, else $NIANBAO_REVIEWER, else $USER, else the login name."""
+    name = explicit or os.environ.get("NIANBAO_REVIEWER") or os.environ.get("USER")
+    if name:
+        return name
     try:
-        fallback = getpass.getuser()
+        return getpass.getuser()
     except (KeyError, OSError):
-        fallback = "unknown"
-    return os.environ.get("NIANBAO_REVIEWER") or os.environ.get("USER") or fallback
+        return "unknown"
 
 
 class Review:

@@ -5,6 +5,8 @@ SIGKILL loses nothing decided; opening the folder again starts at the first unde
 """
 from __future__ import annotations
 
+import sqlite3
+
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -114,6 +116,10 @@ class ReviewApp(App):
             event = self.review.decide(self.entry, self.item.cell, action, value)
         except InputError as e:
             self.say(str(e))
+            self.bell()
+            return False
+        except sqlite3.Error as e:  # say so plainly: the reviewer must not believe it was kept
+            self.say(f"NOT recorded, the review store failed: {e}. Try again.")
             self.bell()
             return False
         self.say(f"{event.cell}: {view.fmt(event.old)} → {view.fmt(event.new)} ({action}) recorded")
