@@ -11,11 +11,12 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from extractor.parts import NUMERALS, PART_KEYS
 from schemas import Finding, Result, specs
 from schemas.result import Number
 
 DEFAULT_THRESHOLD = 0.8
-PART_KEYS = {"二": "p2", "三": "p3", "四": "p4"}
+PART_OF = dict(zip(NUMERALS, PART_KEYS))  # CellSpec.part (二) → result.parts key (p2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ def build(result: Result, decided: Collection[str] = (), threshold: float = DEFA
     incomplete = _incomplete_tables(result)
     table_of = {cid: (s.part, s.table) for cid, s in specs(result.meta.template).items()}
     items = []
-    for index, (cid, cell) in enumerate(result.cells.items()):
+    for cid, cell in result.cells.items():
         if cid in decided:
             continue
         repair = proposed_repair(result, cid)
@@ -58,9 +59,9 @@ def build(result: Result, decided: Collection[str] = (), threshold: float = DEFA
             ("low-confidence", cell.value is not None and cell.status != "corrected" and cell.confidence < threshold),
         ) if holds]
         if reasons:
-            items.append((Item(cid, tuple(reasons), repair[1] if repair else 0, broken[cid], cell.confidence), index))
-    # Ties keep the template's order, so a person walks a row left to right.
-    return [item for item, _ in sorted(items, key=lambda pair: (*pair[0].order(), pair[1]))]
+            items.append(Item(cid, tuple(reasons), repair[1] if repair else 0, broken[cid], cell.confidence))
+    # A stable sort: ties keep the template's order, so a person walks a row left to right.
+    return sorted(items, key=Item.order)
 
 
 def _incomplete_tables(result: Result) -> set[tuple[str, str]]:
@@ -69,6 +70,6 @@ def _incomplete_tables(result: Result) -> set[tuple[str, str]]:
     for cid, spec in specs(result.meta.template).items():
         if cid in result.cells:
             filled.setdefault((spec.part, spec.table), set()).add(result.cells[cid].value is not None)
-    present = {part for part, key in PART_KEYS.items()
+    present = {part for part, key in PART_OF.items()
                if (info := result.parts.get(key)) is not None and info.status == "present"}
     return {table for table, seen in filled.items() if seen == {True, False} and table[0] in present}

@@ -12,7 +12,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from extractor.review.folder import Entry
-from extractor.review.queue import PART_KEYS, Item, proposed_repair
+from extractor.review.queue import PART_OF, Item, proposed_repair
 from extractor.review.session import Review
 from schemas import Finding, Result, specs
 
@@ -50,13 +50,13 @@ def cell_panel(review: Review, entry: Entry, item: Item) -> Text:
     out.append("needs a look: " + "; ".join(_REASONS[r] for r in item.reasons) + "\n\n", style="magenta")
 
     out.append("read  ")
-    out.append("missing" if cell.value is None else fmt(cell.value), style="bold")
+    out.append(fmt(cell.value), style="bold")
     out.append(f"   status {cell.status} · confidence {cell.confidence:.2f} · reader {cell.reader or '-'}")
     if cell.raw:
         out.append(f" · as written 「{cell.raw}」")
     out.append("\n")
     for reader, value in (cell.readings or {}).items():
-        out.append(f"      {reader}: {'missing' if value is None else fmt(value)}\n", style="dim")
+        out.append(f"      {reader}: {fmt(value)}\n", style="dim")
     if cell.note:
         out.append(f"      note: {cell.note}\n", style="dim")
 
@@ -144,7 +144,7 @@ def _around(text: str, start: int, end: int) -> tuple[int, int]:
 def _find_label(text: str, result: Result, cell_id: str) -> tuple[int, int] | None:
     spec = specs(result.meta.template)[cell_id]
     label = _NUMBERING.sub("", spec.row.split()[-1])[:12]
-    part = result.parts.get(PART_KEYS[spec.part])
+    part = result.parts.get(PART_OF[spec.part])
     lo, hi = part.span if part and part.span else (0, len(text))
     at = text.find(label, lo, hi) if label else -1
     return (at, at + len(label)) if at >= 0 else None
