@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)  ## extract every bundled fixture and print a summary per document
-	$(BIN)/nianbao demo evals/fixtures
+	$(BIN)/nianbao extract evals/fixtures
 
 test: $(STAMP)  ## the whole offline test suite (cassettes replayed, never recorded)
 	$(BIN)/python -m pytest -q --record-mode=none
