@@ -28,9 +28,10 @@ def generate(count: int, seed: int = 0, *, templates: Sequence[str] = ("2019", "
              features: Sequence[str] | None = None) -> Iterator[SynthDoc]:
     """``count`` reports; ``features=None`` draws defects at random, ``()`` gives clean documents."""
     chosen = tuple(layouts or LAYOUTS)
-    unknown = [name for name in (*chosen, *(features or ())) if name not in LAYOUTS and name not in FEATURES]
-    if unknown or not chosen or any(t not in ("2019", "2021") for t in templates):
-        raise ValueError(f"unknown layout, feature or template: {', '.join(unknown) or templates}")
+    unknown = ([x for x in chosen if x not in LAYOUTS] + [x for x in features or () if x not in FEATURES]
+               + [x for x in templates if x not in ("2019", "2021")])
+    if unknown or not templates:
+        raise ValueError(f"unknown layout, feature or template: {', '.join(unknown) or 'no template'}")
     for i in range(count):
         rng = random.Random(f"nianbao-synth:{seed}:{i}")  # str seeds hash with sha512: stable across runs
         yield make_doc(f"synth-{seed}-{i:05d}", rng, rng.choice(tuple(templates)), rng.choice(chosen),
