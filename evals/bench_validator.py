@@ -3,17 +3,18 @@
     python -m evals.bench_validator [--n 1000] [--seed 0] [--texts]
 
 1. Synthetic: ``n`` random consistent 表三/表四 cell sets, half 2019 and half 2021
-   (:mod:`evals.synth_cells`); then again for 2021 tables whose three （六） sub-rows are missing,
-   as in the hybrid Hongze reports. On each consistent set, any ``error`` finding is a false
-   alarm. Then one cell is corrupted: *detectable* when no values of the missing cells can
-   make the identities hold again; detection = a hard-rule error or bound warning; a case is
+   (:func:`evals.synth.truth.random_cells`); then again for 2021 tables whose three （六）
+   sub-rows are missing, as in the hybrid Hongze reports. On each consistent set, any
+   ``error`` finding is a false alarm. Then one cell is changed (:func:`evals.synth.truth.inject`):
+   *detectable* when no values of the missing cells can make the identities hold again;
+   detection = a hard-rule error; a case is
    *identifiable* when exactly one cell can be set to a valid value that makes every identity
    hold (decided here by trying each cell against the identities written out anew, not with
    the validator's equations); localisation = the validator's repair names that cell and its
    original value.
 2. Fixtures: each gold.json turned into a Result (gold values as ``ok`` cells) and validated
    with the document's text; the gold findings in the validator's scope (H1–H5, S, N) are matched
-   by rule (and by cells where gold names cells).
+   one to one by rule (and by cells where gold names cells: :func:`evals.findings.matches`).
 3. With ``--texts``: one table number at a time changed in each fixture's text and the text
    extracted again through the public API (reader and validator together).
 """
@@ -26,7 +27,8 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-from evals.synth_cells import consistent_cells, corrupt
+from evals.findings import matches
+from evals.synth.truth import inject, random_cells
 from extractor.api import extract
 from extractor.load import load
 from extractor.narrative import read_narrative
@@ -114,33 +116,54 @@ def single_fixes(cells: dict[str, int | None], template: str) -> list[tuple[str,
     return fixes
 
 
+def table_cells(template: str, rng: random.Random, hybrid: bool = False) -> dict[str, int | None]:
+    """A consistent 表三/表四; ``hybrid``: a report that printed one （六） row of zeros, whose
+    three 2021 sub-rows are therefore missing."""
+    cells: dict[str, int | None] = {c: v for c, v in random_cells(template, rng)[0].items() if c[:3] in ("p3.", "p4.")}
+    if not hybrid:
+        return cells
+    for col in APPLICANTS:
+        for row in HYBRID_ROWS:
+            cells[f"p3.{row}.{col}"] = 0
+        concluded = sum(cells[f"p3.{r}.{col}"] for r in outcome_rows(template))
+        cells[f"p3.outcome_total.{col}"] = concluded
+        cells[f"p3.carried_over.{col}"] = min(cells[f"p3.carried_over.{col}"], concluded + cells[f"p3.carried_forward.{col}"])
+        cells[f"p3.new_received.{col}"] = (concluded + cells[f"p3.carried_forward.{col}"]
+                                           - cells[f"p3.carried_over.{col}"])
+    for row in p3_rows(template):
+        cells[f"p3.{row}.total"] = sum(cells[f"p3.{row}.{c}"] for c in APPLICANTS)
+    return {c: None if c.rsplit(".", 1)[0][3:] in HYBRID_ROWS else v for c, v in cells.items()}
+
+
 def synthetic(n: int, seed: int, hybrid: bool = False) -> dict[str, float]:
     """``hybrid``: 2021 tables whose three （六） sub-rows are missing (as in the Hongze reports)."""
     stats = Counter()
     for i in range(n):
         rng = random.Random(f"bench-validator:{seed}:{i}")
         template = "2021" if hybrid else ("2019", "2021")[i % 2]
-        truth: dict[str, int | None] = consistent_cells(template, rng, HYBRID_ROWS if hybrid else ())
-        if hybrid:
-            truth.update({c: None for c in truth if c.rsplit(".", 1)[0][3:] in HYBRID_ROWS})
+        truth = table_cells(template, rng, hybrid)
+        assert consistent(truth, template)
         stats["false_alarms"] += _errors(validate(cells_result(truth, template)))
-        cell, wrong = corrupt({c: v for c, v in truth.items() if v is not None}, rng)
-        bad = {**truth, cell: wrong}
+        change = inject(truth, template, rng, frozen=set())
+        if change is None:
+            continue
+        cell = change.cell
+        bad = {**truth, cell: change.new}
         findings = validate(cells_result(bad, template))
         stats["cases"] += 1
         stats[f"cases_{cell[:2]}"] += 1
         if consistent(bad, template):
             continue  # the rules cannot see this change
         stats["detectable"] += 1
-        stats["detected"] += any(f.severity in ("error", "warning") and f.rule in HARD | {"S1"} for f in findings)
+        stats["detected"] += _errors(findings) > 0
         repairs = {(f.repair.cell, f.repair.value) for f in findings if f.repair}
         fixes = single_fixes(bad, template)
         if len(fixes) == 1:
             stats["identifiable"] += 1
             stats[f"identifiable_{cell[:2]}"] += 1
-            stats["localised"] += repairs == {(cell, truth[cell])}
+            stats["localised"] += repairs == {(cell, change.old)}
         else:
-            stats["wrong_repair"] += bool(repairs - {(cell, truth[cell])})
+            stats["wrong_repair"] += bool(repairs - {(cell, change.old)})
     c = stats["cases"]
     return {
         "cases": c, "detectable": stats["detectable"] / c, "detection": stats["detected"] / max(stats["detectable"], 1),
@@ -154,7 +177,7 @@ def synthetic(n: int, seed: int, hybrid: bool = False) -> dict[str, float]:
 
 
 def _errors(findings: list[Finding]) -> int:
-    return sum(f.severity == "error" and f.rule in HARD for f in findings)
+    return sum(f.severity == "error" and f.rule in HARD | {"S1"} for f in findings)
 
 
 # -- real texts ----------------------------------------------------------------------------------
@@ -202,8 +225,7 @@ def fixture_recall(folders: list[Path] | None = None) -> list[dict]:
         unused = list(found)
         matched, missed = [], []
         for g in expected:
-            hit = next((f for f in unused if f.rule == g["rule"]
-                        and (not g["cells"] or not f.cells or set(g["cells"]) & set(f.cells))), None)
+            hit = next((f for f in unused if matches(f, g)), None)
             if hit:
                 unused.remove(hit)
                 matched.append((g, hit))

@@ -1,34 +1,15 @@
 """Hard rules H1–H5 on both templates: broken, holding, not checkable; localisation and cause."""
 from __future__ import annotations
 
-import random
-
 import pytest
 
 from evals.bench_validator import cells_result
-from evals.synth_cells import consistent_cells
 from extractor.validate import validate
 from extractor.validate.equations import APPLICANTS, outcome_rows
 from schemas import Cell
+from tests.validate_kit import busy, by_rule, errors
 
 TEMPLATES = ("2019", "2021")
-
-
-def busy(template: str) -> dict[str, int]:
-    """A consistent 表三/表四 with non-zero values everywhere that matters."""
-    for i in range(200):
-        cells = consistent_cells(template, random.Random(f"busy:{template}:{i}"))
-        if cells["p3.new_received.natural_person"] > 2 and cells["p4.review.total"] > 2:
-            return cells
-    raise AssertionError("generator never produced a busy table")
-
-
-def errors(findings):
-    return [f for f in findings if f.severity == "error"]
-
-
-def by_rule(findings, rule):
-    return [f for f in findings if f.rule == rule]
 
 
 @pytest.mark.parametrize("template", TEMPLATES)

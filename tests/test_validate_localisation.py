@@ -6,20 +6,21 @@ from __future__ import annotations
 
 import random
 
-from evals.bench_validator import consistent, single_fixes, synthetic
-from evals.synth_cells import consistent_cells, corrupt
+from evals.bench_validator import consistent, single_fixes, synthetic, table_cells
+from evals.synth.truth import inject
 
 
-def test_generator_makes_consistent_tables_and_misread_like_corruptions():
-    for i in range(50):
+def test_tables_and_the_oracle():
+    for i in range(60):
         rng = random.Random(i)
-        template = ("2019", "2021")[i % 2]
-        cells = consistent_cells(template, rng)
-        assert consistent(cells, template) and min(cells.values()) >= 0
-        cell, wrong = corrupt(cells, rng)
-        assert wrong != cells[cell] and wrong >= 0
-        assert not consistent({**cells, cell: wrong}, template)
-        assert (cell, cells[cell]) in single_fixes({**cells, cell: wrong}, template)
+        template, hybrid = ("2019", "2021", "2021")[i % 3], i % 3 == 2
+        cells = table_cells(template, rng, hybrid)
+        assert consistent(cells, template) and min(v for v in cells.values() if v is not None) >= 0
+        assert (None in cells.values()) is hybrid
+        change = inject(cells, template, rng, frozen=set())
+        bad = {**cells, change.cell: change.new}
+        assert not consistent(bad, template)
+        assert (change.cell, change.old) in single_fixes(bad, template)
 
 
 def test_single_cell_errors_are_detected_and_located():

@@ -8,7 +8,7 @@ from extractor.narrative import read_narrative
 from extractor.normalize import normalize
 from extractor.parts import split_parts
 from extractor.validate import validate
-from tests.test_validate_hard import busy
+from tests.validate_kit import busy
 
 
 def report(p1: str = "", p5: str = "改进工作。", p6: str = "无。", preamble: str = "", cells=None,

@@ -8,7 +8,7 @@ from extractor.validate import apply, check, is_fatal, validate
 from extractor.validate.policy import CEILING
 from schemas import Finding
 from tests.conftest import fixture_file
-from tests.test_validate_hard import busy
+from tests.validate_kit import busy
 
 HONGZE_T4 = {"p4.review.upheld": 10, "p4.review.corrected": 1, "p4.review.other": 0, "p4.review.pending": 0,
              "p4.review.total": 0}

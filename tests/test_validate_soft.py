@@ -7,7 +7,7 @@ from evals.bench_validator import cells_result
 from extractor.validate import validate
 from schemas import PartInfo
 from schemas.result import Narrative
-from tests.test_validate_hard import busy
+from tests.validate_kit import busy
 
 
 def rules(result, **kw) -> list[str]:
