@@ -149,7 +149,7 @@ def _statement(eq: Equation, values: Values) -> str:
                 f"办理结果总计 {term(eq.right[0])} + 结转下年度 {term(eq.right[1])}")
     if eq.rule == "H2":
         nonzero = [f"{row_label(c[3:].rsplit('.', 1)[0])} {term(c)}" for c in eq.left if values.get(c)]
-        listed = f"（{'、'.join(nonzero)}）" if nonzero else ""
+        listed = f"（{'、'.join(nonzero)}）" if 0 < len(nonzero) <= 4 else ""
         return f"{head}：各项办理结果之和 {_sum(eq.left, values)}{listed} ≠ （七）总计 {term(eq.right[0])}"
     if eq.rule == "H3":
         return f"{head}：六类申请人之和 {_sum(eq.left, values)} ≠ 总计 {term(eq.right[0])}"
