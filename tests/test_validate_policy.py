@@ -87,3 +87,12 @@ def test_cli_strict_exits_3_on_error_findings(monkeypatch, capsys):
     assert main(["extract", path, "--strict"]) == 3
     out = capsys.readouterr().out
     assert "H4" in out
+
+
+def test_a_flagged_cell_keeps_the_readers_doubt_when_its_rules_hold():
+    result = cells_result(busy("2019"), "2019")
+    cid = "p3.carried_over.research"
+    result.cells[cid] = result.cells[cid].model_copy(update={"status": "flagged", "confidence": 0.4,
+                                                             "note": "该行只有 6 个数值"})
+    checked = check(result)
+    assert (checked.cells[cid].status, checked.cells[cid].confidence) == ("flagged", 0.4)

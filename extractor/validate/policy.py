@@ -2,8 +2,10 @@
 
 - A cell in a broken hard rule (an ``error`` finding of H1–H5 or S1) becomes ``flagged`` with a
   note; its confidence is capped, hardest for the cell the localisation names as the culprit.
-- A cell in holding hard rules, and in no broken one, gains confidence: each holding
-  equation halves the remaining doubt, bounded by :data:`CEILING`.
+- An ``ok`` cell in holding hard rules, and in no broken one, gains confidence: each holding
+  equation halves the remaining doubt, bounded by :data:`CEILING`. A cell the reader
+  flagged keeps its confidence: a row of assumed values (six zeros for seven columns) adds
+  up by construction, so the arithmetic cannot lift the reader's doubt.
 - Cells set by a reviewer (``corrected``) and ``missing`` cells keep their status.
 """
 from __future__ import annotations
@@ -54,7 +56,7 @@ def _flag(cell: Cell, finding: Finding, cap: float) -> Cell:
 
 
 def _confirm(cell: Cell, holding: int) -> Cell:
-    if cell.status == "missing":
+    if cell.status != "ok":
         return cell
     doubt = (1.0 - cell.confidence) * 0.5 ** holding
     return cell.model_copy(update={"confidence": min(CEILING, max(cell.confidence, 1.0 - doubt))})
