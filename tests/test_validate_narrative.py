@@ -168,3 +168,9 @@ def test_the_narrative_breaks_a_table_four_tie():
 def test_n1_accepts_a_count_that_includes_the_carried_over_applications():
     assert found("共收到政府信息公开申请 100 件（其中上年结转 5 件）。", "N1", cells=T3) == []
     assert found("共收到政府信息公开申请 100 件。", "N1", cells=T3) == []
+
+
+def test_a_result_without_parts_is_read_from_the_text():
+    result, text = report("全年共受理政府信息公开申请 17 件。", cells=T3)
+    bare = result.model_copy(update={"parts": {}})
+    assert [f.rule for f in validate(bare, text) if f.rule == "N1"] == ["N1"]

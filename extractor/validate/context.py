@@ -7,6 +7,7 @@ from functools import cached_property
 from extractor.narrative import sections
 from extractor.narrative.compact import Compact, compact
 from extractor.narrative.figures import Mention, mentions
+from extractor.parts import split_parts
 from extractor.validate.hard import template_of, values_of
 from schemas import Result
 
@@ -40,7 +41,8 @@ class Context:
         """Compact views of preamble, 一, 五, 六: from the text, else from the stored narrative
         (then without spans, and without the preamble)."""
         if self.text is not None:
-            return sections(self.text, self.result.parts)
+            parts = self.result.parts or {k: p.info() for k, p in split_parts(self.text).items()}
+            return sections(self.text, parts)
         n = self.result.narrative
         return {"preamble": compact("", None), "p1": compact(n.p1.text, None),
                 "p5": compact(n.p5.text, None), "p6": compact(n.p6.text, None)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.narrative.claims import breakdowns, enumerations, promised_parts
+from extractor.narrative.claims import Breakdown, breakdowns, enumerations, promised_parts
 from extractor.narrative.compact import Compact
 from extractor.narrative.figures import Mention
 from extractor.validate.context import Context
@@ -36,6 +36,10 @@ _MAKING = re.compile(r"制发|制定|出台|印发|新增|发布")
 _DECIDING = re.compile(r"决定|作出|办理|办结|实施")
 _PERIOD = re.compile(r"(\d{4})年1月1日(?:起)?(?:至|到|-|—|~)(\d{4})年12月(\d{1,2})日")
 _AS_OF = re.compile(r"(?:截至|截止)(?:到)?(\d{4})年12月(\d{1,2})日")
+_REVIEW = ("p4.review.total",)
+_SUITS = ("p4.suit_direct.total", "p4.suit_after_review.total")
+_OUTCOMES = {"维持": "upheld", "纠正": "corrected", "其他结果": "other", "未审结": "pending"}
+_WHERE = {"preamble": "报告开头", "p1": "第一部分"}
 
 
 def _f(rule: str, check: str, severity: str, message: str, view: Compact | None = None,
@@ -111,11 +115,6 @@ def n1_n3_n7_claims(ctx: Context) -> list[Finding]:
     return out
 
 
-_REVIEW = ("p4.review.total",)
-_SUITS = ("p4.suit_direct.total", "p4.suit_after_review.total")
-_OUTCOMES = {"维持": "upheld", "纠正": "corrected", "其他结果": "other", "未审结": "pending"}
-
-
 def _case_claim(clause: str, m: Mention) -> list[Claim]:
     has_review, has_suit = "复议" in clause, "诉讼" in clause
     if has_review == has_suit or "其中" in clause or re.search(r"维持|纠正|其他结果|审结", clause):
@@ -149,15 +148,15 @@ def n4_n5_breakdowns(ctx: Context) -> list[Finding]:
     for key in ("preamble", "p1"):
         view = ctx.sections[key]
         for b in breakdowns(view, ctx.mentions[key]):
-            out.extend(_breakdown_findings(view, b))
+            out.extend(_breakdown_findings(view, b, _WHERE[key]))
     return out
 
 
-def _breakdown_findings(view: Compact, b) -> list[Finding]:
+def _breakdown_findings(view: Compact, b: Breakdown, where: str) -> list[Finding]:
     total, parts = b.total, b.parts
     summed = sum(p.value for p in parts)
     listing = " + ".join(fmt(p.value) for p in parts)
-    head = f"第一部分“{_quote(view, total)}”，其中所列 {listing} = {fmt(summed)}"
+    head = f"{where}“{_quote(view, total)}”，其中所列 {listing} = {fmt(summed)}"
     out = []
     if summed > total.value:
         out.append(_f("N5", "narrative.breakdown", "warning", f"{head}，大于总数 {fmt(total.value)}", view, total,
@@ -172,13 +171,13 @@ def _breakdown_findings(view: Compact, b) -> list[Finding]:
     if wrong:
         detail = "；".join(f"{p.noun} {fmt(p.value)}{p.unit} 占 {fmt(s.value)}%，按总数 {fmt(total.value)} 应为 "
                           f"{100 * p.value / total.value:.2f}%" for p, s in wrong)
-        out.append(_f("N4", "narrative.shares", "warning", f"第一部分所列比例与数量不符：{detail}", view, wrong[0][1]))
+        out.append(_f("N4", "narrative.shares", "warning", f"{where}所列比例与数量不符：{detail}", view, wrong[0][1]))
     if len(stated) >= 2 and len(stated) == len(parts):
         share_sum = sum(s.value for _, s in stated)
         slack = sum(0.5 * 10 ** -s.decimals for _, s in stated)
         if share_sum > 100 + slack + 1e-9 or (summed == total.value and share_sum < 100 - 2 * slack - 1e-9):
             out.append(_f("N4", "narrative.shares", "warning",
-                          f"第一部分“{_quote(view, total)}”下各项所占比例之和为 {share_sum:g}%，而不是 100%",
+                          f"{where}“{_quote(view, total)}”下各项所占比例之和为 {share_sum:g}%，而不是 100%",
                           view, stated[0][1], expected=100, actual=round(share_sum, 6)))
     return out
 
