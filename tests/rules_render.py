@@ -81,7 +81,9 @@ def t3_rows(template: str) -> list[tuple[str | None, str | None, str | None, str
 
 
 def random_values(template: str, seed: int = 0) -> dict[str, int | float]:
-    """Plausible values for every cell: 表三 and 表四 rows add up; money has decimals."""
+    """Plausible values for every cell that satisfy the hard rules (H1–H5): 表三's outcome rows
+    add up to （七）总计, 新收 + 结转 = 总计 + 结转下年度, every 总计 column and 表四 block adds up;
+    money has decimals, 本年增/减 may be negative."""
     rng = random.Random(seed)
     out: dict[str, int | float] = {}
     for cid, spec in specs(template).items():
@@ -92,10 +94,23 @@ def random_values(template: str, seed: int = 0) -> dict[str, int | float]:
                 out[cid] = rng.randint(-9, 9)
             else:
                 out[cid] = rng.choice((0, 0, 1, 3, 12, 240, 1500))
-    for *_, prefix in t3_rows(template):
-        parts = [rng.choice((0, 0, 0, 1, 2, 7, 31)) for _ in range(6)]
+
+    def row(prefix: str, parts: list[int]) -> None:
         for col, v in zip(T3_COLUMNS, [*parts, sum(parts)]):
             out[f"{prefix}.{col}"] = v
+
+    outcomes = [prefix for *_, prefix in t3_rows(template)][2:-2]
+    sums = [0] * 6
+    for prefix in outcomes:
+        parts = [rng.choice((0, 0, 0, 1, 2, 7, 31)) for _ in range(6)]
+        row(prefix, parts)
+        sums = [a + b for a, b in zip(sums, parts)]
+    carried_in = [rng.randint(0, s) for s in sums]
+    carried_out = [rng.choice((0, 0, 1, 3)) for _ in range(6)]
+    row("p3.outcome_total", sums)
+    row("p3.carried_over", carried_in)
+    row("p3.carried_forward", carried_out)
+    row("p3.new_received", [s - i + o for s, i, o in zip(sums, carried_in, carried_out)])
     for block in ("review", "suit_direct", "suit_after_review"):
         parts = [rng.choice((0, 0, 1, 2, 5)) for _ in range(4)]
         for col, v in zip(("upheld", "corrected", "other", "pending", "total"), [*parts, sum(parts)]):

@@ -283,7 +283,7 @@ def test_blank_cells_in_pdf_layout_are_placed_by_column():
              ("二、上年结转政府信息公开申请数量", (2, 0, 0, 0, 0, 0, 2)),
              ("   （一）予以公开", (5, "", 1, "", "", 0, 6)),
              ("   （二）部分公开", (1, 0, 0, 0, 0, 0, 1)),
-             ("（七）总计", (9, 1, 0, 0, 0, 0, 10))]
+             ("（七）总计", (6, 0, 1, 0, 0, 0, 7))]
     # Layout text as pdfplumber writes it: every character one column, values right-aligned.
     rows = [f"{label:<24}" + "".join(f"{v:>5}" for v in vals) for label, vals in table]
     _, result = report(t3="\n".join(rows))

@@ -36,6 +36,10 @@ def read(doc: Document, parts: dict[str, Part], template: str | None) -> Reading
     return Reading(cells, best.findings)
 
 
+def _found(rows: list[RowRead]) -> bool:
+    return any(r.match is not None for r in rows)
+
+
 def _read(doc: Document, parts: dict[str, Part], template: str) -> Reading:
     text = doc.text
     where = regions(text, parts)
@@ -45,9 +49,20 @@ def _read(doc: Document, parts: dict[str, Part], template: str) -> Reading:
     lines2 = tokens.lines(text, *where.t2, tables) if where.t2 else []
     lines3 = tokens.lines(text, *where.t3, tables) if where.t3 else []
     lines4 = tokens.lines(text, *where.t4, tables) if where.t4 else []
+    wide: list[tokens.Line] | None = None
 
-    rows2 = table2.read(lines2, rows_of, text) if lines2 else [RowRead("二", d.label, d.ids) for d in rows_of.table2]
+    rows2 = table2.read(lines2, rows_of, text)
     t3 = table3.read(lines3, rows_of)
+    if where.wide is not None and not (_found(rows2) and _found(t3.rows)):
+        wide = tokens.lines(text, *where.wide, tables)
+        if not _found(rows2):
+            again = table2.read(wide, rows_of, text)
+            if _found(again):
+                rows2, lines2 = again, wide
+        if not _found(t3.rows):
+            again3 = table3.read(wide, rows_of)
+            if _found(again3.rows):
+                t3, lines3 = again3, wide
     row4 = RowRead("四", _P4_LABEL, tuple(c for c in cell_ids(template) if c.startswith("p4.")), check_total=True)
     picked = table4.pick(lines4)
     misplaced = None
@@ -70,5 +85,5 @@ def _read(doc: Document, parts: dict[str, Part], template: str) -> Reading:
         cells.update(row_cells_)
         found.extend(row_findings)
     found.extend(table_findings.structure(template, where, rows2, t3, row4, misplaced))
-    found.extend(table_findings.noise(text, (lines2, lines3, lines4)))
+    found.extend(table_findings.noise(text, (lines2, lines3, lines4) if wide is None else (wide,)))
     return Reading({cid: cells[cid] for cid in cell_ids(template)}, found)

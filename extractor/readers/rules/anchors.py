@@ -103,6 +103,8 @@ def extend(anchors: list[Anchor], lines: list[Line]) -> None:
     """Widen each anchor over neighbouring lines that hold fragments of its own label."""
     key_lines: dict[int, int] = {}
     for i, a in enumerate(anchors):
+        if a.row.group:
+            continue  # a group label shares its lines with its first rows' labels
         for k in range(a.first, a.last + 1):
             key_lines.setdefault(k, i)
     for i, a in enumerate(anchors):

@@ -102,7 +102,7 @@ def _placed(row: RowRead, run: Run, width: int, notes: list[str]) -> list[Tok | 
     if n == width:
         return slots
     if n > width:
-        return None
+        return slots[:width] if n - run.trail <= width else None
     if run.width(width) == width:
         return [None] * (width - n) + slots
     if run.grid == TABLE and run.labelled:

@@ -18,6 +18,13 @@ class Regions:
     t3: Span | None
     t4: Span | None
 
+    @property
+    def wide(self) -> Span | None:
+        """All three tables' parts together: where to look again when a table is not in its own
+        part (part 一's own 「二、加强主动公开…」 heading taken for part 二's)."""
+        found = [r for r in (self.t2, self.t3, self.t4) if r is not None]
+        return (min(r[0] for r in found), max(r[1] for r in found)) if found else None
+
 
 def regions(text: str, parts: dict[str, Part]) -> Regions:
     heads = {k: _heading_start(text, p) for k, p in parts.items() if p.start >= 0}

@@ -86,6 +86,7 @@ class Run:
     labelled: bool = False  # the line carries text before the values
     grid: str = TEXT_GRID  # what the line's empty cells are: see PIPE, TABLE, TEXT_GRID
     x0: int = -1  # layout text (cells apart by spaces): where the line starts, to read columns by position
+    trail: int = 0  # empty cells at the end (a pipe row's colspan fillers: 「| 行政许可 | 10 |||」)
 
     @property
     def start(self) -> int:
@@ -101,9 +102,12 @@ class Run:
         return self.lead if self.grid == PIPE or not self.labelled else 0
 
     def width(self, columns: int) -> int:
-        """How many of ``columns`` cells this run can fill, counting leading blank cells."""
+        """How many of ``columns`` cells this run can fill, counting leading blank cells and
+        not counting trailing empty cells it does not need."""
         n = len(self.slots)
-        return n if n >= columns else min(columns, n + self.lead_blanks)
+        if n > columns:
+            return max(columns, n - self.trail)
+        return min(columns, n + self.lead_blanks)
 
     def values(self) -> list[int | float]:
         return [t.value for t in self.slots if t.kind == NUM]
@@ -172,8 +176,9 @@ def _line(raw: str, offset: int, idx: int, grid: str) -> Line:
         return line  # a row of dashes without a label: a rule, not blank cells
     pipe = raw.count("|") >= 2
     spaced = not pipe and "\t" not in raw
+    trail = len(slots) - max(i for i, t in enumerate(slots) if t.kind != EMPTY) - 1
     line.run = Run(idx, idx, slots, lead=first, labelled=bool(line.texts), grid=PIPE if pipe else grid,
-                   x0=offset if spaced else -1)
+                   x0=offset if spaced else -1, trail=trail)
     return line
 
 
