@@ -322,3 +322,20 @@ def test_word_row_with_unused_label_column_and_lost_trailing_blank():
     _, result = report(source=buf.getvalue())
     assert values(result, "p3.outcome_total") == [None] * 7
     assert values(result, "p3.carried_forward") == [0] * 7
+
+
+def test_short_row_placed_by_the_column_sums():
+    """A blank 总计 whose tab was stripped: only the table's column sums say which cell is lost."""
+    t3 = ("一、本年新收政府信息公开申请数量\t3\t1\t0\t0\t0\t0\t4\n二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0\n"
+          "（一）予以公开\t2\t1\t0\t0\t0\t0\n（二）部分公开\t1\t0\t0\t0\t0\t0\t1\n"
+          "（七）总计\t3\t1\t0\t0\t0\t0\t4\n四、结转下年度继续办理\t0\t0\t0\t0\t0\t0\t0\n")
+    _, result = report(t3=t3)
+    row = cells(result, "p3.disclosed")
+    assert [c.value for c in row] == [2, 1, 0, 0, 0, 0, None]
+    assert row[-1].status == "flagged" and all(c.confidence < 0.9 for c in row)
+
+
+def test_stray_number_beside_a_row_is_dropped_by_its_totals():
+    _, result = report(t4="\n".join(["11", *"100010000000000"]).replace("\n", "\n\n"))
+    assert values(result, "p4.review") == [1, 0, 0, 0, 1]
+    assert all(c.confidence < 0.9 for cid, c in result.cells.items() if cid.startswith("p4."))

@@ -70,6 +70,7 @@ def _read(doc: Document, parts: dict[str, Part], template: str) -> Reading:
         row4.match = table4.as_match(picked.run, 0)
         if picked.note:
             row4.cap, row4.note = table4.SPLIT_CONFIDENCE, picked.note
+        row4.columns, row4.column_mark = picked.columns, "middle"
     elif (misplaced := table4.by_shape(t3.leftover)) is not None:
         row4.match = table4.as_match(misplaced, 2)
 

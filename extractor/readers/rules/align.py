@@ -25,6 +25,7 @@ _FOREIGN_TEXT = 5.0
 _GROUP = 2.0
 _AGAINST_DIRECTION = 3.0
 _CONTEST_MARGIN = 3.0
+_MAX_EXTRA = 2  # a row with its total may carry a stray number or two (read by its totals)
 
 
 @dataclass(slots=True)
@@ -89,7 +90,9 @@ def _pairs(anchors: list[Anchor], order: list[int], runs: list[Run], lines: list
                     penalty += _FOREIGN_TEXT
             n = r.width(width)
             if n > width:
-                continue
+                if not a.row.sums or n > width + _MAX_EXTRA:
+                    continue
+                penalty += 2 + 0.5 * (n - width)
             if n < width:
                 if 2 * n < width:
                     continue

@@ -9,10 +9,11 @@ or a narrative sentence does not displace the real row.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from extractor.readers.rules.rows import Layout, RowDef
-from extractor.readers.rules.tokens import Line
+from extractor.readers.rules.tokens import Line, Tok
 
 _MERGE_LINES = 2  # two matches of one row this close are one wrapped label
 _EXTEND_LINES = 3
@@ -26,8 +27,6 @@ class Anchor:
     first: int  # first line of the label
     last: int  # last line of the label (wrapped fragments included)
     start: int  # offset of the label text in the document
-    end: int = 0  # stream end and start (表三), to tell overlapping matches apart
-    sstart: int = 0
     weak: bool = False
     line: int = -1  # the line of the label text at ``start``
 
@@ -60,43 +59,53 @@ def table2(lines: list[Line], layout: Layout) -> list[Anchor]:
 
 def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
     """表三 rows (in order) and the group labels (（三）不予公开 …) found between them."""
-    pieces: list[tuple[int, int, int]] = []  # (stream offset, line index, document offset)
-    parts: list[str] = []
-    pos = 0
     weak: list[Anchor] = []
     weak_rows = [d for d in layout.table3 if d.weak is not None]
     for line in lines:
         for tok in line.texts:
-            text = tok.label
-            if len(text) > _MAX_LABEL:
-                parts.append("\x00")  # prose breaks the stream
-                pos += 1
-                continue
-            for row in weak_rows if len(text) <= _WEAK_LEN else ():
-                if row.weak.fullmatch(text):
-                    weak.append(Anchor(row, line.idx, line.idx, tok.start, pos + len(text), pos, weak=True))
-            pieces.append((pos, line.idx, tok.start))
-            parts.append(text)
-            pos += len(text)
-    stream = "".join(parts)
-    starts = [p[0] for p in pieces]
+            if len(tok.label) <= _WEAK_LEN:
+                weak.extend(Anchor(row, line.idx, line.idx, tok.start, weak=True)
+                            for row in weak_rows if row.weak.fullmatch(tok.label))
     rows: list[Anchor] = []
     groups: list[Anchor] = []
-    for m in layout.pattern3.finditer(stream):
-        first = pieces[bisect.bisect_right(starts, m.start()) - 1]
-        last = pieces[bisect.bisect_right(starts, m.end() - 1) - 1]
-        kind, index = m.lastgroup[0], int(m.lastgroup[1:])
-        row = layout.table3[index] if kind == "r" else layout.groups[index]
-        anchor = Anchor(row, first[1], last[1], first[2], m.end(), m.start())
-        (rows if kind == "r" else groups).append(anchor)
+    # All label text in reading order; and the label nearest the values on each line only, so
+    # that a group label printed beside a wrapped label (「（六）其他处理」 between 「…逾期不」 and
+    # 「补正、…」) does not cut its key phrase.
+    everything = [t for line in lines for t in line.texts]
+    nearest = [line.texts[-1] for line in lines if line.texts]
+    for texts in (everything, nearest):
+        for kind, index, first, last, start in _matches(texts, lines, layout):
+            if kind == "r":
+                rows.append(Anchor(layout.table3[index], first, last, start))
+            elif texts is everything:
+                groups.append(Anchor(layout.groups[index], first, last, start))
     chosen = _chain(_merge(rows) + weak, layout.table3, lines)
     if chosen:
         # A bare 「其他」/「总计」 is a row label only after a real row: otherwise it is a header word.
         first_strong = min((a.first for a in chosen if not a.weak), default=None)
         chosen = [a for a in chosen if not a.weak or (first_strong is not None and a.first > first_strong)]
-    taken = [(a.sstart, a.end) for a in chosen if not a.weak]
-    groups = [g for g in _merge(groups) if not any(s < g.end and g.sstart < e for s, e in taken)]
-    return chosen + groups
+    return chosen + _merge(groups)
+
+
+def _matches(texts: list[Tok], lines: list[Line], layout: Layout) -> Iterator[tuple[str, int, int, int, int]]:
+    """Key phrases in the stream of the given label tokens: (kind r/g, index, first line, last
+    line, document offset) for each match."""
+    owner = {id(t): line.idx for line in lines for t in line.texts}
+    starts, parts, toks, pos = [], [], [], 0
+    for tok in texts:
+        if len(tok.label) > _MAX_LABEL:
+            parts.append("\x00")  # prose breaks the stream
+            pos += 1
+            continue
+        starts.append(pos)
+        toks.append(tok)
+        parts.append(tok.label)
+        pos += len(tok.label)
+    stream = "".join(parts)
+    for m in layout.pattern3.finditer(stream):
+        first = toks[bisect.bisect_right(starts, m.start()) - 1]
+        last = toks[bisect.bisect_right(starts, m.end() - 1) - 1]
+        yield m.lastgroup[0], int(m.lastgroup[1:]), owner[id(first)], owner[id(last)], first.start
 
 
 def extend(anchors: list[Anchor], lines: list[Line]) -> None:
@@ -127,12 +136,12 @@ def _reach(a: Anchor, i: int, lines: list[Line], key_lines: dict[int, int], edge
 
 
 def _merge(found: list[Anchor]) -> list[Anchor]:
-    """Matches of one row's key phrases on nearby lines are one label, wrapped."""
+    """Matches of one row's key phrases on nearby lines are one label, wrapped (or found twice)."""
     out: list[Anchor] = []
-    for a in sorted(found, key=lambda a: a.sstart):
-        prev = next((b for b in reversed(out[-3:]) if b.row is a.row), None)
-        if prev is not None and a.first - prev.last <= _MERGE_LINES:
-            prev.last, prev.end = max(prev.last, a.last), max(prev.end, a.end)
+    for a in sorted(found, key=lambda a: (a.first, a.start)):
+        prev = next((b for b in reversed(out) if b.row is a.row and a.first - b.last <= _MERGE_LINES), None)
+        if prev is not None:
+            prev.last = max(prev.last, a.last)
         else:
             out.append(a)
     return out

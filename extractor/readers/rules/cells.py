@@ -41,7 +41,9 @@ class RowRead:
     cap: float = 1.0  # ceiling on confidence (a messy table, a row pieced together)
     note: str | None = None  # said of every cell of the row
     flag: bool = False  # every cell needs a person, whatever its value
-    columns: list[tuple[int, int]] | None = None  # layout text: where each column's values end
+    columns: list[tuple[int, int]] | None = None  # layout text: where each column's values lie
+    column_mark: str = "end"  # what of a value must fall in its column: its right edge, or its middle
+    placed: list[Tok | None] | None = None  # a short row placed by the table's column sums
 
     @property
     def key(self) -> str:
@@ -59,6 +61,8 @@ def row_cells(row: RowRead, specs: dict[str, CellSpec]) -> tuple[dict[str, Cell]
     base = _base_confidence(row)
     if any(s is None or s.kind != NUM or s.glued for s in slots):
         base = min(base, FAR)
+    if len(run.slots) > width:
+        base = min(base, CONTESTED)
     if row.check_total and not _totals_hold(slots, width):
         base = min(base, DOUBTFUL)
         notes.append("本行总计与分项之和不符")
@@ -92,6 +96,7 @@ def row_cells(row: RowRead, specs: dict[str, CellSpec]) -> tuple[dict[str, Cell]
 
 _PART = {"二": 2, "三": 3, "四": 4}
 _MONEY = ("万元", "元", "万")
+_MAX_EXTRA = 3  # stray numbers a row may carry and still be read by its totals
 
 
 def _placed(row: RowRead, run: Run, width: int, notes: list[str]) -> list[Tok | None] | None:
@@ -102,13 +107,19 @@ def _placed(row: RowRead, run: Run, width: int, notes: list[str]) -> list[Tok | 
     if n == width:
         return slots
     if n > width:
-        return slots[:width] if n - run.trail <= width else None
+        if n - run.trail <= width:
+            return slots[:width]
+        return _window(row, slots, width, notes)
+    if row.placed is not None:
+        notes.append("该行少一个数值，按表三各列合计关系确定其位置，缺的一格记为空白")
+        return row.placed
+    if run.table_row_fits(width):
+        if n + run.lead < width:
+            notes.append("行末单元格为空")
+        return [None] * run.lead + slots + [None] * (width - n - run.lead)
     if run.width(width) == width:
         return [None] * (width - n) + slots
     if run.grid == TABLE and run.labelled:
-        if not run.lead:
-            notes.append("行末单元格为空")  # trailing empty cells are lost when the text is normalised
-            return slots + [None] * (width - n)
         # Empty cells after the label are blank cells or an unused label column, and trailing
         # blanks are invisible: only the row's own totals can tell.
         leading = [None] * (width - n) + slots
@@ -116,19 +127,32 @@ def _placed(row: RowRead, run: Run, width: int, notes: list[str]) -> list[Tok | 
             return leading
         return None
     if row.columns and run.x0 >= 0:
-        placed = _by_column(run, row.columns)
+        placed = _by_column(run, row.columns, row.column_mark)
         if placed is not None:
             notes.append("本行有空白列，数值按列位置对齐")
         return placed
     return None
 
 
-def _by_column(run: Run, columns: list[tuple[int, int]]) -> list[Tok | None] | None:
-    """Place each value of a short layout-text row under the column its right edge lines up with."""
+def _window(row: RowRead, slots: list[Tok | None], width: int, notes: list[str]) -> list[Tok | None] | None:
+    """Too many values (an OCR noise number beside the row): the one run of ``width`` values
+    whose totals add up, if exactly one does."""
+    if not row.check_total or len(slots) > width + _MAX_EXTRA:
+        return None
+    fits = [slots[k:k + width] for k in range(len(slots) - width + 1)]
+    fits = [w for w in fits if all(t is not None and t.kind == NUM for t in w) and _totals_hold(w, width)]
+    if len({tuple(t.value for t in w) for w in fits}) != 1:
+        return None
+    notes.append(f"该行多出 {len(slots) - width} 个数值，按合计关系取其中 {width} 个")
+    return fits[0]
+
+
+def _by_column(run: Run, columns: list[tuple[int, int]], mark: str) -> list[Tok | None] | None:
+    """Place each value of a short layout-text row under the column it lines up with."""
     placed: list[Tok | None] = [None] * len(columns)
     last = -1
     for tok in run.slots:
-        edge = tok.end - run.x0
+        edge = (tok.end if mark == "end" else (tok.start + tok.end) // 2) - run.x0
         hits = [i for i, (lo, hi) in enumerate(columns) if lo - 1 <= edge <= hi + 1]
         if len(hits) != 1 or hits[0] <= last:
             return None

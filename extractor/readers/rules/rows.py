@@ -79,6 +79,11 @@ class RowDef:
     def group(self) -> bool:
         return not self.ids
 
+    @property
+    def sums(self) -> bool:
+        """The row's last value is the total of the others (表三 rows)."""
+        return self.table == "三" and bool(self.ids)
+
 
 @dataclass(frozen=True, slots=True)
 class Layout:

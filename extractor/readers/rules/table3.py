@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from extractor.readers.rules import align, anchors
 from extractor.readers.rules.align import Match
 from extractor.readers.rules.cells import FAR, RowRead
+from extractor.readers.rules.placement import place_short_rows
 from extractor.readers.rules.rows import Layout
 from extractor.readers.rules.tokens import Line, Run
 
@@ -46,6 +47,7 @@ def read(lines: list[Line], layout: Layout) -> Table3:
     if short >= _MESSY:
         for r in rows.values():
             r.cap = FAR
+    place_short_rows(list(rows.values()))
     used = {id(m.run) for m in matches.values()}
     if not any(r.match for r in rows.values()):
         used |= _by_order(list(rows.values()), runs)

@@ -10,6 +10,8 @@ WIDTH = 15
 SPLIT_CONFIDENCE = 0.7
 _BLOCK = 5
 _MIN_VALUES = 10  # fewer values than this in part 四 are not its data row
+_MAX_EXTRA = 3  # more than this and it is not one row with stray numbers
+_HEADER_SLACK = 2  # how far a value's centre may sit from its header cell's centre
 _SPLIT_GAP = 2  # lines between the pieces of one row that PDF layout split over lines
 _TABLE_GAP = 8  # lines between 行政复议 and 行政诉讼 printed as two tables
 
@@ -18,6 +20,7 @@ _TABLE_GAP = 8  # lines between 行政复议 and 行政诉讼 printed as two tab
 class Pick:
     run: Run
     note: str | None = None  # how the row was put together, when it was
+    columns: list[tuple[int, int]] | None = None  # layout text: where the 15 header columns are
 
 
 def pick(lines: list[Line]) -> Pick | None:
@@ -33,8 +36,11 @@ def pick(lines: list[Line]) -> Pick | None:
     joined = _joined(lines, [r for r in runs if not r.labelled])
     if joined is not None:
         return Pick(joined, "表四数值分在几处，按位置合并")
-    near = [r for r in runs if _MIN_VALUES <= len(r.slots) < WIDTH]
-    return Pick(max(near, key=lambda r: len(r.slots))) if near else None
+    near = [r for r in runs if _MIN_VALUES <= len(r.slots) <= WIDTH + _MAX_EXTRA]
+    if not near:
+        return None
+    best = min(near, key=lambda r: abs(len(r.slots) - WIDTH))
+    return Pick(best, columns=_header_columns(lines, best) if best.x0 >= 0 else None)
 
 
 def by_shape(leftover: list[Run]) -> Run | None:
@@ -83,6 +89,19 @@ def _joined(lines: list[Line], runs: list[Run]) -> Run | None:
             return Run(pieces[0].line, pieces[-1].last, slots)
         if [len(r.slots) for r in pieces] in ([5, 10], [5, 5, 5]):
             return Run(pieces[0].line, pieces[-1].last, [t for r in pieces for t in r.slots])
+    return None
+
+
+def _header_columns(lines: list[Line], run: Run) -> list[tuple[int, int]] | None:
+    """Layout text whose header has one line of 15 leaf cells (「结 结 其 尚 总 …」, one character
+    each when the header is printed vertically): the span of each column, from the cell centres."""
+    for line in reversed(lines[:run.line]):
+        if len(line.texts) == WIDTH and line.run is None:
+            mids = [(t.start + t.end) // 2 - line.start for t in line.texts]
+            gaps = [b - a for a, b in zip(mids, mids[1:])]
+            if min(gaps) < 2 * _HEADER_SLACK + 1:
+                return None
+            return [(m - _HEADER_SLACK, m + _HEADER_SLACK) for m in mids]
     return None
 
 

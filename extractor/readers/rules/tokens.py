@@ -107,7 +107,15 @@ class Run:
         n = len(self.slots)
         if n > columns:
             return max(columns, n - self.trail)
+        if self.table_row_fits(columns):
+            return columns
         return min(columns, n + self.lead_blanks)
+
+    def table_row_fits(self, columns: int) -> bool:
+        """An HTML/Word row whose empty cells are all accounted for: the leading ones are blank
+        cells (no label, or no empty cell after it) and the missing ones are the trailing empty
+        cells normalising removed."""
+        return self.grid == TABLE and (not self.labelled or not self.lead) and len(self.slots) + self.lead <= columns
 
     def values(self) -> list[int | float]:
         return [t.value for t in self.slots if t.kind == NUM]
