@@ -1,9 +1,9 @@
 """Test material for the review: a results folder made from sample fixtures, and a fake validator.
 
-On this branch the rules reader returns all-missing and the validator is a stub, so the
-folder is made by extracting the samples and then filling the cells from their gold.json
+The folder is made by extracting the samples and then filling the cells from their gold.json
 (the values a reader would have read), with 表四 spans located in the text; the fake
-validator implements the one hard rule H4 (表四 总计 = the four outcomes) with its repair.
+validator implements the one hard rule H4 (表四 总计 = the four outcomes) with its repair and
+replaces the real validator's arithmetic findings.
 """
 from __future__ import annotations
 
@@ -73,7 +73,9 @@ def _build(root: Path, samples: tuple[str, ...]) -> Path:
             low = cid in LOW.get(name, ())
             cells[cid] = Cell(value=value, status="flagged" if low else "ok", confidence=0.5 if low else 0.95,
                               reader="rules", span=spans.get(cid), raw=str(value))
-        result = fake_check(entry.result.model_copy(update={"cells": cells}))
+        # The fake validator alone decides the arithmetic findings (the real ones saw other values).
+        kept = [f for f in entry.result.findings if f.rule not in ("H1", "H2", "H3", "H4", "H5", "S1")]
+        result = fake_check(entry.result.model_copy(update={"cells": cells, "findings": kept}))
         path = root / "results" / f"{key_of(result.source.sha256)}.json"
         path.write_text(result.model_dump_json(indent=1), encoding="utf-8")
     return root

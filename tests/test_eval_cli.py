@@ -38,6 +38,11 @@ def test_eval_writes_json_and_markdown_and_prints_the_tables(capsys, fixtures, t
 
 
 def test_baseline_diff_and_gates(capsys, fixtures, tmp_path):
+    # The reader may read these fixtures perfectly: one wrong gold value makes sure it does not here.
+    gold_file = fixtures / "001_9a2f7be38055e01f" / "gold.json"
+    gold = json.loads(gold_file.read_text(encoding="utf-8"))
+    gold["cells"]["p2.regulations.made"] += 1
+    gold_file.write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
     nianbao(capsys, "eval", "--fixtures", fixtures, "--out", tmp_path, "--write-baseline", tmp_path / "b.json")
     base = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
     code, stdout, _ = nianbao(capsys, "eval", "--fixtures", fixtures, "--out", tmp_path,

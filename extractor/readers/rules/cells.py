@@ -114,10 +114,12 @@ def _placed(row: RowRead, run: Run, width: int, notes: list[str]) -> list[Tok | 
         notes.append("该行少一个数值，按表三各列合计关系确定其位置，缺的一格记为空白")
         return row.placed
     if run.table_row_fits(width):
+        if _one_zero_lost(row, run, width):
+            return None
         if n + run.lead < width:
             notes.append("行末单元格为空")
         return [None] * run.lead + slots + [None] * (width - n - run.lead)
-    if run.width(width) == width:
+    if n + run.lead_blanks >= width:  # the empty cells before the values are blank cells
         return [None] * (width - n) + slots
     if run.grid == TABLE and run.labelled:
         # Empty cells after the label are blank cells or an unused label column, and trailing
@@ -132,6 +134,13 @@ def _placed(row: RowRead, run: Run, width: int, notes: list[str]) -> list[Tok | 
             notes.append("本行有空白列，数值按列位置对齐")
         return placed
     return None
+
+
+def _one_zero_lost(row: RowRead, run: Run, width: int) -> bool:
+    """An all-zero row one value short: read like the same row in plain text (see ``_short_row``),
+    whether the lost cell was a trailing empty table cell or not."""
+    return row.check_total and not run.lead and len(run.slots) == width - 1 and set(run.values()) == {0} \
+        and all(t.kind == NUM for t in run.slots)
 
 
 def _window(row: RowRead, slots: list[Tok | None], width: int, notes: list[str]) -> list[Tok | None] | None:
