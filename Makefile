@@ -20,3 +20,7 @@ test: $(STAMP)  ## the whole offline test suite (cassettes replayed, never recor
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+.PHONY: bench-batch
+bench-batch: $(STAMP)  ## batch throughput, memory and time per stage on N synthetic reports (N=10000)
+	$(BIN)/python -m evals.bench_batch --count $(or $(N),10000) --jobs $(or $(JOBS),2)
