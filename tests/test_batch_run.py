@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
 from extractor.batch.discover import Job
 from extractor.batch.ratelimit import TokenBucket
 from extractor.batch.run import run_jobs
-from extractor.batch.worker import Outcome
+from extractor.batch.outcome import Outcome
 from extractor.settings import Settings
 
 
-def fake_work(key: str, path: str, sha256: str | None, settings: Settings) -> Outcome:
+def fake_work(key: str, path: str, sha256: str | None, settings: Settings, save_in) -> Outcome:
     """Stands in for extract_one: 'hang' sleeps past any timeout, 'crash' kills its process."""
     if path == "hang":
         time.sleep(30)
@@ -29,7 +30,7 @@ def jobs(*paths: str) -> list[Job]:
 
 def run(paths, **kw) -> dict[str, str]:
     started = time.monotonic()
-    outcomes = list(run_jobs(jobs(*paths), Settings(backend="rules"), work=fake_work, **kw))
+    outcomes = list(run_jobs(jobs(*paths), Settings(backend="rules"), save_in=Path("unused"), work=fake_work, **kw))
     assert time.monotonic() - started < 15
     assert sorted(o.key for o in outcomes) == sorted(j.key for j in jobs(*paths))  # each job exactly once
     return {o.path: o.reason or "ok" for o in outcomes}
@@ -51,7 +52,8 @@ def test_crashing_worker_is_singled_out():
 
 def test_unreadable_jobs_are_reported_without_running():
     job = Job("0" * 16, "locked.pdf", None, ["locked.pdf"], problem="locked.pdf: cannot read (Permission denied)")
-    (outcome,) = run_jobs([job], Settings(backend="rules"), workers=1, timeout=1.0, work=fake_work)
+    (outcome,) = run_jobs([job], Settings(backend="rules"), workers=1, timeout=1.0, save_in=Path("unused"),
+                          work=fake_work)
     assert (outcome.reason, outcome.message) == ("unreadable", "locked.pdf: cannot read (Permission denied)")
 
 

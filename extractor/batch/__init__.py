@@ -22,7 +22,7 @@ from extractor.batch.export import export
 from extractor.batch.ratelimit import TokenBucket
 from extractor.batch.run import run_jobs
 from extractor.batch.store import ResultsFolder
-from extractor.batch.worker import Outcome
+from extractor.batch.outcome import Outcome
 from extractor.settings import Backend, Settings
 
 __all__ = ["BatchOptions", "Outcome", "run_batch"]
@@ -58,10 +58,13 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
         todo = [job for job in found.jobs if job.key not in done_before]
         stats.skipped = len(found.jobs) - len(todo)
         rate = TokenBucket(options.llm_rps) if threads and options.llm_rps else None
-        for outcome in run_jobs(todo, settings, workers=workers, timeout=options.timeout, threads=threads, rate=rate):
-            t = perf_counter()
-            folder.save(outcome)
-            stats.add(outcome, write=perf_counter() - t)
+        for outcome in run_jobs(todo, settings, workers=workers, timeout=options.timeout, save_in=folder.root,
+                                threads=threads, rate=rate):
+            if not outcome.saved:
+                t = perf_counter()
+                folder.save(outcome)
+                outcome.seconds["write"] = perf_counter() - t
+            stats.add(outcome)
             if on_outcome:
                 on_outcome(outcome, stats.processed, len(todo))
         stats.seconds["run"] = perf_counter() - started - stats.seconds["discover"]
@@ -76,16 +79,19 @@ class _RunStats:
     skipped: int = 0
     processed: int = 0
     ok: int = 0
+    worker_cpu_seconds: float = 0.0
     worker_maxrss_kb: int = 0
 
-    def add(self, outcome: Outcome, write: float) -> None:
+    def add(self, outcome: Outcome) -> None:
         self.processed += 1
         self.ok += outcome.ok
-        for stage, s in (*outcome.seconds.items(), ("write", write)):
+        for stage, s in outcome.seconds.items():
             self.seconds[stage] = self.seconds.get(stage, 0.0) + s
+        self.worker_cpu_seconds += outcome.cpu_seconds
         self.worker_maxrss_kb = max(self.worker_maxrss_kb, outcome.worker_maxrss_kb)
 
     def as_dict(self, **extra) -> dict:
         return {**extra, "processed": self.processed, "ok": self.ok, "failed": self.processed - self.ok,
                 "skipped_done": self.skipped, "ignored_files": self.ignored_files,
-                "worker_maxrss_kb": self.worker_maxrss_kb, "seconds": dict(self.seconds)}
+                "worker_cpu_seconds": self.worker_cpu_seconds, "worker_maxrss_kb": self.worker_maxrss_kb,
+                "seconds": dict(self.seconds)}

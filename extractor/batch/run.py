@@ -18,20 +18,23 @@ import os
 import threading
 from collections import deque
 from collections.abc import Iterator
+from pathlib import Path
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from time import monotonic
 
 from extractor.batch.discover import Job
 from extractor.batch.ratelimit import TokenBucket
-from extractor.batch.worker import Outcome, exit_with, extract_one
+from extractor.batch.outcome import Outcome
+from extractor.batch.worker import exit_with, extract_one
 from extractor.settings import Settings
 
 
-def run_jobs(jobs: list[Job], settings: Settings, *, workers: int, timeout: float | None,
+def run_jobs(jobs: list[Job], settings: Settings, *, workers: int, timeout: float | None, save_in: Path,
              threads: bool = False, rate: TokenBucket | None = None, work=extract_one) -> Iterator[Outcome]:
-    """One outcome per job, in completion order. ``work(key, path, sha256, settings)`` runs a
-    document (tests pass fakes that hang or crash)."""
+    """One outcome per job, in completion order; worker processes save theirs in ``save_in``.
+
+    ``work(key, path, sha256, settings, save_in)`` runs one document (tests pass fakes)."""
     for job in jobs:
         if job.problem:
             yield failed(job, "unreadable", job.problem)
@@ -45,7 +48,9 @@ def run_jobs(jobs: list[Job], settings: Settings, *, workers: int, timeout: floa
     def submit(job: Job) -> None:
         if rate:
             rate.acquire()
-        inflight[pool.submit(work, job.key, job.path, job.sha256, settings)] = (job, monotonic())
+        # A thread abandoned after a timeout must not write later: its caller saves for it.
+        writer = None if threads else save_in
+        inflight[pool.submit(work, job.key, job.path, job.sha256, settings, writer)] = (job, monotonic())
 
     try:
         while pending or suspects or inflight:
@@ -73,12 +78,12 @@ def run_jobs(jobs: list[Job], settings: Settings, *, workers: int, timeout: floa
                     suspects.extend(lost)
             now = monotonic()
             expired = [f for f, (_, start) in inflight.items() if timeout is not None and now - start >= timeout]
-            for future in expired:
-                job, _ = inflight.pop(future)
-                yield failed(job, "timeout", f"no result after {timeout:g} s")
-            if expired and pool.kill_stuck():
+            timed_out = [inflight.pop(future)[0] for future in expired]
+            if timed_out and pool.kill_stuck():  # before the records: a killed worker writes nothing after them
                 pending.extendleft(reversed([job for job, _ in inflight.values()]))
                 inflight.clear()
+            for job in timed_out:
+                yield failed(job, "timeout", f"no result after {timeout:g} s")
     except BaseException:  # an error, Ctrl-C, or the consumer stopped: do not wait for running documents
         pool.abort()
         raise

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic_core import from_json
 
-from extractor.batch.worker import TRANSIENT, Outcome
+from extractor.batch.outcome import TRANSIENT, Outcome
 from extractor.errors import InputError
 
 _TMP = ".tmp"
@@ -51,12 +51,15 @@ class ResultsFolder:
             except BlockingIOError:
                 raise InputError(f"{self.root}: another batch is running on this folder") from None
             self._remove_temp_files()
-            yield self
+            try:
+                yield self
+            finally:
+                self._remove_temp_files()  # of workers killed mid-write (timeouts)
         finally:
             os.close(fd)  # closing releases the lock
 
     def _remove_temp_files(self) -> None:
-        """Left by a batch that was killed mid-write; safe to delete while we hold the lock."""
+        """Left by a process killed mid-write; safe to delete while we hold the lock."""
         for d in (self.root, self.results, self.texts, self.errors):
             for entry in os.scandir(d):
                 if entry.name.endswith(_TMP):
@@ -78,11 +81,11 @@ class ResultsFolder:
 
     def save(self, outcome: Outcome) -> None:
         key = outcome.key
-        if outcome.result_json is not None:
+        if outcome.ok:
             write_atomic(self.texts / f"{key}.txt", outcome.text or "")
-            write_atomic(self.results / f"{key}.json", outcome.result_json)
+            write_atomic(self.results / f"{key}.json", outcome.result_json or "")
             (self.errors / f"{key}.json").unlink(missing_ok=True)
-        else:
+        elif not (self.results / f"{key}.json").exists():  # a result, once there, wins over a later failure
             write_atomic(self.errors / f"{key}.json", json.dumps(outcome.error_record(), ensure_ascii=False, indent=2))
 
     def read_result(self, key: str) -> dict:

@@ -1,7 +1,8 @@
 """One document, run in a worker process or thread: the public API, failures turned into records.
 
-A worker never writes files: the batch writes what it returns, so a worker that is killed
-or abandoned after a timeout cannot leave anything behind.
+A worker process writes its own outcome (creating files is a large part of the cost of a
+document, so it belongs where the work is spread over the cores). A thread does not: one
+abandoned after a timeout must not write later, so the batch writes what it returns.
 """
 from __future__ import annotations
 
@@ -10,52 +11,40 @@ import resource
 import select
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from time import perf_counter
+from time import perf_counter, process_time
 
 from extractor import Settings, extract_document, load
-from extractor.api import __version__
 from extractor.errors import (BackendError, ConfigError, EmptyDocument, InputError, NoTextLayer, NotAReport,
                               UnreadableDocument, UnsupportedFormat)
+from extractor.batch.outcome import Outcome
+from extractor.batch.store import ResultsFolder
 
 # The reason slug of each input error, most specific class first.
 _INPUT_REASONS = ((UnsupportedFormat, "unsupported"), (EmptyDocument, "empty"), (NoTextLayer, "no_text_layer"),
                   (NotAReport, "not_a_report"), (UnreadableDocument, "unreadable"), (InputError, "unreadable"))
-# Failures a re-run may not repeat; resuming a batch retries these documents.
-TRANSIENT = frozenset({"timeout", "crashed", "backend_error", "internal_error"})
-REASONS = (*dict.fromkeys(r for _, r in _INPUT_REASONS), *sorted(TRANSIENT))
 
 
-@dataclass(slots=True)
-class Outcome:
-    """What became of one document: its result (JSON and text) or the reason it has none."""
-
-    key: str
-    path: str
-    sha256: str | None = None
-    result_json: str | None = None
-    text: str | None = None
-    reason: str | None = None
-    message: str | None = None
-    seconds: dict[str, float] = field(default_factory=dict)
-    worker_maxrss_kb: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return self.result_json is not None
-
-    def error_record(self) -> dict:
-        return {"key": self.key, "path": self.path, "sha256": self.sha256, "reason": self.reason,
-                "message": self.message, "nianbao": __version__}
+def extract_one(key: str, path: str, sha256: str | None, settings: Settings, save_in: Path | None) -> Outcome:
+    """Extract one file and, given ``save_in``, save the outcome there (returning it without
+    the result and text). Raises only :class:`ConfigError`: bad settings stop the batch."""
+    cpu = process_time()
+    out = _extract(Outcome(key, path, sha256), settings)
+    if save_in is not None:
+        t = perf_counter()
+        ResultsFolder(save_in).save(out)
+        out.seconds["write"] = perf_counter() - t
+        out.result_json = out.text = None
+        out.saved = True
+    out.cpu_seconds = process_time() - cpu
+    out.worker_maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return out
 
 
-def extract_one(key: str, path: str, sha256: str | None, settings: Settings) -> Outcome:
-    """Extract one file. Raises only :class:`ConfigError`: bad settings stop the whole batch."""
-    out = Outcome(key, path, sha256)
+def _extract(out: Outcome, settings: Settings) -> Outcome:
     t0 = perf_counter()
     try:
-        doc = load(Path(path))
+        doc = load(Path(out.path))
         t1 = perf_counter()
         result = extract_document(doc, settings)
         t2 = perf_counter()
@@ -67,14 +56,13 @@ def extract_one(key: str, path: str, sha256: str | None, settings: Settings) -> 
         out.reason = next(r for cls, r in _INPUT_REASONS if isinstance(e, cls))
         out.message = str(e)
     except BackendError as e:
-        out.reason, out.message = "backend_error", f"{type(e).__name__}: {e}"
+        out.reason, out.message = "backend_error", f"{type(e).__name__}: {_one_line(str(e))}"
     except Exception as e:  # one bad file never stops the batch; the record says what happened
-        out.reason, out.message = "internal_error", f"{type(e).__name__}: {one_line(str(e))}"
-    out.worker_maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        out.reason, out.message = "internal_error", f"{type(e).__name__}: {_one_line(str(e))}"
     return out
 
 
-def one_line(message: str) -> str:
+def _one_line(message: str) -> str:
     return " ".join(message.split())[:500]
 
 
