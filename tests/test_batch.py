@@ -145,3 +145,12 @@ def test_cli_batch_prints_a_summary_without_a_progress_bar_when_piped(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "extractor.cli.main", "batch", str(tmp_path / "nope"),
                           "--out", str(tmp_path / "out")], capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "no such file or folder" in bad.stderr
+
+
+def test_results_folders_are_never_inputs(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(fixture_file("003_589bf4f08d70f012"), inputs / "report.txt")
+    first = run_batch([str(inputs)], inputs / "out", BatchOptions(jobs=1, backend="rules"))  # DIR inside INPUT
+    again = run_batch([str(inputs / "**" / "*.txt")], tmp_path / "out2", BatchOptions(jobs=1, backend="rules"))
+    assert first["documents"]["inputs"] == again["documents"]["inputs"] == 1  # not out/texts/<key>.txt

@@ -55,6 +55,7 @@ def discover(args: list[str], exclude: Path | None = None) -> Discovery:
 def _expand(args: list[str], exclude: Path | None) -> tuple[list[str], int]:
     seen: dict[Path, str] = {}  # resolved → as the user wrote it; a file named twice is one input
     ignored = 0
+    results_folder = _ResultsFolders(exclude)
     for arg in args:
         matches = sorted(glob.glob(arg, recursive=True)) if _GLOB_CHARS & set(arg) else [arg]
         matches = [m for m in matches if Path(m).exists()]
@@ -63,13 +64,13 @@ def _expand(args: list[str], exclude: Path | None) -> tuple[list[str], int]:
         for match in map(Path, matches):
             if match.is_dir():
                 for f in sorted(match.rglob("*")):
-                    if not f.is_file() or _hidden(f.relative_to(match)) or _under(f, exclude):
+                    if not f.is_file() or _hidden(f.relative_to(match)) or results_folder.holds(f):
                         continue
                     if f.suffix.lower() in SUFFIXES:
                         seen.setdefault(f.resolve(), str(f))
                     else:
                         ignored += 1
-            elif not _under(match, exclude):
+            elif not (_GLOB_CHARS & set(arg) and results_folder.holds(match)):
                 seen.setdefault(match.resolve(), str(match))
     return sorted(seen.values()), ignored
 
@@ -78,8 +79,20 @@ def _hidden(rel: Path) -> bool:
     return any(part.startswith(".") for part in rel.parts)
 
 
-def _under(path: Path, folder: Path | None) -> bool:
-    return folder is not None and path.resolve().is_relative_to(folder)
+class _ResultsFolders:
+    """Whether a file lies in a results folder (``results/`` beside ``texts/``), this batch's
+    or another's: its normalised texts are ``.txt`` files but never inputs."""
+
+    def __init__(self, out: Path | None):
+        self._known: dict[Path, bool] = {out: True} if out else {}
+
+    def holds(self, path: Path) -> bool:
+        return any(self._is_one(d) for d in path.resolve().parents)
+
+    def _is_one(self, d: Path) -> bool:
+        if d not in self._known:
+            self._known[d] = (d / "results").is_dir() and (d / "texts").is_dir()
+        return self._known[d]
 
 
 def _sha256(path: str) -> str:
