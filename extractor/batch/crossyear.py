@@ -10,7 +10,8 @@ implements them (``extractor.validate.validate(result, text, previous)``), route
 
 Reports name the same issuer differently from year to year (洪泽区人民政府 in 2023,
 淮安市洪泽区人民政府 in 2024), so a name is matched to a longer one in the batch that
-only adds parent regions in front, when exactly one such longer name exists.
+only adds parent regions in front, when exactly one such longer name exists. A year is
+paired only when the issuer has one document in it and one in the year before.
 """
 from __future__ import annotations
 
@@ -81,15 +82,18 @@ def _compare(rule: str, check: str, now: dict[str, Cell], equations, message) ->
     return found
 
 
-def pairs(docs: Iterable[tuple[str, str | None, int | None]]) -> list[tuple[str, str]]:
-    """``(previous key, current key)`` for each issuer's consecutive years; docs are (key, issuer, year)."""
+def pairs(docs: Iterable[tuple[str, str | None, int | None]]) -> tuple[list[tuple[str, str]], int]:
+    """``(previous key, current key)`` for each issuer's consecutive years, and how many
+    issuer-years hold several documents: those are not paired, since which report follows
+    which cannot be told (town names repeat across counties). ``docs``: (key, issuer, year)."""
     docs = [(key, squash(issuer), year) for key, issuer, year in docs if issuer and year]
     canonical = _canonical_names({name for _, name, _ in docs})
     by_year: dict[tuple[str, int], list[str]] = defaultdict(list)
     for key, name, year in docs:
         by_year[canonical[name], year].append(key)
-    return sorted((prev, cur) for (name, year), keys in by_year.items()
-                  for cur in keys for prev in by_year.get((name, year - 1), ()))
+    found = sorted((prev[0], keys[0]) for (name, year), keys in by_year.items()
+                   if len(keys) == 1 and len(prev := by_year.get((name, year - 1), ())) == 1)
+    return found, sum(len(keys) > 1 for keys in by_year.values())
 
 
 def _canonical_names(names: set[str]) -> dict[str, str]:

@@ -98,7 +98,8 @@ def _finding_row(doc: tuple, f: dict, previous_key: str | None = None) -> tuple:
 
 
 def _add_cross_year(folder: ResultsFolder, docs: list[tuple], findings: "_Table", tally: Tally) -> None:
-    for prev_key, cur_key in crossyear.pairs(docs):
+    found_pairs, tally.several_per_issuer_year = crossyear.pairs(docs)
+    for prev_key, cur_key in found_pairs:
         previous, current = (Result.model_validate_json(folder.read_result_text(k)) for k in (prev_key, cur_key))
         found = [f.model_dump() for f in crossyear.chain_findings(current, previous)]
         meta = current.meta

@@ -25,6 +25,7 @@ class Tally:
         self.findings: dict[str, Counter[str]] = defaultdict(Counter)
         self.cross_year: dict[str, Counter[str]] = {r: Counter() for r in crossyear.RULES}
         self.pairs = 0
+        self.several_per_issuer_year = 0
         self.usage: Counter[str] = Counter()
         self.cost: float | None = None
         self.failed: Counter[str] = Counter()
@@ -69,8 +70,9 @@ class Tally:
             },
             "cells": {s: self.cells[s] for s in ("ok", "flagged", "missing", "corrected")},
             "hard_rules": {r: {k: c[k] for k in ("holding", "broken", "not_checkable")} for r, c in self.hard.items()},
-            "cross_year": {"pairs": self.pairs, **{r: {k: c[k] for k in ("holding", "broken", "not_checkable")}
-                                                    for r, c in self.cross_year.items()}},
+            "cross_year": {"pairs": self.pairs, "issuer_years_with_several_documents": self.several_per_issuer_year,
+                           **{r: {k: c[k] for k in ("holding", "broken", "not_checkable")}
+                              for r, c in self.cross_year.items()}},
             "findings_by_rule": {r: dict(sorted(c.items())) for r, c in sorted(self.findings.items())},
             "usage": {**{k: self.usage[k] for k in ("llm_calls", "prompt_tokens", "completion_tokens")},
                       "cost_usd": self.cost},

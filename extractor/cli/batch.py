@@ -82,7 +82,9 @@ def _print_summary(console: Console, summary: dict, out: Path) -> None:
     hard = " ".join(f"{r} {c['holding']}✓/{c['broken']}✗/{c['not_checkable']}?" for r, c in summary["hard_rules"].items())
     console.print(f"  hard rules (holding✓ / broken✗ / not checkable?): {hard}")
     cy = summary["cross_year"]
-    console.print(f"  cross-year: {cy['pairs']} pairs · " + " ".join(
+    several = cy["issuer_years_with_several_documents"]
+    console.print(f"  cross-year: {cy['pairs']} pairs" + (f" ({several} issuer-years with several documents, not paired)"
+                                                         if several else "") + " · " + " ".join(
         f"{r} {cy[r]['holding']}✓/{cy[r]['broken']}✗/{cy[r]['not_checkable']}?" for r in ("S2", "S3")))
     console.print(f"  cells: {cells['ok']} ok, {cells['flagged']} flagged, {cells['missing']} missing")
     usage = summary["usage"]
