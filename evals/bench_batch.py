@@ -98,7 +98,8 @@ def report(summary: dict, wall: float, parent_kb: int, cpu: dict, validate_ms: f
     estimate = n / ((workers + parent_run) / cores + parent_export)
     print(f"  → on {cores} otherwise idle cores: about {estimate:.0f} docs/s end to end (from CPU time)")
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(f"peak memory: batch process {parent_kb / 1024:.0f} MiB, largest worker {run['worker_maxrss_kb'] / 1024:.0f} MiB"
+    worker_mib = run["worker_maxrss_kb"] / 1024
+    print(f"peak memory: batch process {parent_kb / 1024:.0f} MiB, largest worker {worker_mib:.0f} MiB"
           f" (RUSAGE_CHILDREN {children / 1024:.0f} MiB: workers of the forkserver are not our direct children)")
     print("stages (worker stages summed over documents, across workers):")
     for stage in ("discover", "load", "extract", "serialise", "write", "export"):

@@ -25,7 +25,8 @@ def test_s2_broken_per_column():
     findings = chain_findings(gold_result("hongze-2024", **{"p3.carried_over.commercial": 2}),
                               gold_result("hongze-2023"))
     (f,) = findings
-    assert (f.rule, f.severity, f.cells, f.expected, f.actual) == ("S2", "warning", ["p3.carried_over.commercial"], 0, 2)
+    assert (f.rule, f.severity, f.cells) == ("S2", "warning", ["p3.carried_over.commercial"])
+    assert (f.expected, f.actual) == (0, 2)
     assert "商业企业" in f.message and "2023" in f.message
 
 

@@ -50,8 +50,8 @@ def chain_findings(current: Result, previous: Result) -> list[Finding]:
                                  _Term(f"{s}.issued", now.get(f"{s}.issued"), 1, True),
                                  _Term(f"{s}.repealed", now.get(f"{s}.repealed"), -1, True)]) for s in _STOCKS]
         out += _compare("S3", "cross_year.in_force", now, s3, lambda cid, actual, expected: (
-            f"{specs('2021')[cid].row}现行有效件数 {_n(actual)}，而{year}年现行有效件数 + 本年制发 − 本年废止 "
-            f"= {_n(expected)}"))
+            f"{specs('2021')[cid].row}现行有效件数 {_n(actual)}，而{year}年的现行有效件数加本年制发、减本年废止"
+            f"为 {_n(expected)}"))
     return out
 
 

@@ -33,7 +33,8 @@ WIDE = pa.schema([*_DOC, ("cells_ok", pa.int32()), ("cells_flagged", pa.int32())
                   *((cid, pa.float64()) for cid in cell_ids(None))])
 FINDINGS = pa.schema([*_DOC, *((name, pa.string()) for name in ("rule", "check", "severity", "cells", "message")),
                       ("expected", pa.float64()), ("actual", pa.float64()), ("repair_cell", pa.string()),
-                      ("repair_value", pa.float64()), *((n, pa.string()) for n in ("cause", "blocked_by", "previous_key"))])
+                      ("repair_value", pa.float64()),
+                      *((name, pa.string()) for name in ("cause", "blocked_by", "previous_key"))])
 # Excel shows the Chinese labels of a UTF-8 CSV only after a byte-order mark; pandas and
 # DuckDB read past it (Python's csv module: open with encoding="utf-8-sig").
 BOM = "\ufeff".encode()

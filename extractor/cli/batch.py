@@ -64,8 +64,8 @@ class _ProgressBar:
     def on_outcome(self, outcome: Outcome, done: int, total: int) -> None:
         self.failed += not outcome.ok
         speed = self.progress.tasks[0].speed
-        self.progress.update(self.task, completed=done, total=total, counts=f"{done - self.failed} ok · {self.failed} failed",
-                             rate=f"{speed:.1f} docs/s" if speed else "")
+        self.progress.update(self.task, completed=done, total=total, rate=f"{speed:.1f} docs/s" if speed else "",
+                             counts=f"{done - self.failed} ok · {self.failed} failed")
 
 
 def _print_summary(console: Console, summary: dict, out: Path) -> None:
@@ -75,22 +75,27 @@ def _print_summary(console: Console, summary: dict, out: Path) -> None:
     console.print(f"[bold]{out}[/bold]: {docs['ok']} ok, {docs['failed']} failed" + (f" ({failed})" if failed else "")
                   + f" · {docs['inputs']} inputs, {docs['inputs'] - docs['distinct_inputs']} duplicate"
                   + (f" · {docs['pending']} pending" if docs["pending"] else ""))
-    console.print(f"  this run: {run['processed']} processed, {run['skipped_done']} already done"
-                  f" in {wall:.1f} s ({run['processed'] / wall if wall else 0:.1f} docs/s), export {run['seconds']['export']:.1f} s")
+    rate = run["processed"] / wall if wall else 0
+    console.print(f"  this run: {run['processed']} processed, {run['skipped_done']} already done in {wall:.1f} s"
+                  f" ({rate:.1f} docs/s), export {run['seconds']['export']:.1f} s")
     templates = docs["by_template"]
     console.print("  templates: " + ", ".join(f"{n} {t}" for t, n in templates.items()))
-    hard = " ".join(f"{r} {c['holding']}✓/{c['broken']}✗/{c['not_checkable']}?" for r, c in summary["hard_rules"].items())
+    hard = " ".join(f"{r} {_counts(c)}" for r, c in summary["hard_rules"].items())
     console.print(f"  hard rules (holding✓ / broken✗ / not checkable?): {hard}")
     cy = summary["cross_year"]
     several = cy["issuer_years_with_several_documents"]
-    console.print(f"  cross-year: {cy['pairs']} pairs" + (f" ({several} issuer-years with several documents, not paired)"
-                                                         if several else "") + " · " + " ".join(
-        f"{r} {cy[r]['holding']}✓/{cy[r]['broken']}✗/{cy[r]['not_checkable']}?" for r in ("S2", "S3")))
+    console.print(f"  cross-year: {cy['pairs']} pairs"
+                  + (f" ({several} issuer-years with several documents, not paired)" if several else "")
+                  + " · " + " ".join(f"{r} {_counts(cy[r])}" for r in ("S2", "S3")))
     console.print(f"  cells: {cells['ok']} ok, {cells['flagged']} flagged, {cells['missing']} missing")
     usage = summary["usage"]
     cost = f"${usage['cost_usd']:.4f}" if usage["cost_usd"] is not None else "cost unknown"
     console.print(f"  LLM: {usage['llm_calls']} calls, {usage['prompt_tokens']} prompt + "
                   f"{usage['completion_tokens']} completion tokens, {cost}" if usage["llm_calls"] else "  LLM: no calls")
+
+
+def _counts(c: dict) -> str:
+    return f"{c['holding']}✓/{c['broken']}✗/{c['not_checkable']}?"
 
 
 def _positive(kind):
