@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractor.errors import InputError
+from extractor.resultsdir import KEY_LEN, key_of
 
 SUFFIXES = frozenset({".pdf", ".html", ".htm", ".docx", ".txt", ".md"})
 _GLOB_CHARS = frozenset("*?[")
@@ -41,10 +42,10 @@ def discover(args: list[str], exclude: Path | None = None) -> Discovery:
     for path in files:
         try:
             sha = _sha256(path)
-            key, problem = sha[:16], None
+            key, problem = key_of(sha), None
         except OSError as e:
             # No content to hash: key the record by the path, so it is still accounted for.
-            sha, key = None, hashlib.sha256(f"path:{Path(path).resolve()}".encode()).hexdigest()[:16]
+            sha, key = None, hashlib.sha256(f"path:{Path(path).resolve()}".encode()).hexdigest()[:KEY_LEN]
             problem = f"{path}: cannot read ({e.strerror or e})"
         inputs[path] = key
         job = jobs.setdefault(key, Job(key, path, sha, problem=problem))

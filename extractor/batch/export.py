@@ -19,7 +19,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from extractor.batch import crossyear
-from extractor.batch.store import ResultsFolder, write_atomic
+from extractor.batch.store import ResultsFolder
+from extractor.resultsdir import write_atomic
 from extractor.batch.summary import Tally
 from schemas import Result, cell_ids, specs
 

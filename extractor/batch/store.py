@@ -19,16 +19,9 @@ from pydantic_core import from_json
 
 from extractor.batch.outcome import TRANSIENT, Outcome
 from extractor.errors import InputError
+from extractor.resultsdir import TMP_SUFFIX, save_document, write_atomic
 
-_TMP = ".tmp"
 CSV_ENCODING = "utf-8-sig"  # the tables start with a BOM (see export.BOM)
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}{_TMP}")
-    with open(tmp, "wb") as f:
-        f.write(data.encode("utf-8") if isinstance(data, str) else data)
-    os.replace(tmp, path)
 
 
 class ResultsFolder:
@@ -62,7 +55,7 @@ class ResultsFolder:
         """Left by a process killed mid-write; safe to delete while we hold the lock."""
         for d in (self.root, self.results, self.texts, self.errors):
             for entry in os.scandir(d):
-                if entry.name.endswith(_TMP):
+                if entry.name.endswith(TMP_SUFFIX):
                     os.unlink(entry.path)
 
     def result_keys(self) -> list[str]:
@@ -82,8 +75,7 @@ class ResultsFolder:
     def save(self, outcome: Outcome) -> None:
         key = outcome.key
         if outcome.ok:
-            write_atomic(self.texts / f"{key}.txt", outcome.text or "")
-            write_atomic(self.results / f"{key}.json", outcome.result_json or "")
+            save_document(self.root, key, outcome.text or "", outcome.result_json or "")
             (self.errors / f"{key}.json").unlink(missing_ok=True)
         elif not (self.results / f"{key}.json").exists():  # a result, once there, wins over a later failure
             write_atomic(self.errors / f"{key}.json", json.dumps(outcome.error_record(), ensure_ascii=False, indent=2))
