@@ -35,5 +35,9 @@ eval-synth: $(STAMP)  ## the rules reader on 1,000 generated reports, per layout
 bench-validator: $(STAMP)  ## validator: localisation of single-cell errors, recall of the gold findings
 	$(BIN)/python -m evals.bench_validator
 
+.PHONY: bench-batch
+bench-batch: $(STAMP)  ## batch throughput, memory and time per stage on N synthetic reports (N=10000)
+	$(BIN)/python -m evals.bench_batch --count $(or $(N),10000) --jobs $(or $(JOBS),2)
+
 bench: $(STAMP)  ## rules reader throughput (documents/s, one core) and peak memory on text input
 	$(BIN)/python -m evals.bench_rules

@@ -15,15 +15,9 @@ from pydantic import ValidationError
 from extractor.api import extract_document
 from extractor.errors import InputError
 from extractor.load import load
+from extractor.resultsdir import key_of, save_document
 from extractor.settings import Settings
 from schemas import Result
-
-KEY_LEN = 16
-
-
-def key_of(sha256: str) -> str:
-    return sha256[:KEY_LEN]
-
 
 @dataclass(frozen=True, eq=False)  # identity: two entries are never the same document
 class Entry:
@@ -95,12 +89,6 @@ def open_folder(path: Path, out: Path | None = None, settings: Settings | None =
         result = extract_document(doc, settings or Settings())
         for sub in ("results", "texts"):
             (root / sub).mkdir(parents=True, exist_ok=True)
-        _write_atomic(root / "texts" / f"{key}.txt", doc.text)
-        _write_atomic(result_path, result.model_dump_json(indent=1))
+        save_document(root, key, doc.text, result.model_dump_json(indent=1))
     return ResultsFolder(root)
 
-
-def _write_atomic(path: Path, data: str) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(data, encoding="utf-8")
-    tmp.replace(path)
