@@ -98,21 +98,21 @@ def test_html_table_with_blank_total_column():
     doc, result = report(source=html)
     row = cells(result, "p3.new_received")
     assert [c.value for c in row] == [272, 3, 0, 0, 0, 0, None]
-    assert row[-1].status == "flagged" and row[0].status == "ok"
+    assert row[-1].status == "missing" and row[0].status == "ok"
     other = cells(result, "p3.other")
     assert [c.value for c in other] == [1, None, 0, 0, 0, 0, 1]
-    assert other[1].status == "flagged"
+    assert other[1].status == "missing" and "空白" in other[1].note
     assert result.cells["p2.regulations.total_published"].value is None
 
 
 # ---------------------------------------------------------------- blanks, units, signs
 
-def test_blank_markers_are_null_and_flagged_not_zero():
+def test_blank_markers_are_null_not_zero():
     t3 = "一、本年新收政府信息公开申请数量\t/\t-\t—\t无\t0\t0\t0\n"
     doc, result = report(t3=t3)
     row = cells(result, "p3.new_received")
     assert [c.value for c in row] == [None, None, None, None, 0, 0, 0]
-    assert all(c.status == "flagged" and c.note for c in row[:4])
+    assert all(c.status == "missing" and "空白" in c.note for c in row[:4])
     assert [doc.text[c.span[0]:c.span[1]] for c in row[:4]] == ["/", "-", "—", "无"]
     assert ("H6", "p3.blank_cells") in rules_of(result)
 
@@ -155,7 +155,7 @@ def test_signed_changes_and_negative_counts():
 def test_short_row_with_different_values_is_not_guessed():
     _, result = report(t3="二、上年结转政府信息公开申请数量\t\t5\t1\t0\t0\t6\n")
     row = cells(result, "p3.carried_over")
-    assert all(c.value is None and c.status == "flagged" for c in row)
+    assert all(c.value is None and c.status == "missing" and "无法确定" in c.note for c in row)
     assert "5 1 0 0 6" in row[0].note
     assert ("H6", "p3.row_shape") in rules_of(result)
 
@@ -289,7 +289,7 @@ def test_blank_cells_in_pdf_layout_are_placed_by_column():
     _, result = report(t3="\n".join(rows))
     row = cells(result, "p3.disclosed")
     assert [c.value for c in row] == [5, None, 1, None, None, 0, 6]
-    assert [c.status for c in row] == ["ok", "flagged", "ok", "flagged", "flagged", "ok", "ok"]
+    assert [c.status for c in row] == ["ok", "missing", "ok", "missing", "missing", "ok", "ok"]
     assert all(c.confidence < 0.9 for c in row)
 
 
@@ -332,7 +332,7 @@ def test_short_row_placed_by_the_column_sums():
     _, result = report(t3=t3)
     row = cells(result, "p3.disclosed")
     assert [c.value for c in row] == [2, 1, 0, 0, 0, 0, None]
-    assert row[-1].status == "flagged" and all(c.confidence < 0.9 for c in row)
+    assert row[-1].status == "missing" and all(c.confidence < 0.9 for c in row)
 
 
 def test_stray_number_beside_a_row_is_dropped_by_its_totals():

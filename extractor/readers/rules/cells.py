@@ -3,9 +3,11 @@
 Columns are taken by position in the data row. A row with as many values as columns is read
 as is. Fewer values are never silently spread over the columns: they are placed only where
 the layout says where they go (blank cells kept as empty cells, columns aligned in PDF layout
-text); otherwise the cells are null and flagged — except a 表三/表四 row of zeros with one value
-lost, where the row's totals force the lost value to be 0 too (flagged, low confidence).
-Blank cells (「/」, 「-」, 「无」, an empty table cell) are null and flagged, never 0.
+text); otherwise the cells are null — except a 表三/表四 row of zeros with one value lost, where
+the row's totals force the lost value to be 0 too (flagged, low confidence).
+Blank cells (「/」, 「-」, 「无」, an empty table cell) and values that cannot be placed are null
+with status ``missing`` (output-contract.md: a blank is not a value), never 0; a note says why
+and an H6 finding lists the row's cells for review.
 """
 from __future__ import annotations
 
@@ -202,10 +204,12 @@ def _totals_hold(slots: list[Tok | None], width: int, strict: bool = False) -> b
 
 
 def _blank(tok: Tok | None) -> Cell:
+    # A blank is not a value in the document: missing (output-contract.md), never 0; the note and
+    # the row's H6 finding tell a reviewer it is a blank, and a marker keeps its span.
     if tok is not None and tok.kind == BLANK:
-        return Cell(status="flagged", span=(tok.start, tok.end), raw=tok.raw, reader=READER,
+        return Cell(status="missing", span=(tok.start, tok.end), raw=tok.raw, reader=READER,
                     note=f"原文填「{tok.raw}」：空白，不按 0 处理")
-    return Cell(status="flagged", reader=READER, note="空白单元格：原文未填，不按 0 处理")
+    return Cell(status="missing", reader=READER, note="空白单元格：原文未填，不按 0 处理")
 
 
 def _value(tok: Tok, spec: CellSpec, conf: float, row: RowRead, notes: list[str]) -> tuple[Cell, Finding | None]:
@@ -264,7 +268,7 @@ def _short_row(row: RowRead, run: Run) -> tuple[dict[str, Cell], list[Finding]]:
                               note=f"该行只有 {len(run.slots)} 个数值（应为 {width} 个），均为 0，"
                                               "按合计关系缺失的一格也只能是 0；缺失的是哪一列无法确定")
         else:
-            cells[cid] = Cell(status="flagged", reader=READER,
+            cells[cid] = Cell(status="missing", reader=READER,
                               note=f"该行有 {len(run.slots)} 个数值（应为 {width} 个）：{shown}，无法确定各值所在列")
     finding = Finding(
         rule="H6", check=f"p{_PART[row.table]}.row_shape", severity="warning", cells=list(row.ids),
