@@ -2,19 +2,24 @@
 from __future__ import annotations
 
 from extractor.parts import NUMERALS, PART_KEYS, Part
-from schemas import Finding
+from schemas import Cell, Finding
 
 _NAMES = dict(zip(PART_KEYS, ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况",
                               "政府信息公开行政复议、行政诉讼情况", "存在的主要问题及改进情况", "其他需要报告的事项")))
 
 
-def part_findings(parts: dict[str, Part]) -> list[Finding]:
+def part_findings(parts: dict[str, Part], cells: dict[str, Cell]) -> list[Finding]:
+    """Missing and empty parts. A missing table part names its cells when none of them was
+    read anywhere else (sample 004's 表四 sits under the 表三 heading: not named)."""
     out = []
     for numeral, key in zip(NUMERALS, PART_KEYS):
         part = parts[key]
         if part.status == "missing":
-            out.append(Finding(rule="STRUCTURE", check="part.missing", severity="warning",
-                               message=f"缺少第{numeral}部分「{numeral}、{_NAMES[key]}」"))
+            table = [cid for cid in cells if cid.startswith(f"{key}.")]
+            lost = table if table and all(cells[c].value is None for c in table) else []
+            out.append(Finding(rule="STRUCTURE", check="part.missing", severity="warning", cells=lost,
+                               message=f"缺少第{numeral}部分「{numeral}、{_NAMES[key]}」"
+                                       + (f"：其表格的 {len(lost)} 个单元格均记为缺失" if lost else "")))
         elif part.status == "empty":
             out.append(Finding(rule="STRUCTURE", check="part.empty", severity="warning",
                                message=f"第{numeral}部分「{part.heading}」没有内容", span=(part.start, part.end)))
