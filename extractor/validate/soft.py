@@ -29,33 +29,57 @@ def _f(rule: str, check: str, severity: str, cells: list[str], message: str, **k
 
 def s2_carried_over(ctx: Context) -> list[Finding]:
     """This year's 上年结转 = last year's 结转下年度, column by column."""
-    out = []
+    if ctx.previous is None:
+        return []
+    out, blocked = [], []
     for col in COLUMNS:
         now, before = f"p3.carried_over.{col}", f"p3.carried_forward.{col}"
         a, b = ctx.value(now), ctx.previous_value(before)
-        if a is not None and b is not None and a != b:
+        if a is None or b is None:
+            blocked += [cid for cid, v in ((now, a), (before, b)) if v is None]
+        elif a != b:
             out.append(_f("S2", "p3.carried_over_vs_last_year", "warning", [now], expected=b, actual=a,
-                          message=f"{cell_label(now)} 为 {fmt(a)}，但上一年报告的结转下年度为 {fmt(b)}"))
-    return out
+                          message=f"{cell_label(now)} 为 {fmt(a)}，但{_last_year(ctx)}报告的结转下年度为 {fmt(b)}"))
+    return out or _not_checkable("S2", "p3.carried_over_vs_last_year", blocked)
 
 
 def s3_in_force_across_years(ctx: Context) -> list[Finding]:
     """2021 format: 现行有效(Y) = 现行有效(Y−1) + 本年制发(Y) − 本年废止(Y)."""
-    if ctx.template != "2021" or ctx.previous is None:
+    if ctx.previous is None or not ctx.template == ctx.previous.meta.template == "2021":
         return []
-    out = []
+    out, blocked = [], []
     for row in ("regulations", "normative_documents"):
         now = f"p2.{row}.in_force"
-        vals = (ctx.previous_value(now), ctx.value(f"p2.{row}.issued"), ctx.value(f"p2.{row}.repealed"), ctx.value(now))
+        ids = (f"p2.{row}.issued", f"p2.{row}.repealed", now)
+        vals = (ctx.previous_value(now), *(ctx.value(c) for c in ids))
         if None in vals:
+            blocked += [cid for cid, v in zip((now, *ids), vals) if v is None]
             continue
         last, issued, repealed, in_force = vals
         if last + issued - repealed != in_force:
             out.append(_f("S3", "p2.in_force_vs_last_year", "warning", [now, f"p2.{row}.issued", f"p2.{row}.repealed"],
                           expected=last + issued - repealed, actual=in_force,
-                          message=f"{cell_label(now)} 为 {fmt(in_force)}，但上年现行有效 {fmt(last)} + 本年制发 "
+                          message=f"{cell_label(now)} 为 {fmt(in_force)}，但{_last_year(ctx)}现行有效 {fmt(last)} + 本年制发 "
                                   f"{fmt(issued)} − 本年废止 {fmt(repealed)} = {fmt(last + issued - repealed)}"))
-    return out
+    return out or _not_checkable("S3", "p2.in_force_vs_last_year", blocked)
+
+
+def cross_year(ctx: Context) -> list[Finding]:
+    """S2 and S3 alone: what a batch run checks between an issuer's consecutive reports."""
+    return [*s2_carried_over(ctx), *s3_in_force_across_years(ctx)]
+
+
+def _last_year(ctx: Context) -> str:
+    year = ctx.previous.meta.year if ctx.previous is not None else None
+    return f"{year}年" if year else "上一年"
+
+
+def _not_checkable(rule: str, check: str, blocked: list[str]) -> list[Finding]:
+    """Missing cells (this year's or last year's) make a cross-year rule not checkable, never 0."""
+    if not blocked:
+        return []
+    return [_f(rule, check, "info", [], blocked_by=list(dict.fromkeys(blocked)),
+               message=f"{rule} 无法核对：缺少单元格（本年或上年报告）")]
 
 
 def s4_in_force_within_year(ctx: Context) -> list[Finding]:
