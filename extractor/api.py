@@ -41,6 +41,7 @@ def extract_document(doc: Document, settings: Settings) -> Result:
         parts={k: p.info() for k, p in parts.items()},
         cells=reading.cells,
         findings=[*detection.findings, *part_findings(parts), *reading.findings],
-        provenance=Provenance(nianbao=__version__, backend=backend),
+        provenance=Provenance(nianbao=__version__, backend=backend, model=reading.model,
+                              prompts=reading.prompts, usage=reading.usage),
     )
     return check(result, doc.text)
