@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, ClassVar, get_args
 
-from annotated_types import Len
-
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationInfo, field_validator, model_validator
 
 Num = int | float | None
@@ -26,23 +24,23 @@ P4_COLUMNS = tuple(f"{block}.{leaf}" for block in ("review", "suit_direct", "sui
                    for leaf in ("upheld", "corrected", "other", "pending", "total"))
 
 
-class Row2(RootModel[Annotated[list[int | None], Len(2, 2)]]):
+class Row2(RootModel[Annotated[list[int | None], Field(min_length=2, max_length=2)]]):
     """2 个数，按列顺序；没有的数为 null"""
 
 
-class Row3(RootModel[Annotated[list[int | None], Len(3, 3)]]):
+class Row3(RootModel[Annotated[list[int | None], Field(min_length=3, max_length=3)]]):
     """3 个数，按列顺序；没有的数为 null"""
 
 
-class Row7(RootModel[Annotated[list[int | None], Len(7, 7)]]):
+class Row7(RootModel[Annotated[list[int | None], Field(min_length=7, max_length=7)]]):
     """7 个数：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他、总计；没有的数为 null"""
 
 
-class Row15(RootModel[Annotated[list[int | None], Len(15, 15)]]):
+class Row15(RootModel[Annotated[list[int | None], Field(min_length=15, max_length=15)]]):
     """15 个数；没有的数为 null"""
 
 
-class Money2(RootModel[Annotated[list[float | None], Len(2, 2)]]):
+class Money2(RootModel[Annotated[list[float | None], Field(min_length=2, max_length=2)]]):
     """采购项目数量、采购总金额；没有的数为 null"""
 
 

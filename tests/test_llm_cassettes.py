@@ -39,10 +39,14 @@ S000, S001, S003, S004 = ("000_964c95048e543ea8", "001_9a2f7be38055e01f", "003_5
                           "004_a0c7fabfdf456585")
 
 
+def _recording(config) -> bool:
+    return (config.getoption("--record-mode") or "none") != "none"  # pytest-recording's default: none
+
+
 @pytest.fixture(scope="module")
 def endpoint(request) -> dict:
     """The recorded endpoint when replaying; the environment's when recording."""
-    if request.config.getoption("--record-mode") == "none":
+    if not _recording(request.config):
         return json.loads(ENDPOINT_FILE.read_text(encoding="utf-8"))
     if not (_ENV.get("OPENAI_BASE_URL") and _ENV.get("NIANBAO_MODEL")):
         pytest.exit("recording needs OPENAI_BASE_URL and NIANBAO_MODEL", returncode=2)
@@ -159,7 +163,7 @@ def test_http_500_is_retried_then_falls_back_to_the_rules_reading(endpoint):
 def rate_limited(request, endpoint):
     """The endpoint behind scripts/ratelimit_proxy.py when recording (a real 429 needs a server
     that sends one; local model servers never do). Replaying needs no proxy."""
-    if request.config.getoption("--record-mode") == "none":
+    if not _recording(request.config):
         yield endpoint["base_url"]
         return
     upstream = urlsplit(endpoint["base_url"])
@@ -185,7 +189,7 @@ def test_http_429_is_retried_after_the_servers_retry_after(request, endpoint, ra
     doc, parts = document(S004)
     s = llm_settings(endpoint).model_copy(update={"base_url": rate_limited})
     waits: list[float] = []
-    recording = request.config.getoption("--record-mode") != "none"
+    recording = _recording(request.config)
 
     def sleep(seconds: float) -> None:  # the proxy's bucket only refills in real time
         waits.append(seconds)

@@ -22,12 +22,9 @@ from extractor.readers.arithmetic import broken, settle
 from extractor.readers.llm import LLMReading
 from extractor.readers.llm import read as llm_read
 from extractor.readers.llm.backend import Backend
-from extractor.readers.llm.tasks import TABLE_PARTS, task_for
+from extractor.readers.llm.tasks import NUMERAL, TABLE_PARTS, task_for
 from extractor.settings import Settings
 from schemas import Cell, Finding
-
-_NUMERAL = {"p2": "二", "p3": "三", "p4": "四"}
-
 
 def read_llm(doc: Document, parts: dict[str, Part], template: str | None, settings: Settings,
              rules: Reading, *, backend: Backend | None = None) -> Reading:
@@ -103,8 +100,8 @@ def reconcile(part: str, rules: dict[str, Cell], llm: dict[str, Cell], template:
         elif r.value is not None and m.value is not None:
             out[cid] = r.model_copy(update={"reader": "hybrid", "span": r.span or m.span,
                                             "confidence": _agree(r.confidence, m.confidence)})
-        elif r.value is not None:
-            out[cid] = r.model_copy(update={"readings": readings} if r.status == "ok" else {})
+        elif r.value is not None:  # the model saw nothing there: keep the rules value, note it
+            out[cid] = r.model_copy(update={"readings": readings})
         elif m.value is not None:
             out[cid] = m.model_copy(update={
                 "status": "flagged", "readings": readings, "confidence": min(m.confidence, 0.4),
@@ -130,11 +127,11 @@ def _fallback(rules: Reading, part: str) -> dict[str, Cell]:
 
 def _failure_finding(part: str, why: str) -> Finding:
     return Finding(rule="EXTRACTION", check="llm.failed", severity="warning", cause="extraction",
-                   message=f"第{_NUMERAL[part]}部分模型读取失败，已沿用规则读数：{why}")
+                   message=f"第{NUMERAL[part]}部分模型读取失败，已沿用规则读数：{why}")
 
 
 def _reconcile_findings(part: str, settled: list[str], unsettled: list[str], invented: list[str]) -> list[Finding]:
-    name = f"第{_NUMERAL[part]}部分"
+    name = f"第{NUMERAL[part]}部分"
     out = []
     if settled:
         out.append(Finding(rule="EXTRACTION", check="readers.settled", severity="info", cells=settled,

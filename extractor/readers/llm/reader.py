@@ -1,9 +1,11 @@
 """The LLM reader: one request per table part (only that part's text), answers grounded in the text.
 
 Per part: cache → (budget check) → backend → cache; then grounding turns the answer into
-cells. A part the model could not answer (endpoint down, output invalid after re-asks,
-budget spent, offline without a cached answer) is listed in ``failed``; the caller falls
-back to the rules reading for it (``extractor.readers.hybrid``).
+cells. An answer still refused after the re-asks only for values the text does not hold is
+kept (grounding drops those values) with an ``llm.uncorrected`` finding. A part the model
+could not answer (endpoint down, output unusable, budget spent, offline without a cached
+answer) is listed in ``failed``; the caller falls back to the rules reading for it
+(``extractor.readers.hybrid``).
 """
 from __future__ import annotations
 
@@ -17,12 +19,9 @@ from extractor.readers.llm.backend import Backend
 from extractor.readers.llm.cache import AnswerCache, cache_key
 from extractor.readers.llm.grounding import ground, rows_absent
 from extractor.readers.llm.prompts import load_prompt
-from extractor.readers.llm.tasks import TABLE_PARTS, compact, task_for
+from extractor.readers.llm.tasks import NUMERAL, TABLE_PARTS, compact, task_for
 from extractor.settings import LLMSettings
 from schemas import Cell, Finding, Usage, cell_ids
-
-_NUMERAL = {"p2": "二", "p3": "三", "p4": "四"}
-
 
 @dataclass(slots=True)
 class LLMReading(Reading):
@@ -78,7 +77,7 @@ def _read_part(doc: Document, parts: dict[str, Part], template: str, part: str, 
     task = task_for(part, template)
     span = task.span(doc.text, parts)
     if span is None:
-        reading.cells.update({cid: Cell(status="missing", note=f"第{_NUMERAL[part]}部分不在文档中")
+        reading.cells.update({cid: Cell(status="missing", note=f"第{NUMERAL[part]}部分不在文档中")
                               for cid in cell_ids(template) if cid.startswith(part + ".")})
         return
     prompt = load_prompt(task.prompt)
@@ -146,5 +145,5 @@ def _grounding_findings(part: str, cells: dict[str, Cell]) -> list[Finding]:
     if ungrounded:
         out.append(Finding(rule="EXTRACTION", check="llm.ungrounded", severity="warning", cells=ungrounded,
                            cause="extraction",
-                           message=f"第{_NUMERAL[part]}部分有 {len(ungrounded)} 个模型读数无法在原文对应位置核实"))
+                           message=f"第{NUMERAL[part]}部分有 {len(ungrounded)} 个模型读数无法在原文对应位置核实"))
     return out

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.parts import Part
+from extractor.parts import NUMERALS, PART_KEYS, Part
 from extractor.readers.llm.numbers import number_tokens, split_row
 from schemas.llm import ANSWER_MODELS
 
 TABLE_PARTS = ("p2", "p3", "p4")
+NUMERAL = dict(zip(PART_KEYS, NUMERALS))  # "p3" → "三", for messages
 # A prompt an eval has used is never edited: a new version is a new file and a new pin here.
 PROMPT_PINS = {("p2", "2019"): "p2_2019.v1", ("p2", "2021"): "p2_2021.v1",
                ("p3", "2019"): "p3.v1", ("p3", "2021"): "p3.v1",
