@@ -13,13 +13,34 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)  ## extract every bundled fixture and print a summary per document
-	$(BIN)/nianbao demo evals/fixtures
+	$(BIN)/nianbao extract evals/fixtures
 
 test: $(STAMP)  ## the whole offline test suite (cassettes replayed, never recorded)
 	$(BIN)/python -m pytest -q --record-mode=none
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+.PHONY: eval-baseline eval-synth
+
+eval: $(STAMP)  ## score the rules reader on the gold fixtures and diff against the committed baseline
+	$(BIN)/nianbao eval --backend rules --baseline evals/baseline-rules.json
+
+eval-baseline: $(STAMP)  ## rewrite evals/baseline-rules.json from the current rules reader (commit it with the change)
+	$(BIN)/nianbao eval --backend rules --quiet --write-baseline evals/baseline-rules.json
+
+eval-synth: $(STAMP)  ## the rules reader on 1,000 generated reports, per layout and defect
+	$(BIN)/nianbao eval --backend rules --synth 1000
+
+bench-validator: $(STAMP)  ## validator: localisation of single-cell errors, recall of the gold findings
+	$(BIN)/python -m evals.bench_validator
+
+.PHONY: bench-batch
+bench-batch: $(STAMP)  ## batch throughput, memory and time per stage on N synthetic reports (N=10000)
+	$(BIN)/python -m evals.bench_batch --count $(or $(N),10000) --jobs $(or $(JOBS),2)
+
+bench: $(STAMP)  ## rules reader throughput (documents/s, one core) and peak memory on text input
+	$(BIN)/python -m evals.bench_rules
 
 # ---------------------------------------------------------------- LLM reader (docs/llm.md)
 .PHONY: local-llm record

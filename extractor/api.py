@@ -9,6 +9,7 @@ from pathlib import Path
 
 from extractor.load import Document, load
 from extractor.meta import read_meta
+from extractor.narrative import read_narrative
 from extractor.parts import preamble_end, split_parts, tables_region
 from extractor.readers.dispatch import read_cells
 from extractor.settings import Settings
@@ -35,12 +36,14 @@ def extract_document(doc: Document, settings: Settings) -> Result:
     meta.template = detection.template
     backend = settings.resolved_backend()
     reading = read_cells(doc, parts, detection.template, settings)
+    infos = {k: p.info() for k, p in parts.items()}
     result = Result(
         source=doc.source,
         meta=meta,
-        parts={k: p.info() for k, p in parts.items()},
+        parts=infos,
         cells=reading.cells,
         findings=[*detection.findings, *part_findings(parts), *reading.findings],
+        narrative=read_narrative(doc.text, infos),
         provenance=Provenance(nianbao=__version__, backend=backend, model=reading.model,
                               prompts=reading.prompts, usage=reading.usage),
     )

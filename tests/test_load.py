@@ -90,3 +90,17 @@ def test_bad_inputs_raise_input_errors(tmp_path, name, data, error):
     with pytest.raises(error) as info:
         load(path)
     assert "\n" not in str(info.value) and str(path) in str(info.value)
+
+
+def test_html_data_table_inside_a_layout_table(tmp_path):
+    """Government pages often wrap the whole page in a layout table."""
+    html = """<html><body><table><tr><td class="left">栏目</td><td>
+    <p>四、政府信息公开行政复议、行政诉讼情况</p>
+    <table><tr><td>行政复议</td><td>行政诉讼</td></tr>
+    <tr><td>1</td><td>0</td><td>0</td><td>0</td><td>1</td></tr></table>
+    <p>五、存在的主要问题及改进情况</p></td></tr></table></body></html>"""
+    path = tmp_path / "layout.html"
+    path.write_text(html, encoding="utf-8")
+    lines = load(path).text.splitlines()
+    assert "行政复议\t行政诉讼" in lines and "1\t0\t0\t0\t1" in lines
+    assert "四、政府信息公开行政复议、行政诉讼情况" in lines

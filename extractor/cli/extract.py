@@ -10,7 +10,9 @@ from extractor.cli.render import print_summary
 from extractor.errors import InputError
 from extractor.load import load
 from extractor.settings import Settings
+from extractor.validate import is_fatal
 
+STRICT_EXIT = 3  # --strict and some document has an error finding; the output is still written
 SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf", ".docx"}
 
 
@@ -23,6 +25,8 @@ def register(sub) -> None:
     out.add_argument("--cells", action="store_true", help="flat {cell id: value-or-null}")
     out.add_argument("--text", action="store_true", help="the normalised text the spans index into")
     p.add_argument("--backend", choices=["auto", "rules", "llm", "hybrid"], default="auto")
+    p.add_argument("--strict", action="store_true",
+                   help=f"exit {STRICT_EXIT} when a document has an error finding (a table value is certainly wrong)")
     p.set_defaults(func=run)
 
 
@@ -53,6 +57,8 @@ def run(args) -> int:
             print(f"nianbao: error: {e}", file=sys.stderr)
             status = 2
             continue
+        if is_fatal(result.findings, args.strict) and status == 0:
+            status = STRICT_EXIT
         if args.json:
             print(result.model_dump_json(indent=None if len(files) > 1 else 2))
         elif args.cells:

@@ -15,6 +15,8 @@ _DROP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "for
          "select", "head", "template"}
 _BLOCK = {"p", "div", "section", "article", "main", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
           "br", "hr", "pre", "blockquote", "center", "dd", "dt", "dl", "tbody", "thead", "tfoot", "caption"}
+# A table holding another table is page layout, not data: its rows and cells are blocks.
+_LAYOUT_CELLS = {"table", "tr", "td", "th"}
 _CHROME = re.compile(r"(^|[-_\s])(nav|menu|footer|header|breadcrumb|sidebar|share|copyright)([-_\s]|$)", re.I)
 _WS = re.compile(r"[ \t\r\n\f\v]+")
 
@@ -40,9 +42,9 @@ def _walk(node: Tag, out: list[str]) -> None:
             if type(child) is NavigableString:  # skip comments, CDATA, doctype
                 out.append(_WS.sub(" ", str(child)))
         elif isinstance(child, Tag):
-            if child.name == "table":
+            if child.name == "table" and child.find("table") is None:
                 out.append("\n" + _table(child) + "\n")
-            elif child.name in _BLOCK:
+            elif child.name in _BLOCK or child.name in _LAYOUT_CELLS:
                 out.append("\n")
                 _walk(child, out)
                 out.append("\n")
@@ -53,8 +55,6 @@ def _walk(node: Tag, out: list[str]) -> None:
 def _table(table: Tag) -> str:
     rows = []
     for tr in table.find_all("tr"):
-        if tr.find_parent("table") is not table:
-            continue  # rows of a nested table are rendered by that table's own cell text
         cells = [_WS.sub(" ", td.get_text(" ", strip=True)).strip() for td in tr.find_all(("td", "th"), recursive=False)]
         if any(cells):
             rows.append("\t".join(cells))

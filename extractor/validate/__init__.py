@@ -3,22 +3,61 @@
 Public API (kept stable for the readers, the review CLI and batch runs):
 
 - ``validate(result, text=None, previous=None) -> list[Finding]`` — every rule as findings;
-  never raises on bad data.
+  never raises on bad data. ``text`` is the normalised document text (narrative checks
+  need it; without it they read the stored ``result.narrative``); ``previous`` is the same
+  agency's result for the year before (cross-year checks S2, S3, S6).
 - ``apply(result, findings) -> Result`` — the confidence/status policy: cells in broken
   rules become ``flagged``, cells confirmed by holding rules gain confidence.
 - ``check(result, text=None, previous=None) -> Result`` — both, as the pipeline uses it.
+- ``is_fatal(findings, strict) -> bool`` — what ``nianbao extract --strict`` fails on.
+
+Checks are small functions in :data:`CHECKS`, each ``Context -> list[Finding]``.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from extractor.validate import narrative, soft
+from extractor.validate.context import Context
+from extractor.validate.hard import hard_findings
+from extractor.validate.policy import adjust_cells, is_fatal
 from schemas import Finding, Result
+
+__all__ = ["CHECKS", "OWN_CHECKS", "apply", "check", "is_fatal", "validate"]
+
+Check = Callable[[Context], list[Finding]]
+
+CHECKS: tuple[Check, ...] = (
+    lambda ctx: hard_findings(ctx.result, narrative.stated_values(ctx)),
+    *soft.CHECKS,
+    *narrative.CHECKS,
+)
+
+# every ``check`` slug the validator emits: apply() replaces earlier findings with these slugs
+OWN_CHECKS = frozenset({
+    "p3.balance", "p3.balance_bound", "p3.outcomes", "p3.row_total", "p4.block_total", "cell.value",
+    "validator.internal",
+    *soft.SLUGS, *narrative.SLUGS,
+})
 
 
 def validate(result: Result, text: str | None = None, previous: Result | None = None) -> list[Finding]:
-    return []
+    ctx = Context(result, text, previous)
+    findings: list[Finding] = []
+    for run in CHECKS:
+        try:
+            findings.extend(run(ctx))
+        except Exception as e:  # a check must never take the document down with it
+            findings.append(Finding(rule="EXTRACTION", check="validator.internal", severity="warning",
+                                    message=f"校验规则执行出错，已跳过：{type(e).__name__}: {e}"))
+    return findings
 
 
 def apply(result: Result, findings: list[Finding]) -> Result:
-    return result.model_copy(update={"findings": [*result.findings, *findings]})
+    """The policy (:mod:`extractor.validate.policy`) on the cells; ``findings`` replace any
+    earlier validator findings, so re-validating a reviewed result does not pile them up."""
+    kept = [f for f in result.findings if f.check not in OWN_CHECKS]
+    return result.model_copy(update={"cells": adjust_cells(result, findings), "findings": [*kept, *findings]})
 
 
 def check(result: Result, text: str | None = None, previous: Result | None = None) -> Result:

@@ -1,0 +1,62 @@
+"""The narrative parts 一, 五, 六: their text and the figures they state.
+
+``read_narrative(text, parts) -> Narrative`` fills ``Result.narrative``; the validator's
+narrative checks (N1–N12) use :func:`sections`, :func:`extractor.narrative.figures.mentions`
+and :mod:`extractor.narrative.claims` on the same text.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from extractor.narrative.compact import Compact, compact
+from extractor.narrative.figures import figure, mentions
+from schemas import Part1, Part5, Part6, PartInfo
+from schemas.result import Narrative
+
+_IMPROVE = re.compile(r"针对|下一步|改进措施|改进情况|整改|(?:20\d\d年|今后|明年|新的一年)[^。]{0,12}将")
+_ITEM = re.compile(r"[一二三四五六七八九十]是|\([一二三四五六七八九十]\)|(?<![\d.])\d{1,2}\.(?!\d)")
+_HEADING_ONLY = re.compile(r"\S{0,4}(?:存在的)?(?:主要)?问题|\S{0,4}(?:整改|改进)(?:情况|措施)")
+_FEE = re.compile(r"[^。\n]*(?:信息处理费|处理费|收费)[^。\n]*。?")
+
+
+def sections(text: str, parts: Mapping[str, PartInfo]) -> dict[str, Compact]:
+    """Compact views of the preamble and of parts 一, 五, 六 (empty when a part is absent)."""
+    starts = [p.span[0] for p in parts.values() if p.span]
+    out = {"preamble": compact(text[:min(starts)] if starts else "", 0)}
+    for key in ("p1", "p5", "p6"):
+        part = parts.get(key)
+        span = part.span if part else None
+        out[key] = compact(text[span[0]:span[1]], span[0]) if span else compact("", 0)
+    return out
+
+
+def read_narrative(text: str, parts: Mapping[str, PartInfo]) -> Narrative:
+    views = sections(text, parts)
+    p1, p5, p6 = views["p1"], views["p5"].text, views["p6"].text
+    problems, improvements = _split_problems(p5)
+    fee = _FEE.search(p6)
+    return Narrative(
+        p1=Part1(text=p1.text, figures=[figure(p1, m) for m in mentions(p1)]),
+        p5=Part5(text=p5, problems=problems, improvements=improvements),
+        p6=Part6(text=p6, fee_statement=fee.group(0).strip() if fee else None),
+    )
+
+
+def _split_problems(text: str) -> tuple[list[str], list[str]]:
+    """Part 五 → (problems, improvements), split where the text turns to what will be done."""
+    turn = _IMPROVE.search(text)
+    cut = turn.start() if turn else len(text)
+    return _items(text[:cut]), _items(text[cut:])
+
+
+def _items(text: str) -> list[str]:
+    """Enumerated items (一是…, （一）…, 1.…) when there are several, else sentences."""
+    marks = [m.start() for m in _ITEM.finditer(text)]
+    if len(marks) >= 2:
+        bounds = [*marks, len(text)]
+        chunks = [text[a:b] for a, b in zip(bounds, bounds[1:])]
+    else:
+        chunks = re.split(r"(?<=[。;])", text)
+    items = (c.strip(" \n;,。#*") for c in chunks)
+    return [c for c in items if len(c) >= 4 and not _HEADING_ONLY.fullmatch(c)]

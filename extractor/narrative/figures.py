@@ -1,0 +1,67 @@
+"""Numbers the narrative states, with their unit, noun, clause and sentence.
+
+「本年度累计主动公开信息 36 条」 → value 36, unit 条, noun 主动公开信息. Only numbers followed
+by a unit count as figures, so years (2020 年), document numbers (711 号) and phone numbers
+are left out.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.narrative.compact import Compact
+from schemas import Figure
+
+_FIGURE = re.compile(
+    r"(?<![\d.第])(\d+(?:\.\d+)?)(余|多)?(万元|亿元|元|人次|件|条|项|个|篇|次|人|家|期|场|份|起|户|%)")
+CLAUSE_BREAK = ",;:。、()!?\n"
+SENTENCE_BREAK = "。!?\n"
+_LEAD = re.compile(r"^(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|在|共计|共|累计|合计|总计|其中|全年|本年度|本年|年度|"
+                   r"今年|另有|含|达到|达|为|已)+")
+_TAIL = re.compile(r"(?:共计|共|累计|合计|总计|约|近|达到|达|为)+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    value: float
+    unit: str
+    approx: bool  # 「800 余条」: a lower bound, not an exact count
+    decimals: int  # as printed: 「2.7%」 has 1
+    start: int  # compact positions of the number and its unit
+    end: int
+    noun: str
+    clause: tuple[int, int]
+    sentence: tuple[int, int]
+
+
+def mentions(c: Compact) -> list[Mention]:
+    out: list[Mention] = []
+    for m in _FIGURE.finditer(c.text):
+        start, end = m.start(), m.end()
+        clause = (back(c.text, start, CLAUSE_BREAK), forward(c.text, end, CLAUSE_BREAK))
+        noun_from = clause[0]
+        if out and out[-1].clause == clause:
+            noun_from = max(noun_from, out[-1].end)
+        noun = _TAIL.sub("", _LEAD.sub("", c.text[noun_from:start]))
+        out.append(Mention(
+            value=float(m[1]), unit=m[3], approx=bool(m[2]), decimals=len(m[1].partition(".")[2]), start=start, end=end, noun=noun,
+            clause=clause, sentence=(back(c.text, start, SENTENCE_BREAK), forward(c.text, end, SENTENCE_BREAK)),
+        ))
+    return out
+
+
+def figure(c: Compact, m: Mention) -> Figure:
+    return Figure(value=m.value, unit=m.unit, noun=m.noun, text=c.text[m.clause[0]:m.clause[1]],
+                  span=c.span(m.start, m.end))
+
+
+def back(text: str, pos: int, stops: str) -> int:
+    while pos > 0 and text[pos - 1] not in stops:
+        pos -= 1
+    return pos
+
+
+def forward(text: str, pos: int, stops: str) -> int:
+    while pos < len(text) and text[pos] not in stops:
+        pos += 1
+    return pos

@@ -1,0 +1,174 @@
+"""Which run of values belongs to which row label: an order-preserving best matching.
+
+A run belongs to the label on its own line, or — in one-cell-per-line text and in PDF layout
+text, where a value sits half a line above or below a wrapped label — to a label a line or
+two away. Labels and runs are both in table order, so the assignment is a monotone matching
+(an alignment, solved exactly by dynamic programming) that maximises the sum of pair scores.
+A pair scores less the farther apart label and values are, when the run has its own,
+foreign text, or too few values. Runs left over are garbage or belong to another table.
+
+The direction a layout puts values in (after the label, before it) is learnt per table: a
+first pass finds it, a second pass prefers it. A match whose run could almost as well belong
+to an unmatched neighbour is ``contested``; its cells get lower confidence.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from extractor.readers.rules.anchors import Anchor
+from extractor.readers.rules.tokens import Line, Run
+
+_MAX_DISTANCE = 3
+_PER_LINE = 2.5
+_FOREIGN_TEXT = 5.0
+_GROUP = 2.0
+_AGAINST_DIRECTION = 3.0
+_CONTEST_MARGIN = 3.0
+_MAX_EXTRA = 2  # a row with its total may carry a stray number or two (read by its totals)
+
+
+@dataclass(slots=True)
+class Match:
+    run: Run
+    score: float
+    distance: int
+    contested: bool = False
+    against: bool = False  # the values sit on the other side of the label than in the rest of the table
+
+
+def match(anchors: list[Anchor], runs: list[Run], lines: list[Line]) -> dict[int, Match]:
+    """``{index into anchors: Match}`` for every anchor that gets a run."""
+    if not anchors or not runs:
+        return {}
+    owner: dict[int, int] = {}
+    for i, a in enumerate(anchors):
+        for k in range(a.first, a.last + 1):
+            owner.setdefault(k, i)
+    runs = sorted(runs, key=lambda r: (r.line, r.start))
+    order = sorted(range(len(anchors)), key=lambda i: (anchors[i].first, anchors[i].start))
+    pairs = _pairs(anchors, order, runs, lines, owner)
+    chosen = _solve(pairs, order, len(runs), None)
+    below = sum(1 for p in chosen if p[4] > 0)
+    above = sum(1 for p in chosen if p[4] < 0)
+    prefer = None if below == above else 1 if below > above else -1
+    if prefer is not None:
+        chosen = _solve(pairs, order, len(runs), prefer)
+    return _result(chosen, pairs, runs, anchors, prefer)
+
+
+# A pair: (anchor index, run index, score, distance, direction: 0 same, 1 values below, -1 above)
+Pair = tuple[int, int, float, int, int]
+
+
+def _pairs(anchors: list[Anchor], order: list[int], runs: list[Run], lines: list[Line],
+           owner: dict[int, int]) -> dict[int, list[Pair]]:
+    out: dict[int, list[Pair]] = {}
+    lasts = [r.last for r in runs]
+    for ai in order:
+        a = anchors[ai]
+        width = a.row.width
+        found: list[Pair] = []
+        for ri in range(bisect.bisect_left(lasts, a.first - _MAX_DISTANCE), len(runs)):
+            r = runs[ri]
+            if r.line > a.last + _MAX_DISTANCE:
+                break
+            if a.first <= r.line <= a.last:
+                if r.line == a.line and r.start < a.start:
+                    continue  # values before the label on its own line belong elsewhere
+                d, way = 0, 0
+            elif r.line > a.last:
+                d, way = r.line - a.last, 1
+            else:
+                d, way = a.first - r.last, -1
+            penalty = 0.0
+            if d and r.labelled:
+                other = owner.get(r.line)
+                if other is not None and other != ai:
+                    continue  # the run has its own label
+                if any(len(t.label) >= 2 for t in lines[r.line].texts):
+                    penalty += _FOREIGN_TEXT
+            n = r.width(width)
+            if n > width:
+                if not a.row.sums or n > width + _MAX_EXTRA:
+                    continue
+                penalty += 2 + 0.5 * (n - width)
+            if n < width:
+                if 2 * n < width:
+                    continue
+                penalty += 2 + 0.3 * (width - n)
+            if a.row.group:
+                penalty += _GROUP
+            score = 10 - _PER_LINE * d - penalty
+            if score > 0:
+                found.append((ai, ri, score, d, way))
+        if found:
+            out[ai] = found
+    return out
+
+
+def _solve(pairs: dict[int, list[Pair]], order: list[int], n_runs: int, prefer: int | None) -> list[Pair]:
+    """The monotone matching with the highest total score (Fenwick tree over run indices)."""
+    size = n_runs + 1
+    tree_val = [0.0] * (size + 1)
+    tree_node = [-1] * (size + 1)
+    nodes: list[tuple[Pair, int]] = []  # (pair, previous node)
+
+    def query(i: int) -> tuple[float, int]:  # best chain using runs with index < i
+        best, node = 0.0, -1
+        while i > 0:
+            if tree_val[i] > best:
+                best, node = tree_val[i], tree_node[i]
+            i -= i & -i
+        return best, node
+
+    def update(i: int, value: float, node: int) -> None:
+        i += 1
+        while i <= size:
+            if value > tree_val[i]:
+                tree_val[i], tree_node[i] = value, node
+            i += i & -i
+
+    for ai in order:
+        pending = []
+        for pair in pairs.get(ai, ()):
+            ri, way = pair[1], pair[4]
+            score = _score(pair, prefer)
+            if score <= 0:
+                continue
+            base, prev = query(ri)
+            pending.append((ri, base + score, (pair[0], ri, score, pair[3], way), prev))
+        for ri, value, pair, prev in pending:
+            nodes.append((pair, prev))
+            update(ri, value, len(nodes) - 1)
+    _, node = query(size)
+    chosen = []
+    while node >= 0:
+        pair, node = nodes[node]
+        chosen.append(pair)
+    return chosen[::-1]
+
+
+def _score(pair: Pair, prefer: int | None) -> float:
+    if prefer is not None and pair[4] and pair[4] != prefer:
+        return pair[2] - _AGAINST_DIRECTION
+    return pair[2]
+
+
+def _result(chosen: list[Pair], pairs: dict[int, list[Pair]], runs: list[Run], anchors: list[Anchor],
+            prefer: int | None) -> dict[int, Match]:
+    used_runs = {p[1] for p in chosen}
+    used_anchors = {p[0] for p in chosen}
+    by_run: dict[int, list[Pair]] = {}
+    for found in pairs.values():
+        for p in found:
+            by_run.setdefault(p[1], []).append(p)
+    out: dict[int, Match] = {}
+    for ai, ri, score, d, way in chosen:
+        floor = score - _CONTEST_MARGIN
+        contested = any(p[1] not in used_runs and _score(p, prefer) >= floor for p in pairs[ai]) or any(
+            p[0] not in used_anchors and not anchors[p[0]].row.group and _score(p, prefer) >= floor
+            for p in by_run[ri]
+        )
+        out[ai] = Match(runs[ri], score, d, contested, prefer is not None and way != 0 and way != prefer)
+    return out

@@ -1,0 +1,186 @@
+"""Where each row's label is: one anchor per row, in table order, with the lines it spans.
+
+表三 labels are searched in a stream of all label text of the region, so that a key phrase
+wrapped over two lines (「…逾期不补」 / 「正、…」) is still found. Of all places a key phrase
+occurs, the anchors kept are the longest chain in table order (a weighted longest increasing
+subsequence), preferring places with values nearby: a phrase repeated in a header, a note
+or a narrative sentence does not displace the real row.
+"""
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from extractor.readers.rules.rows import Layout, RowDef
+from extractor.readers.rules.tokens import Line, Tok
+
+_MERGE_LINES = 2  # two matches of one row this close are one wrapped label
+_EXTEND_LINES = 3
+_MAX_LABEL = 60  # longer text is prose, not a label
+_WEAK_LEN = 6  # 「(3)其他」, 「(七)合计」
+
+
+@dataclass(slots=True)
+class Anchor:
+    row: RowDef
+    first: int  # first line of the label
+    last: int  # last line of the label (wrapped fragments included)
+    start: int  # offset of the label text in the document
+    weak: bool = False
+    line: int = -1  # the line of the label text at ``start``
+
+    def __post_init__(self) -> None:
+        if self.line < 0:
+            self.line = self.first
+
+
+def table2(lines: list[Line], layout: Layout) -> list[Anchor]:
+    """表二 labels: a whole, short cell carrying the row's key phrase. Each row's key phrase is
+    distinctive, so sub-tables in an unusual order are still read; of several places, the one
+    with values beside it wins."""
+    found: list[Anchor] = []
+    for line in lines:
+        for tok in line.texts:
+            text = tok.label
+            m = layout.pattern2.search(text)
+            if m is None:
+                continue
+            row = layout.table2[int(m.lastgroup[1:])]
+            if len(text) <= len(row.full) + 4:
+                found.append(Anchor(row, line.idx, line.idx, tok.start))
+    with_values = _value_lines(lines)
+    best: dict[str, Anchor] = {}
+    for a in found:
+        if a.row.key not in best or (_near(a, with_values) and not _near(best[a.row.key], with_values)):
+            best[a.row.key] = a
+    return sorted(best.values(), key=lambda a: a.start)
+
+
+def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
+    """表三 rows (in order) and the group labels (（三）不予公开 …) found between them."""
+    weak: list[Anchor] = []
+    weak_rows = [d for d in layout.table3 if d.weak is not None]
+    for line in lines:
+        for tok in line.texts:
+            if len(tok.label) <= _WEAK_LEN:
+                weak.extend(Anchor(row, line.idx, line.idx, tok.start, weak=True)
+                            for row in weak_rows if row.weak.fullmatch(tok.label))
+    rows: list[Anchor] = []
+    groups: list[Anchor] = []
+    # All label text in reading order; and the label nearest the values on each line only, so
+    # that a group label printed beside a wrapped label (「（六）其他处理」 between 「…逾期不」 and
+    # 「补正、…」) does not cut its key phrase.
+    everything = [t for line in lines for t in line.texts]
+    nearest = [line.texts[-1] for line in lines if line.texts]
+    for texts in (everything, nearest):
+        for kind, index, first, last, start in _matches(texts, lines, layout):
+            if kind == "r":
+                rows.append(Anchor(layout.table3[index], first, last, start))
+            elif texts is everything:
+                groups.append(Anchor(layout.groups[index], first, last, start))
+    chosen = _chain(_merge(rows) + weak, layout.table3, lines)
+    if chosen:
+        # A bare 「其他」/「总计」 is a row label only after a real row: otherwise it is a header word.
+        first_strong = min((a.first for a in chosen if not a.weak), default=None)
+        chosen = [a for a in chosen if not a.weak or (first_strong is not None and a.first > first_strong)]
+    return chosen + _merge(groups)
+
+
+def _matches(texts: list[Tok], lines: list[Line], layout: Layout) -> Iterator[tuple[str, int, int, int, int]]:
+    """Key phrases in the stream of the given label tokens: (kind r/g, index, first line, last
+    line, document offset) for each match."""
+    owner = {id(t): line.idx for line in lines for t in line.texts}
+    starts, parts, toks, pos = [], [], [], 0
+    for tok in texts:
+        if len(tok.label) > _MAX_LABEL:
+            parts.append("\x00")  # prose breaks the stream
+            pos += 1
+            continue
+        starts.append(pos)
+        toks.append(tok)
+        parts.append(tok.label)
+        pos += len(tok.label)
+    stream = "".join(parts)
+    for m in layout.pattern3.finditer(stream):
+        first = toks[bisect.bisect_right(starts, m.start()) - 1]
+        last = toks[bisect.bisect_right(starts, m.end() - 1) - 1]
+        yield m.lastgroup[0], int(m.lastgroup[1:]), owner[id(first)], owner[id(last)], first.start
+
+
+def extend(anchors: list[Anchor], lines: list[Line]) -> None:
+    """Widen each anchor over neighbouring lines that hold fragments of its own label."""
+    key_lines: dict[int, int] = {}
+    for i, a in enumerate(anchors):
+        if a.row.group:
+            continue  # a group label shares its lines with its first rows' labels
+        for k in range(a.first, a.last + 1):
+            key_lines.setdefault(k, i)
+    for i, a in enumerate(anchors):
+        a.last = _reach(a, i, lines, key_lines, a.last, +1)
+        a.first = _reach(a, i, lines, key_lines, a.first, -1)
+
+
+def _reach(a: Anchor, i: int, lines: list[Line], key_lines: dict[int, int], edge: int, step: int) -> int:
+    k = edge + step
+    while 0 <= k < len(lines) and abs(k - edge) <= _EXTEND_LINES:
+        if key_lines.get(k, i) != i:
+            break
+        texts = [t.label for t in lines[k].texts]
+        if any(len(t) >= 2 and t in a.row.full for t in texts):
+            edge = k
+        elif any(len(t) >= 2 for t in texts):
+            break
+        k += step
+    return edge
+
+
+def _merge(found: list[Anchor]) -> list[Anchor]:
+    """Matches of one row's key phrases on nearby lines are one label, wrapped (or found twice)."""
+    out: list[Anchor] = []
+    for a in sorted(found, key=lambda a: (a.first, a.start)):
+        prev = next((b for b in reversed(out) if b.row is a.row and a.first - b.last <= _MERGE_LINES), None)
+        if prev is not None:
+            prev.last = max(prev.last, a.last)
+        else:
+            out.append(a)
+    return out
+
+
+def _chain(found: list[Anchor], rows: tuple[RowDef, ...], lines: list[Line]) -> list[Anchor]:
+    """The best chain of anchors in table order (weighted longest increasing subsequence)."""
+    if not found:
+        return []
+    order = {row.key: i for i, row in enumerate(rows)}
+    with_values = _value_lines(lines)
+    found.sort(key=lambda a: (order[a.row.key], a.start))
+    best: list[float] = []
+    back: list[int] = []
+    for i, a in enumerate(found):
+        weight = (0.5 if a.weak else 1.0) + (0.5 if _near(a, with_values) else 0)
+        top, arg = 0.0, -1
+        rank = order[a.row.key]
+        for j in range(i):
+            b = found[j]
+            if order[b.row.key] < rank and b.start < a.start and best[j] > top:
+                top, arg = best[j], j
+        best.append(top + weight)
+        back.append(arg)
+    i = max(range(len(found)), key=best.__getitem__)
+    chain = []
+    while i >= 0:
+        chain.append(found[i])
+        i = back[i]
+    return chain[::-1]
+
+
+def _near(a: Anchor, with_values: set[int]) -> bool:
+    return any(k in with_values for k in range(a.first - 1, a.last + 2))
+
+
+def _value_lines(lines: list[Line]) -> set[int]:
+    out: set[int] = set()
+    for line in lines:
+        if line.run is not None:
+            out.update(range(line.run.line, line.run.last + 1))
+    return out

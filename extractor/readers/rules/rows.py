@@ -1,0 +1,121 @@
+"""The rows of tables 二 and 三 per template: their cell ids and the key phrases that find them.
+
+Rows are matched on short, distinctive key phrases (format.md §2–3), not on the full label:
+real reports wrap labels over lines, garble them in OCR (「其他法律行政止公开」), abbreviate
+them (「申请人逾期未缴费…」) and write them in traditional characters. Cell ids and official
+labels come from the public registry (schemas.cells); only the key phrases live here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from extractor.normalize import squash
+from extractor.readers.rules.tokens import plain
+from schemas import specs
+
+# Key phrases, matched on squashed label text (no whitespace) after mapping traditional forms.
+_KEYS = {
+    "p2.regulations": r"规章",
+    "p2.normative_documents": r"规范性文件",
+    "p2.licensing": r"行政许可",
+    "p2.other_services": r"对外管理服务|其他对外管理",
+    "p2.penalty": r"行政处罚",
+    "p2.coercion": r"行政强制",
+    "p2.fees": r"事业性收费",
+    "p2.procurement": r"集中采购",
+    "p3.new_received": r"本年新收|新收政府信息",
+    "p3.carried_over": r"上年结转",
+    "p3.disclosed": r"予以公开",
+    "p3.partly_disclosed": r"部分公开",
+    "p3.withheld.state_secret": r"国家秘密",
+    "p3.withheld.prohibited_by_law": r"法律行政法规|其他法律|禁止公开|行政止公开",
+    "p3.withheld.security_stability": r"三安全|一稳定",
+    "p3.withheld.third_party": r"第三方",
+    "p3.withheld.internal_affairs": r"内部事务",
+    "p3.withheld.process_info": r"过程性",
+    "p3.withheld.enforcement_file": r"执法案卷",
+    "p3.withheld.inquiry": r"行政查询|查询事项",
+    "p3.unavailable.not_held": r"不掌握",
+    "p3.unavailable.needs_creation": r"另行制作|没有现成",
+    "p3.unavailable.unclear": r"仍不明确|补正后",
+    "p3.not_handled.petition": r"信访|举报投诉",
+    "p3.not_handled.duplicate": r"重复申请",
+    "p3.not_handled.publication": r"出版物",
+    "p3.not_handled.excessive": r"大量反复|无正当理由大量",
+    "p3.not_handled.confirmation": r"确认或重新|重新出具|已获取信息",
+    "p3.other": r"其他处理",
+    "p3.other.no_correction": r"不补正|逾期不补",
+    "p3.other.no_fee": r"收费通知|缴纳费用|未缴费|未缴纳",
+    "p3.other.other": r"3[.、)]?其他(?!处理|法律|对外|结果|组织)",
+    "p3.outcome_total": r"\(七\)总计|七[)、.]总计|\(七\)合计",
+    "p3.carried_forward": r"结转下年|下年度继续|继续办理",
+}
+# Rows whose only label may be a bare word that also names a column (「其他」, 「总计」): such a
+# match counts only when a real row was found before it.
+_WEAK = {
+    "p3.other.other": re.compile(r"(?:\(?3[)）.、]?)?其他"),
+    "p3.outcome_total": re.compile(r"(?:\(?七[)、.]?)?(?:总计|合计)"),
+}
+# Group labels that carry no cells; some reports give them subtotal values, which are ignored.
+_GROUPS = {"不予公开": "（三）不予公开", "无法提供": "（四）无法提供", "不予处理": "（五）不予处理"}
+_GROUP_2021 = {"其他处理": "（六）其他处理"}
+
+@dataclass(frozen=True, slots=True)
+class RowDef:
+    key: str  # cell-id prefix, or the group name for group labels
+    table: str  # 二 or 三
+    ids: tuple[str, ...]  # cell ids in column order; empty for group labels
+    label: str  # the official label (for notes)
+    full: str  # the official label, squashed: wrapped fragments are substrings of it
+    weak: re.Pattern | None = None
+
+    @property
+    def width(self) -> int:
+        return len(self.ids) if self.ids else 7
+
+    @property
+    def group(self) -> bool:
+        return not self.ids
+
+    @property
+    def sums(self) -> bool:
+        """The row's last value is the total of the others (表三 rows)."""
+        return self.table == "三" and bool(self.ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The rows of one template, and one combined pattern per table to find their key phrases."""
+
+    template: str
+    table2: tuple[RowDef, ...]
+    table3: tuple[RowDef, ...]
+    groups: tuple[RowDef, ...]
+    pattern2: re.Pattern
+    pattern3: re.Pattern  # rows and group labels of 表三; group names are g0, g1, …
+
+
+@cache
+def layout(template: str) -> Layout:
+    rows: dict[str, list[str]] = {}
+    labels: dict[str, str] = {}
+    for cid, spec in specs(template).items():
+        if spec.part == "四":
+            continue
+        prefix = cid.rsplit(".", 1)[0]
+        rows.setdefault(prefix, []).append(cid)
+        labels[prefix] = spec.row
+    defs = {
+        p: RowDef(p, "二" if p.startswith("p2") else "三", tuple(ids), labels[p], plain(squash(labels[p])), _WEAK.get(p))
+        for p, ids in rows.items()
+    }
+    groups = {**_GROUPS, **(_GROUP_2021 if template == "2021" else {})}
+    group_defs = tuple(RowDef(name, "三", (), label, plain(squash(label))) for name, label in groups.items())
+    t2 = tuple(d for d in defs.values() if d.table == "二")
+    t3 = tuple(d for d in defs.values() if d.table == "三")
+    pattern2 = re.compile("|".join(f"(?P<r{i}>{_KEYS[d.key]})" for i, d in enumerate(t2)))
+    alts = [f"(?P<r{i}>{_KEYS[d.key]})" for i, d in enumerate(t3)]
+    alts += [f"(?P<g{i}>{name})" for i, name in enumerate(groups)]
+    return Layout(template, t2, t3, group_defs, pattern2, re.compile("|".join(alts)))

@@ -1,0 +1,332 @@
+"""A table region's lines, split into cells and tokens: values, blank markers, empty cells, text.
+
+Every layout the loaders and converters produce ends up as lines of text. Cells are separated
+by ``|`` (markdown/pipe tables), tabs (HTML/Word loaders, converted documents) or runs of two
+or more spaces (PDF layout text); inside a cell, single spaces still separate numbers
+(``3001 53 0 0 61 4 3119``). A line's *run* is the sequence of values at its end, after its
+last text; values followed by text (``11.46	本年新…``) are never part of a run.
+
+Offsets are absolute positions in the normalised document text, so a token's ``raw`` is
+exactly ``text[start:end]``. The document text is already normalised (NFKC, glyph variants),
+so nothing here normalises again.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+NUM, BLANK, EMPTY, TEXT = "num", "blank", "empty", "text"
+# What empty cells between a row's label and its values are. In a pipe table every cell is
+# kept, so the values are the row's last cells. In HTML and Word tables as the loaders render
+# them, trailing empty cells are lost (normalising strips trailing tabs) and a label column a
+# row does not use is an empty cell too. In text, tabs come from unknown converters.
+PIPE, TABLE, TEXT_GRID = "pipe", "table", "text"
+
+_UNITS = "万元|元|万|件|项|个|条|次"
+# 「+2」, 「-1」, 「增2」, 「减少1」 (本年增/减), 「1,234」, 「308.7万元」.
+_NUMBER = re.compile(rf"([+\-−]|增加?|减少?)?((?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)\s*({_UNITS})?")
+# A value glued to the end of its label by a careless conversion: 「行政许可10」.
+_GLUED = re.compile(r"(?<=[\u3400-\u9fff)”:])(\d+(?:\.\d+)?)$")
+_UNIT = re.compile(rf"(?:{_UNITS})")
+# What fillers write in a cell they leave empty. 「无」 is a marker only as a whole cell.
+_BLANK = re.compile(r"/|\\|-{1,2}|—{1,2}|–|―|无|空|\*")
+# Letters that are not Chinese: OCR garbage such as 「Ш-」, 「/\C」, 「$\vdash$」.
+_FOREIGN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF$<>\\]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_PIECE = re.compile(r"\S+")
+_SPACE_CELL = re.compile(r"\S+(?: \S+)*")
+_DIGIT = re.compile(r"\d")
+_MARKER = re.compile(r"[/\\\-—–―无空*]")
+# Page marks inside a table (「- 4 -」, 「第 4 页」, 「4/12」): numbers that are not values.
+_PAGE_MARK = re.compile(r"^\s*(?:[-—–_]\s*\d{1,4}\s*[-—–_]|第\s*\d+\s*页(?:\s*[,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
+_MD_RULE = re.compile(r"^[\s|:\-]*-{3,}[\s|:\-]*$")
+# Sub-table captions and header rows: their numbers are OCR noise, never values.
+_HEADER_MARK = re.compile(r"第二十条|信息内容")
+
+
+_TRADITIONAL_FORMS = ("規範許處罰強費採購務項結轉開國祕為穩權內過執詢關現製補確訪舉報訴請複復總計議數資"
+                      "證繳納辦與於應機構組織業會單萬額維糾審經獲無當據類發佈廢條問題讓遞")
+_SIMPLIFIED_FORMS = ("规范许处罚强费采购务项结转开国秘为稳权内过执询关现制补确访举报诉请复复总计议数资"
+                     "证缴纳办与于应机构组织业会单万额维纠审经获无当据类发布废条问题让递")
+_TRADITIONAL = str.maketrans(_TRADITIONAL_FORMS, _SIMPLIFIED_FORMS)
+_HAS_TRADITIONAL = re.compile(f"[{_TRADITIONAL_FORMS}]")
+_NOISE = re.compile(r"[\s|*#>]+")
+
+
+def plain(text: str) -> str:
+    """Label text for matching: no whitespace or markdown marks, simplified characters.
+
+    The document text is already normalised, so this does not normalise again (it runs on
+    every label cell of every table).
+    """
+    text = _NOISE.sub("", text)
+    return text.translate(_TRADITIONAL) if _HAS_TRADITIONAL.search(text) else text
+
+
+@dataclass(slots=True)
+class Tok:
+    kind: str  # num, blank, empty, text
+    start: int
+    end: int
+    raw: str
+    value: int | float | None = None
+    unit: str | None = None
+    glued: bool = False  # split off the end of the label text it was glued to
+    label: str = ""  # text tokens: the text squashed for matching (see ``plain``)
+
+
+@dataclass(slots=True)
+class Run:
+    """The values at the end of one line, or of consecutive one-value lines (one cell per line)."""
+
+    line: int  # index of the first line (non-empty lines of the region)
+    last: int  # index of the last line
+    slots: list[Tok]  # values, blank markers and empty cells between values, in order
+    lead: int = 0  # empty cells before the first value that may stand for blank cells
+    labelled: bool = False  # the line carries text before the values
+    grid: str = TEXT_GRID  # what the line's empty cells are: see PIPE, TABLE, TEXT_GRID
+    x0: int = -1  # layout text (cells apart by spaces): where the line starts, to read columns by position
+    trail: int = 0  # empty cells at the end (a pipe row's colspan fillers: 「| 行政许可 | 10 |||」)
+
+    @property
+    def start(self) -> int:
+        return self.slots[0].start
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return min(t.start for t in self.slots), max(t.end for t in self.slots)
+
+    @property
+    def lead_blanks(self) -> int:
+        """Leading empty cells that stand for blank cells, not for a merged label cell."""
+        return self.lead if self.grid == PIPE or not self.labelled else 0
+
+    def width(self, columns: int) -> int:
+        """How many of ``columns`` cells this run can fill, counting leading blank cells and
+        not counting trailing empty cells it does not need."""
+        n = len(self.slots)
+        if n > columns:
+            return max(columns, n - self.trail)
+        if self.table_row_fits(columns):
+            return columns
+        return min(columns, n + self.lead_blanks)
+
+    def table_row_fits(self, columns: int) -> bool:
+        """An HTML/Word row whose empty cells are all accounted for: the leading ones are blank
+        cells (no label, or no empty cell after it) and the missing ones are the trailing empty
+        cells normalising removed."""
+        return self.grid == TABLE and (not self.labelled or not self.lead) and len(self.slots) + self.lead <= columns
+
+    def values(self) -> list[int | float]:
+        return [t.value for t in self.slots if t.kind == NUM]
+
+
+@dataclass(slots=True)
+class Line:
+    idx: int
+    start: int
+    end: int
+    texts: list[Tok] = field(default_factory=list)  # label text tokens (not narrative, not garbage)
+    run: Run | None = None
+    garbage: bool = False  # numbers mixed with non-Chinese garbage: an OCR noise line
+    header: bool = False
+
+
+def lines(text: str, start: int, end: int, tables: bool) -> list[Line]:
+    """The non-empty lines of ``text[start:end]``, tokenised, with one-cell-per-line runs merged."""
+    out: list[Line] = []
+    pos = start
+    for raw in text[start:end].split("\n"):
+        line_start, pos = pos, pos + len(raw) + 1
+        if not raw or raw.isspace() or ("---" in raw and _MD_RULE.match(raw)) or (len(raw) < 24 and _PAGE_MARK.match(raw)):
+            continue
+        out.append(_line(raw, line_start, len(out), TABLE if tables else TEXT_GRID))
+    _merge_single_values(out)
+    return out
+
+
+def _line(raw: str, offset: int, idx: int, grid: str) -> Line:
+    line = Line(idx, offset, offset + len(raw))
+    if "。" in raw:  # prose: neither labels nor values
+        return line
+    bare = raw.strip()
+    if " " not in bare and "\t" not in bare and "|" not in bare:
+        return _one_cell(line, bare, offset + raw.index(bare[0]))
+    cells = _cells(raw)
+    line.header = _HEADER_MARK.search(raw) is not None
+    has_digit = _DIGIT.search(raw) is not None
+    run: list[Tok] = []
+    text_cells, text_end = len(cells), None
+    if not line.header and (has_digit or _MARKER.search(raw)):
+        run, text_cells, text_end = _tail(raw, cells, offset)
+    for ci in range(min(text_cells + 1, len(cells))):
+        s, e = cells[ci]
+        if ci == text_cells and text_end is not None:
+            e = text_end
+        if s == e:
+            continue
+        chunk = raw[s:e]
+        if _CJK.search(chunk):
+            line.texts.append(Tok(TEXT, offset + s, offset + e, chunk, label=plain(chunk)))
+        elif has_digit and _FOREIGN_LETTER.search(chunk):
+            line.garbage = True
+    if line.texts and text_end is not None and line.texts[-1].end == offset + text_end:
+        glued = _unglue(line.texts[-1])
+        if glued is not None:
+            run.insert(0, glued)
+    if line.garbage or not run:
+        return line
+    first = next((i for i, t in enumerate(run) if t.kind != EMPTY), None)
+    if first is None:
+        return line
+    slots = run[first:]
+    if len(slots) > 1 and not line.texts and all(t.kind == BLANK for t in slots):
+        return line  # a row of dashes without a label: a rule, not blank cells
+    pipe = raw.count("|") >= 2
+    spaced = not pipe and "\t" not in raw
+    trail = len(slots) - max(i for i, t in enumerate(slots) if t.kind != EMPTY) - 1
+    line.run = Run(idx, idx, slots, lead=first, labelled=bool(line.texts), grid=PIPE if pipe else grid,
+                   x0=offset if spaced else -1, trail=trail)
+    return line
+
+
+def _one_cell(line: Line, cell: str, start: int) -> Line:
+    """A line holding a single cell: one cell per line layouts are mostly these."""
+    num = _NUMBER.fullmatch(cell)
+    if num is not None:
+        line.run = Run(line.idx, line.idx, [_number(num, start, start + len(cell), cell)])
+    elif _BLANK.fullmatch(cell):
+        line.run = Run(line.idx, line.idx, [Tok(BLANK, start, start + len(cell), cell)])
+    elif _CJK.search(cell):
+        line.header = _HEADER_MARK.search(cell) is not None
+        tok = Tok(TEXT, start, start + len(cell), cell, label=plain(cell))
+        line.texts.append(tok)
+        if not line.header and (glued := _unglue(tok)) is not None:
+            line.run = Run(line.idx, line.idx, [glued], labelled=True)
+    return line
+
+
+def _cells(raw: str) -> list[tuple[int, int]]:
+    """Cell spans, stripped of spaces; empty cells of pipe and tab rows are kept (start == end)."""
+    if raw.count("|") >= 2:
+        cells = _split(raw, "|")
+        stripped = raw.strip()
+        if stripped.startswith("|"):
+            cells = cells[1:]
+        if stripped.endswith("|"):
+            cells = cells[:-1]
+    elif "\t" in raw:
+        cells = _split(raw, "\t")
+    else:
+        return _split_spaces(raw)
+    out = []
+    for s, e in cells:
+        while s < e and raw[s] == " ":
+            s += 1
+        while e > s and raw[e - 1] == " ":
+            e -= 1
+        out.append((s, e))
+    return out
+
+
+def _tail(raw: str, cells: list[tuple[int, int]], offset: int) -> tuple[list[Tok], int, int | None]:
+    """The values at the end of a line, read right to left up to the last text.
+
+    Returns the tokens in order, the index of the cell where the text ends (-1 when the line
+    has no text) and the offset in ``raw`` where that text ends.
+    """
+    out: list[Tok] = []
+    for ci in range(len(cells) - 1, -1, -1):
+        s, e = cells[ci]
+        if s == e:
+            out.append(Tok(EMPTY, offset + s, offset + s, ""))
+            continue
+        if " " not in raw[s:e]:  # the common case: one value per cell
+            piece = raw[s:e]
+            num = _NUMBER.fullmatch(piece)
+            if num is not None:
+                out.append(_number(num, offset + s, offset + e, piece))
+                continue
+            if _BLANK.fullmatch(piece):
+                out.append(Tok(BLANK, offset + s, offset + e, piece))
+                continue
+        pieces = [(m.start(), m.end()) for m in _PIECE.finditer(raw, s, e)]
+        unit: tuple[int, int] | None = None
+        for pi in range(len(pieces) - 1, -1, -1):
+            ps, pe = pieces[pi]
+            piece = raw[ps:pe]
+            num = _NUMBER.fullmatch(piece)
+            if num is not None and (unit is None or num.group(3) is None):
+                if unit is not None:  # 「308.7 万元」: the unit belongs to the value
+                    pe, piece = unit[1], raw[ps:unit[1]]
+                    num = _NUMBER.fullmatch(piece)
+                    unit = None
+                out.append(_number(num, offset + ps, offset + pe, piece))
+                continue
+            if unit is None and pi > 0 and _UNIT.fullmatch(piece):
+                unit = (ps, pe)
+                continue
+            if unit is not None:
+                pe = unit[1]  # a unit word not after a number is text
+            elif _BLANK.fullmatch(piece):
+                out.append(Tok(BLANK, offset + ps, offset + pe, piece))
+                continue
+            out.reverse()
+            return out, ci, pe
+    out.reverse()
+    return out, -1, None
+
+
+def _split(raw: str, sep: str) -> list[tuple[int, int]]:
+    out, s = [], 0
+    while True:
+        i = raw.find(sep, s)
+        if i < 0:
+            out.append((s, len(raw)))
+            return out
+        out.append((s, i))
+        s = i + 1
+
+
+def _split_spaces(raw: str) -> list[tuple[int, int]]:
+    """Cells of PDF layout text: separated by two or more spaces."""
+    return [(m.start(), m.end()) for m in _SPACE_CELL.finditer(raw)]
+
+
+def _unglue(tok: Tok) -> Tok | None:
+    """Split 「行政许可10」 into its label and a value (the text is the last of its line)."""
+    m = _GLUED.search(tok.raw)
+    if m is None:
+        return None
+    cut = tok.start + m.start()
+    value = _number(_NUMBER.fullmatch(m.group()), cut, tok.end, m.group())
+    value.glued = True
+    tok.raw, tok.end = tok.raw[: m.start()], cut
+    tok.label = plain(tok.raw)
+    return value
+
+
+def _number(m: re.Match, start: int, end: int, raw: str) -> Tok:
+    sign, digits, unit = m.groups()
+    if "," in digits:
+        digits = digits.replace(",", "")
+    value: int | float = float(digits) if "." in digits else int(digits)
+    if sign is not None and sign[0] in "-−减":
+        value = -value
+    return Tok(NUM, start, end, raw, value, unit)
+
+
+def _merge_single_values(out: list[Line]) -> None:
+    """One cell per line (HTML flattened line by line): consecutive one-value lines form one run."""
+    current: Run | None = None
+    for line in out:
+        run = line.run
+        single = run is not None and not run.labelled and len(run.slots) == 1 and run.lead == 0
+        if single and current is not None and current.last == line.idx - 1:
+            current.slots.extend(run.slots)
+            current.last = line.idx
+            line.run = None
+        elif single:
+            current = run
+        else:
+            current = None

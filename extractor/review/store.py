@@ -1,0 +1,107 @@
+"""The review store: an append-only audit log of decisions in SQLite (DIR/review.sqlite).
+
+Every decision is one INSERT committed before the call returns, in WAL mode with
+``synchronous=FULL``: a process killed at any moment loses nothing it already recorded.
+Nothing is ever updated or deleted (triggers refuse it); the current state of a cell is
+derived from the log, and undo is one more appended event.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+from schemas.result import Number
+
+Action = Literal["accept", "repair", "correct", "missing", "undo"]
+DECISIONS: tuple[Action, ...] = ("accept", "repair", "correct", "missing")
+
+# Ordered migrations; the index + 1 is the schema's user_version. Each is idempotent, so two
+# processes opening a new store at once both succeed.
+_MIGRATIONS = (
+    """
+    CREATE TABLE IF NOT EXISTS events (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        doc      TEXT NOT NULL,            -- source sha256
+        cell     TEXT NOT NULL,            -- cell id (cells.tsv)
+        old      TEXT,                     -- JSON value before the decision
+        new      TEXT,                     -- JSON value after it (null = missing)
+        action   TEXT NOT NULL CHECK (action IN ('accept', 'repair', 'correct', 'missing', 'undo')),
+        at       TEXT NOT NULL,            -- UTC, ISO 8601
+        reviewer TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS events_doc ON events (doc, cell);
+    CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+    CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+    """,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: int
+    doc: str
+    cell: str
+    old: Number | None
+    new: Number | None
+    action: Action
+    at: str
+    reviewer: str
+
+
+class Store:
+    """The audit log of one results folder."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        # isolation_level=None: autocommit, so each INSERT is its own durable transaction.
+        self._db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        for i, script in enumerate(_MIGRATIONS[version:], start=version + 1):
+            self._db.executescript(f"BEGIN IMMEDIATE; {script}; PRAGMA user_version={i}; COMMIT;")
+
+    def record(self, doc: str, cell: str, old: Number | None, new: Number | None,
+               action: Action, reviewer: str) -> Event:
+        at = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+        cur = self._db.execute(
+            "INSERT INTO events (doc, cell, old, new, action, at, reviewer) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (doc, cell, json.dumps(old), json.dumps(new), action, at, reviewer))
+        return Event(cur.lastrowid, doc, cell, old, new, action, at, reviewer)
+
+    def events(self, doc: str | None = None) -> list[Event]:
+        sql = "SELECT id, doc, cell, old, new, action, at, reviewer FROM events"
+        rows = self._db.execute(sql + " WHERE doc = ? ORDER BY id" if doc else sql + " ORDER BY id",
+                                (doc,) if doc else ())
+        return [Event(i, d, c, json.loads(o), json.loads(n), a, t, r) for i, d, c, o, n, a, t, r in rows]
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def current(events: list[Event]) -> dict[tuple[str, str], Event]:
+    """The decision in force per (doc, cell): each undo cancels the latest decision still in force."""
+    stacks: dict[tuple[str, str], list[Event]] = {}
+    for event in events:
+        stack = stacks.setdefault((event.doc, event.cell), [])
+        if event.action == "undo":
+            if stack:
+                stack.pop()
+        else:
+            stack.append(event)
+    return {key: stack[-1] for key, stack in stacks.items() if stack}

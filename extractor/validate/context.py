@@ -1,0 +1,52 @@
+"""What every check reads: the result, its cell values, and the narrative text views."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from extractor.narrative import sections
+from extractor.narrative.compact import Compact, compact
+from extractor.narrative.figures import Mention, mentions
+from extractor.parts import split_parts
+from extractor.validate.hard import template_of, values_of
+from schemas import Result
+
+
+@dataclass
+class Context:
+    result: Result
+    text: str | None = None
+    previous: Result | None = None
+
+    @cached_property
+    def template(self) -> str | None:
+        return template_of(self.result)
+
+    @cached_property
+    def values(self) -> dict[str, float | None]:
+        return values_of(self.result)
+
+    def value(self, cid: str) -> float | None:
+        return self.values.get(cid)
+
+    @cached_property
+    def previous_values(self) -> dict[str, float | None]:
+        return values_of(self.previous) if self.previous is not None else {}
+
+    def previous_value(self, cid: str) -> float | None:
+        return self.previous_values.get(cid)
+
+    @cached_property
+    def sections(self) -> dict[str, Compact]:
+        """Compact views of preamble, 一, 五, 六: from the text, else from the stored narrative
+        (then without spans, and without the preamble)."""
+        if self.text is not None:
+            parts = self.result.parts or {k: p.info() for k, p in split_parts(self.text).items()}
+            return sections(self.text, parts)
+        n = self.result.narrative
+        return {"preamble": compact("", None), "p1": compact(n.p1.text, None),
+                "p5": compact(n.p5.text, None), "p6": compact(n.p6.text, None)}
+
+    @cached_property
+    def mentions(self) -> dict[str, list[Mention]]:
+        return {key: mentions(view) for key, view in self.sections.items()}
