@@ -11,6 +11,7 @@ as ``EndpointError`` or ``ModelOutputError``.
 from __future__ import annotations
 
 import email.utils
+import logging
 import time
 from typing import Callable
 
@@ -25,6 +26,10 @@ from extractor.readers.llm.backend import T, check_requests_allowed
 from extractor.readers.llm.providers import mode_for
 from extractor.settings import LLMSettings
 from schemas import Usage
+
+# instructor logs every failed attempt at ERROR; we report failures as findings instead, so
+# its records reach the user only if the application configures logging itself.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 _TRANSIENT = (openai.RateLimitError, openai.InternalServerError, openai.APIConnectionError)  # timeouts included
 _MAX_WAIT_S = 120.0
