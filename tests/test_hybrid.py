@@ -89,3 +89,8 @@ def test_a_failed_part_falls_back_to_the_rules_reading_flagged():
     assert p4 and all(c.status == "flagged" and c.reader == "rules" for c in p4)
     assert any(f.check == "llm.failed" and "HTTP 500" in f.message for f in reading.findings)
     assert reading.usage.failed_attempts == 1
+
+
+def test_missing_cells_in_rows_the_text_does_not_have_are_not_sent():
+    doc, parts = document("000_964c95048e543ea8")  # 表三 cut after 6 rows: 119 cells missing
+    assert parts_to_ask(doc, parts, "2019", gold_reading("000_964c95048e543ea8")) == {}

@@ -8,7 +8,7 @@ from extractor.readers.llm import FakeBackend, read
 from extractor.readers.llm import openai_compat
 from extractor.readers.llm.grounding import ground
 from extractor.settings import LLMSettings, Settings
-from schemas.llm import P3Answer2019
+from schemas.llm import P3Answer2019, P3Answer2021
 from tests.llm_support import document, gold, gold_answer, gold_reading
 
 S003 = "003_589bf4f08d70f012"
@@ -212,3 +212,12 @@ def test_auto_is_rules_without_an_endpoint_and_hybrid_with_one(monkeypatch):
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:8080/v1")
     monkeypatch.setenv("NIANBAO_MODEL", "m")
     assert Settings().resolved_backend() == "hybrid"
+
+
+def test_grounding_a_pdf_layout_with_numbers_beside_wrapped_labels():
+    doc, parts = document("hongze-2024")  # numbers sit on the line above some labels
+    answer = P3Answer2021.model_validate(gold_answer("hongze-2024", "p3", "2021"))
+    cells = ground(doc.text, (parts["p3"].start, parts["p3"].end), answer)
+    present = [cid for cid, v in gold("hongze-2024")["cells"].items() if cid.startswith("p3.") and v is not None]
+    assert all(cells[cid].status == "ok" for cid in present)
+    assert cells["p3.withheld.state_secret.total"].span is not None

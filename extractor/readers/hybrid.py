@@ -4,8 +4,8 @@
 rules reading, every value of it ``flagged``.
 
 ``read_hybrid``: rules first; the model is asked only about parts the rules reader could not
-read fully (a cell missing or flagged in a part that is in the document) or whose cells break
-a hard identity (H1–H4). Per cell:
+read fully (a cell missing or flagged in a row that is in the text) or whose cells break a
+hard identity (H1–H4). Per cell:
 
 - both readers give the same value → kept, confidence raised (``reader="hybrid"``);
 - they differ → the value that makes the table's identities hold wins, if exactly one does;
@@ -22,9 +22,11 @@ from extractor.readers.arithmetic import broken, settle
 from extractor.readers.llm import LLMReading
 from extractor.readers.llm import read as llm_read
 from extractor.readers.llm.backend import Backend
+from extractor.readers.llm.grounding import rows_absent
 from extractor.readers.llm.tasks import NUMERAL, TABLE_PARTS, task_for
 from extractor.settings import Settings
 from schemas import Cell, Finding
+from schemas.llm import answer_items
 
 def read_llm(doc: Document, parts: dict[str, Part], template: str | None, settings: Settings,
              rules: Reading, *, backend: Backend | None = None) -> Reading:
@@ -57,14 +59,23 @@ def read_hybrid(doc: Document, parts: dict[str, Part], template: str | None, set
 
 
 def parts_to_ask(doc: Document, parts: dict[str, Part], template: str, rules: Reading) -> dict[str, str]:
-    """``{part: why}`` for the table parts the model should read."""
+    """``{part: why}`` for the table parts the model should read.
+
+    A cell the rules left missing counts only if its row is in the text: the model cannot
+    read a row that a truncated table does not have (and would only invent it).
+    """
     values = {cid: c.value for cid, c in rules.cells.items()}
     out = {}
     for part in TABLE_PARTS:
-        if task_for(part, template).span(doc.text, parts) is None:
+        task = task_for(part, template)
+        span = task.span(doc.text, parts)
+        if span is None:
             continue  # nothing in the document to read
+        absent = set(rows_absent(doc.text, span, task.answer_model))
+        row_of = {item.cell_id: item.field for item in answer_items(task.answer_model.empty())}
         ids = _ids(rules.cells, part)
-        unread = [cid for cid in ids if rules.cells[cid].status in ("missing", "flagged")]
+        unread = [cid for cid in ids if rules.cells[cid].status in ("missing", "flagged")
+                  and row_of.get(cid) not in absent]
         rules_broken = broken(values, template, set(ids))
         if unread:
             out[part] = f"规则读取器有 {len(unread)} 个单元格未读出或存疑"

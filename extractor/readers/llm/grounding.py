@@ -32,7 +32,7 @@ ROW_KEYS: dict[str, str] = {
     "fees": r"事业性收费", "procurement": r"集中采购",
     # 表三
     "new_received": r"本年新收", "carried_over": r"上年结转", "disclosed": r"予以公开",
-    "partly_disclosed": r"部分公开", "state_secret": r"国家秘密", "prohibited_by_law": r"禁止公开",
+    "partly_disclosed": r"部分公开", "state_secret": r"国家秘密", "prohibited_by_law": r"禁止公开|其他法律",
     "security_stability": r"三安全一稳定|危及", "third_party": r"第三方合法", "internal_affairs": r"内部事务",
     "process_info": r"过程性信", "enforcement_file": r"执法案卷", "inquiry": r"行政查询",
     "not_held": r"不掌握", "needs_creation": r"没有现成信息|另行制作", "unclear": r"仍不明确|补正后申请",
@@ -128,8 +128,9 @@ def _row_numbers(text: str, row: Row, width: int) -> tuple[list[Token | None] | 
     """(the row's cells by column when they can be told, else None; every number in the row)."""
     tokens = number_tokens(text[row.start:row.end], row.start)
     lines = _lines(text, row)
-    for start, end in lines:  # tabs keep blank cells in place
-        cells = tab_cells(text[start:end], width, start)
+    label_line = (text.rfind("\n", 0, row.start) + 1, lines[0][1])
+    for start, end in [label_line, *lines[1:]]:  # tabs keep blank cells in place (whole lines:
+        cells = tab_cells(text[start:end], width, start)  # the tab after a label is no blank cell)
         if cells is not None:
             return cells, tokens
     if len(tokens) == width:
@@ -140,7 +141,21 @@ def _row_numbers(text: str, row: Row, width: int) -> tuple[list[Token | None] | 
         line_tokens = number_tokens(text[start:end], start)
         if len(line_tokens) == width:
             return list(line_tokens), tokens
+    # PDF layouts centre a row's numbers beside its wrapped label: they can sit on the line
+    # just above a label line that holds none.
+    above = _line_above(text, row.start)
+    if above is not None and not tokens:
+        above_tokens = number_tokens(text[above[0]:above[1]], above[0])
+        if len(above_tokens) == width:
+            return list(above_tokens), above_tokens
     return None, tokens
+
+
+def _line_above(text: str, pos: int) -> tuple[int, int] | None:
+    line_start = text.rfind("\n", 0, pos) + 1
+    if line_start == 0:
+        return None
+    return text.rfind("\n", 0, line_start - 1) + 1, line_start - 1
 def _lines(text: str, row: Row) -> list[tuple[int, int]]:
     out, pos = [], row.start
     for line in text[row.start:row.end].split("\n"):
