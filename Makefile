@@ -41,3 +41,15 @@ bench-batch: $(STAMP)  ## batch throughput, memory and time per stage on N synth
 
 bench: $(STAMP)  ## rules reader throughput (documents/s, one core) and peak memory on text input
 	$(BIN)/python -m evals.bench_rules
+
+# ---------------------------------------------------------------- LLM reader (docs/llm.md)
+.PHONY: local-llm record
+
+local-llm:  ## download + verify the small local model, build llama-cpp-python[server], start it
+	scripts/local_llm.sh
+
+record: $(STAMP)  ## re-record the LLM cassettes and the eval answer cache against a live endpoint
+	@test -n "$$OPENAI_BASE_URL" -a -n "$$NIANBAO_MODEL" || \
+	  { echo "set OPENAI_BASE_URL and NIANBAO_MODEL (make local-llm starts a local server)"; exit 2; }
+	$(BIN)/python -m pytest -q -s tests/test_llm_cassettes.py --record-mode=rewrite
+	$(BIN)/python scripts/warm_llm_cache.py evals/llm-cache

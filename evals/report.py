@@ -17,7 +17,7 @@ from evals.score import PARTS, DocScore, total
 
 REPORT_VERSION = 1
 SILENT_LIST_LIMIT = 200
-_USAGE = ("llm_calls", "prompt_tokens", "completion_tokens", "failed_attempts", "cache_hits")
+_USAGE = ("llm_calls", "prompt_tokens", "completion_tokens", "failed_attempts", "cache_hits", "cached_tokens")
 
 
 def build_report(docs: list[DocScore], *, backend: str, source: str, detail: bool, started: float,

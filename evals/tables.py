@@ -58,7 +58,9 @@ def _summary(r: dict) -> Section:
         ["template / issuer / year", " / ".join(pct(r[k]["accuracy"]) for k in ("template", "issuer", "year"))],
         ["findings recall", f"{pct(f['recall'])} ({f['recalled']} of {f['expected']})"],
         ["findings precision", f"{pct(f['precision'])} ({f['confirmed']} of {f['reported']} errors/warnings)"],
-        ["LLM calls / tokens per document", f"{_num(u['per_document']['llm_calls'])} / {_num(u['per_document']['tokens'])}"],
+        ["LLM calls / tokens per document", f"{_num(u['per_document']['llm_calls'])} / {_num(u['per_document']['tokens'])}"
+         + (f" (answers from the cache: {_num(u['per_document']['cache_hits'])} parts, which cost "
+            f"{_num(u['per_document']['cached_tokens'])} tokens when made)" if u["per_document"].get("cached_tokens") else "")],
         ["extraction errors", str(len(r["errors"]))],
     ]
     if o.get("extra_values"):

@@ -57,7 +57,11 @@ class ConfigError(NianbaoError):
 
 
 class BackendError(NianbaoError):
-    """A reader failed at run time."""
+    """A reader failed at run time. ``usage`` keeps what the failed attempts cost (a ``schemas.Usage``)."""
+
+    def __init__(self, message: str, usage=None):
+        super().__init__(message)
+        self.usage = usage
 
 
 class EndpointError(BackendError):
@@ -65,4 +69,13 @@ class EndpointError(BackendError):
 
 
 class ModelOutputError(BackendError):
-    """The model's output stayed invalid after the bounded re-asks."""
+    """The model's output stayed invalid after the bounded re-asks.
+
+    ``answer`` is the last answer when it was valid in itself and failed only the checks
+    against the document's text (e.g. values for rows the text does not have): the caller
+    may still use it, grounded, rather than lose the rows that were right.
+    """
+
+    def __init__(self, message: str, usage=None, answer=None):
+        super().__init__(message, usage)
+        self.answer = answer

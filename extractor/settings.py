@@ -16,11 +16,17 @@ class LLMSettings(BaseModel):
     base_url: str | None = Field(None, description="OPENAI_BASE_URL")
     api_key: str | None = Field(None, description="OPENAI_API_KEY")
     model: str | None = Field(None, description="NIANBAO_MODEL")
-    timeout_s: float = 120.0
+    timeout_s: float = Field(600.0, description="NIANBAO_LLM_TIMEOUT: seconds per request (a small local model "
+                                                "on two CPU cores needs minutes for one table)")
     max_retries: int = Field(4, description="tenacity attempts on 429/5xx/timeouts")
     max_reasks: int = Field(1, description="instructor re-asks after invalid output")
     token_budget: int | None = Field(60_000, description="per-document token budget; None = unlimited")
     cache_dir: Path | None = Field(Path(".nianbao-cache"), description="on-disk response cache; None disables")
+    offline: bool = Field(False, description="NIANBAO_LLM_OFFLINE=1: answer from the cache only, never call the endpoint")
+    mode: Literal["tools", "json_schema", "json", "md_json"] | None = Field(None, description="NIANBAO_LLM_MODE: instructor mode (tools, json_schema, json, md_json); "
+                                               "None = chosen from the endpoint's host")
+    usd_per_mtok: tuple[float, float] | None = Field(
+        None, description="NIANBAO_USD_PER_MTOK='in,out': price per million prompt/completion tokens, for cost_usd")
 
     @property
     def configured(self) -> bool:
@@ -28,12 +34,18 @@ class LLMSettings(BaseModel):
 
     @classmethod
     def from_env(cls) -> "LLMSettings":
-        cache = os.environ.get("NIANBAO_CACHE_DIR")
+        env = os.environ.get
+        cache = env("NIANBAO_CACHE_DIR")
+        price = env("NIANBAO_USD_PER_MTOK")
         return cls(
-            base_url=os.environ.get("OPENAI_BASE_URL") or None,
-            api_key=os.environ.get("OPENAI_API_KEY") or None,
-            model=os.environ.get("NIANBAO_MODEL") or None,
+            base_url=env("OPENAI_BASE_URL") or None,
+            api_key=env("OPENAI_API_KEY") or None,
+            model=env("NIANBAO_MODEL") or None,
+            offline=env("NIANBAO_LLM_OFFLINE", "") not in ("", "0"),
+            mode=env("NIANBAO_LLM_MODE") or None,
+            **({"timeout_s": float(env("NIANBAO_LLM_TIMEOUT"))} if env("NIANBAO_LLM_TIMEOUT") else {}),
             **({"cache_dir": Path(cache)} if cache else {}),
+            **({"usd_per_mtok": tuple(price.split(","))} if price else {}),
         )
 
 

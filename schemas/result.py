@@ -69,12 +69,22 @@ class Narrative(BaseModel):
 
 
 class Usage(BaseModel):
-    llm_calls: int = 0
+    llm_calls: int = Field(0, description="requests sent to the model endpoint, failed ones included")
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    failed_attempts: int = 0
+    failed_attempts: int = Field(0, description="requests that failed (HTTP errors) or gave unusable output")
     cache_hits: int = 0
+    cached_tokens: int = Field(0, description="tokens the cached answers cost when they were made (not spent again)")
     cost_usd: float | None = None
+
+    def add(self, other: "Usage") -> None:
+        for name in ("llm_calls", "prompt_tokens", "completion_tokens", "failed_attempts", "cache_hits",
+                     "cached_tokens"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
 
 
 class Provenance(BaseModel):

@@ -36,3 +36,29 @@ def blank_pdf() -> bytes:
 @pytest.fixture
 def sample_text() -> str:
     return fixture_file("001_9a2f7be38055e01f").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- model endpoints in tests
+# Tests never reach a model: a test that replays a cassette (marked ``vcr``) may send
+# requests, which VCR answers; anywhere else the request switch is off, so a stray real
+# request fails at once. The endpoint settings of the person running the tests are ignored.
+_LLM_ENV = ("OPENAI_BASE_URL", "OPENAI_API_KEY", "NIANBAO_MODEL", "NIANBAO_CACHE_DIR", "NIANBAO_LLM_OFFLINE",
+            "NIANBAO_LLM_MODE", "NIANBAO_LLM_TIMEOUT", "NIANBAO_USD_PER_MTOK")
+
+
+@pytest.fixture(autouse=True)
+def _no_model_requests(request, monkeypatch):
+    for var in _LLM_ENV:
+        monkeypatch.delenv(var, raising=False)
+    if request.node.get_closest_marker("vcr") is None:
+        monkeypatch.setattr("extractor.readers.llm.backend.ALLOW_MODEL_REQUESTS", False)
+
+
+@pytest.fixture(scope="module")
+def vcr_config():
+    # No record_mode here: it would silently override --record-mode on the command line.
+    return {
+        "filter_headers": ["authorization", "x-api-key", "api-key", "openai-organization", "cookie"],
+        "match_on": ["method", "path", "body"],
+        "decode_compressed_response": True,
+    }

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from schemas import Cell, Finding, cell_ids
+from schemas import Cell, Finding, Usage, cell_ids
 
 
 @dataclass(slots=True)
 class Reading:
     cells: dict[str, Cell]
     findings: list[Finding] = field(default_factory=list)
+    # what an LLM reader used, for Result.provenance
+    model: str | None = None
+    prompts: dict[str, str] = field(default_factory=dict)
+    usage: Usage = field(default_factory=Usage)
 
 
 def all_missing(template: str | None, note: str = "not in the document") -> dict[str, Cell]:

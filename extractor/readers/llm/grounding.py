@@ -1,0 +1,164 @@
+"""Grounding: every number the model returns must be found in the text near its row label.
+
+For each answer row we find the row's label in the part's text (labels are matched with
+whitespace removed, so wrapped and spaced labels still match), take the text up to the next
+row label as the row's neighbourhood, and look for the value among the numbers written
+there. When the row's columns can be told (tab-separated cells, blanks included, or exactly
+one number per column), the value must be at its column's position.
+
+Outcomes per cell:
+- found at its column → ``ok`` (confidence 0.9), span on the digits;
+- found in the row but the columns cannot be told apart → ``ok`` (0.7);
+- its column is blank, the value sits in another column, the row holds fewer numbers than
+  the model gave, or the value is not in the row at all → ``flagged``, never ``ok``;
+- the row's label is not in the text → the value was invented: ``missing`` (the model's
+  reading kept in ``readings``), because a value that is not in the document is null.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.readers.llm.numbers import Token, number_tokens, same_number, tab_cells
+from schemas import Cell
+from schemas.llm import answer_items
+
+# Key phrases of each answer row's label, in table order. Matching runs on the text with
+# whitespace and markdown marks removed (labels are often wrapped or spaced in PDFs).
+ROW_KEYS: dict[str, str] = {
+    # 表二
+    "regulations": r"规章", "normative_documents": r"规范性文件", "licensing": r"行政许可",
+    "other_services": r"其他对外管理服务", "penalty": r"行政处罚", "coercion": r"行政强制",
+    "fees": r"事业性收费", "procurement": r"集中采购",
+    # 表三
+    "new_received": r"本年新收", "carried_over": r"上年结转", "disclosed": r"予以公开",
+    "partly_disclosed": r"部分公开", "state_secret": r"国家秘密", "prohibited_by_law": r"禁止公开|其他法律",
+    "security_stability": r"三安全一稳定|危及", "third_party": r"第三方合法", "internal_affairs": r"内部事务",
+    "process_info": r"过程性信", "enforcement_file": r"执法案卷", "inquiry": r"行政查询",
+    "not_held": r"不掌握", "needs_creation": r"没有现成信息|另行制作", "unclear": r"仍不明确|补正后申请",
+    "petition": r"信访举报", "duplicate": r"重复申请", "publication": r"公开出版物", "excessive": r"大量反复",
+    "confirmation": r"重新出具|确认或重新", "other": r"其他处理", "no_correction": r"不补正",
+    "no_fee": r"缴纳费用|收费通知|未缴费", "other_other": r"3[.、]其他", "outcome_total": r"\(七\)总计",
+    "carried_forward": r"结转下年",
+}
+_NOISE = re.compile(r"[\s|*#]")
+_NEIGHBOURHOOD_MAX = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    start: int  # end of the label: the row's numbers follow
+    end: int
+
+
+def ground(text: str, span: tuple[int, int], answer) -> dict[str, Cell]:
+    """Cells for every id of ``answer``'s part, grounded in ``text[span[0]:span[1]]``."""
+    items = answer_items(answer)
+    fields = list(dict.fromkeys(item.field for item in items))
+    rows = _locate_rows(text, span, fields)
+    cells: dict[str, Cell] = {}
+    for field in fields:
+        row_items = [i for i in items if i.field == field]
+        row = rows.get(field)
+        columns, tokens = _row_numbers(text, row, len(row_items)) if row else (None, [])
+        given = sum(i.raw is not None for i in row_items)
+        for item in row_items:
+            cells[item.cell_id] = _cell(item, row, columns, tokens, given)
+    return cells
+
+
+def rows_absent(text: str, span: tuple[int, int], answer_model) -> list[str]:
+    """The answer's rows whose labels are not in ``text[span[0]:span[1]]``."""
+    fields = list(answer_model.ROWS)
+    found = _locate_rows(text, span, fields)
+    return [f for f in fields if f not in found]
+
+
+def _cell(item, row: Row | None, columns: list[Token | None] | None, tokens: list[Token], given: int) -> Cell:
+    if item.raw is None:
+        return Cell(status="missing", reader="llm", note="模型认为原文没有这个数")
+    if row is None:
+        return Cell(status="missing", reader="llm", readings={"llm": item.value},
+                    note=f"模型给出 {item.raw:g}，但原文没有这一行：视为编造，已丢弃")
+    if columns is not None:
+        at = columns[item.index]
+        if at is not None and same_number(at.value, item.raw):
+            return Cell(value=item.value, status="ok", confidence=0.9, span=(at.start, at.end), reader="llm",
+                        raw=at.raw)
+        if at is None:
+            return Cell(value=item.value, status="flagged", confidence=0.2, reader="llm",
+                        note=f"原文这一格是空白，模型却给出了 {item.raw:g}")
+    match = next((t for t in tokens if same_number(t.value, item.raw)), None)
+    if match is None:
+        return Cell(value=item.value, status="flagged", confidence=0.2, reader="llm",
+                    note=f"模型给出 {item.raw:g}，原文这一行附近没有这个数")
+    found = dict(value=item.value, span=(match.start, match.end), reader="llm", raw=match.raw)
+    if columns is not None:
+        return Cell(**found, status="flagged", confidence=0.4, note="这个数在原文这一行的另一列")
+    if len(tokens) < given:
+        return Cell(**found, status="flagged", confidence=0.4,
+                    note=f"原文这一行只有 {len(tokens)} 个数，模型给出了 {given} 个：可能把空白当成了数")
+    return Cell(**found, status="ok", confidence=0.7)
+
+
+def _locate_rows(text: str, span: tuple[int, int], fields: list[str]) -> dict[str, Row]:
+    start, end = span
+    kept = [(m.start() + start) for m in re.finditer(r"[^\s|*#]", text[start:end])]
+    squashed = _NOISE.sub("", text[start:end])
+    found: dict[str, tuple[int, int]] = {}  # field → (label start, label end) in the text
+    cursor = 0
+    for field in fields:
+        key = ROW_KEYS.get(field)
+        if key is None:  # a one-row table (表四): the whole span is the row
+            return {field: Row(start, end)}
+        m = re.compile(key).search(squashed, cursor) or re.compile(key).search(squashed)
+        if m is None or kept[m.start()] in {s for s, _ in found.values()}:
+            continue
+        found[field] = (kept[m.start()], kept[m.end() - 1] + 1)
+        cursor = m.end()
+    starts = sorted(s for s, _ in found.values())
+    rows = {}
+    for field, (label_start, label_end) in found.items():
+        nxt = next((s for s in starts if s > label_start), end)
+        rows[field] = Row(label_end, min(nxt, end, label_end + _NEIGHBOURHOOD_MAX))
+    return rows
+
+
+def _row_numbers(text: str, row: Row, width: int) -> tuple[list[Token | None] | None, list[Token]]:
+    """(the row's cells by column when they can be told, else None; every number in the row)."""
+    tokens = number_tokens(text[row.start:row.end], row.start)
+    lines = _lines(text, row)
+    label_line = (text.rfind("\n", 0, row.start) + 1, lines[0][1])
+    for start, end in [label_line, *lines[1:]]:  # tabs keep blank cells in place (whole lines:
+        cells = tab_cells(text[start:end], width, start)  # the tab after a label is no blank cell)
+        if cells is not None:
+            return cells, tokens
+    if len(tokens) == width:
+        return list(tokens), tokens
+    # A wrapped label puts other lines into the neighbourhood: one line holding exactly one
+    # number per column is the row.
+    for start, end in lines:
+        line_tokens = number_tokens(text[start:end], start)
+        if len(line_tokens) == width:
+            return list(line_tokens), tokens
+    # PDF layouts centre a row's numbers beside its wrapped label: they can sit on the line
+    # just above a label line that holds none.
+    above = _line_above(text, row.start)
+    if above is not None and not tokens:
+        above_tokens = number_tokens(text[above[0]:above[1]], above[0])
+        if len(above_tokens) == width:
+            return list(above_tokens), above_tokens
+    return None, tokens
+
+
+def _line_above(text: str, pos: int) -> tuple[int, int] | None:
+    line_start = text.rfind("\n", 0, pos) + 1
+    if line_start == 0:
+        return None
+    return text.rfind("\n", 0, line_start - 1) + 1, line_start - 1
+def _lines(text: str, row: Row) -> list[tuple[int, int]]:
+    out, pos = [], row.start
+    for line in text[row.start:row.end].split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
