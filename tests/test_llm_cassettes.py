@@ -96,7 +96,7 @@ def test_full_llm_extraction_of_a_2019_sample_with_a_re_ask(endpoint, vcr):
     reask = json.dumps(json.loads(vcr.requests[2].body)["messages"], ensure_ascii=False)
     assert "原文中没有这些行" in reask and "（七）总计" in reask
     checks = {f.check for f in result.findings}
-    assert {"llm.uncorrected", "llm.invented_row"} <= checks
+    assert {"llm.uncorrected", "llm.invented"} <= checks
     invented = result.cells["p3.outcome_total.total"]
     assert invented.value is None and invented.status == "missing" and invented.readings == {"llm": 0}
     assert all(result.cells[f"p3.partly_disclosed.{c}"].status == "ok" for c in ("natural_person", "total"))

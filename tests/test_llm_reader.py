@@ -69,7 +69,7 @@ def test_values_for_rows_that_are_not_in_the_text_are_re_asked_then_dropped():
     assert stubborn.cells["p3.outcome_total.total"].status == "missing"
     assert stubborn.cells["p3.outcome_total.total"].readings == {"llm": 0}
     assert stubborn.cells["p3.new_received.total"].status == "ok"
-    assert {"llm.uncorrected", "llm.invented_row"} <= {f.check for f in stubborn.findings}
+    assert {"llm.uncorrected", "llm.invented"} <= {f.check for f in stubborn.findings}
 
 
 def test_a_cached_uncorrected_answer_keeps_its_finding(tmp_path):
@@ -104,14 +104,23 @@ def test_an_invented_number_in_a_present_row_is_flagged_never_ok():
     assert any(f.check == "llm.ungrounded" and "p3.new_received.total" in f.cells for f in reading.findings)
 
 
-def test_a_zero_for_a_blank_cell_is_flagged():
+def test_a_zero_for_a_blank_cell_is_dropped_as_invented():
     doc, parts = document(S003)  # 表四's 行政复议 block is blank
     fake = FakeBackend({"p4": {"values": [0] * 10 + [None] * 5}})  # ten zeros, shifted left
     reading = read(doc, parts, "2019", settings(), backend=fake, only=("p4",))
-    assert {reading.cells[f"p4.review.{leaf}"].status for leaf in ("upheld", "total")} == {"flagged"}
-    assert "空白" in reading.cells["p4.review.upheld"].note
+    blank = reading.cells["p4.review.upheld"]
+    assert blank.value is None and blank.status == "missing" and blank.readings == {"llm": 0}
+    assert "空白" in blank.note
     assert reading.cells["p4.suit_direct.upheld"].status == "ok"
     assert reading.cells["p4.suit_after_review.upheld"].status == "missing"
+
+
+def test_values_for_an_empty_template_are_dropped():
+    doc, parts = document("template_docx")  # every row present, no number anywhere
+    answer = gold_answer("template_docx", "p2", "2021", regulations=[1, 0, 2], fees=3.58)
+    reading = read(doc, parts, "2021", settings(), backend=FakeBackend({"p2": answer}), only=("p2",))
+    assert all(c.value is None and c.status == "missing" for c in reading.cells.values())
+    assert reading.cells["p2.regulations.in_force"].readings == {"llm": 2}
 
 
 def test_the_p4_row_lost_under_part_three_is_found(tmp_path):

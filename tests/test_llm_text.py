@@ -26,3 +26,7 @@ def test_compact_folds_spaces_and_shows_blank_cells():
     text = "  一、本年新收    3001 53\n\n\t\t\t\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\n"
     assert compact(text, 15) == "一、本年新收 3001 53\n" + "\t".join(["(空)"] * 5 + ["0"] * 10)
     assert compact(text) == "一、本年新收 3001 53\n" + "\t" * 5 + "\t".join(["0"] * 10)
+
+
+def test_thousands_separators_make_one_number():
+    assert [t.value for t in number_tokens("共 3,119 件，1,2 条")] == [3119, 1, 2]

@@ -19,7 +19,6 @@ from extractor.load import Document
 from extractor.parts import Part
 from extractor.readers import Reading
 from extractor.readers.arithmetic import broken, settle
-from extractor.readers.llm import LLMReading
 from extractor.readers.llm import read as llm_read
 from extractor.readers.llm.backend import Backend
 from extractor.readers.llm.grounding import rows_absent

@@ -9,10 +9,11 @@ one number per column), the value must be at its column's position.
 Outcomes per cell:
 - found at its column → ``ok`` (confidence 0.9), span on the digits;
 - found in the row but the columns cannot be told apart → ``ok`` (0.7);
-- its column is blank, the value sits in another column, the row holds fewer numbers than
-  the model gave, or the value is not in the row at all → ``flagged``, never ``ok``;
-- the row's label is not in the text → the value was invented: ``missing`` (the model's
-  reading kept in ``readings``), because a value that is not in the document is null.
+- the value sits in another column, the row holds fewer numbers than the model gave, or the
+  row's numbers do not include it → ``flagged``, never ``ok``;
+- nothing is written where the value should be (the row's label is not in the text, the row
+  holds no number, or its cell is blank) → the value was invented: ``missing``, the model's
+  reading kept in ``readings``, because a value that is not in the document is null.
 """
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ ROW_KEYS: dict[str, str] = {
     "carried_forward": r"结转下年",
 }
 _NOISE = re.compile(r"[\s|*#]")
+_NUMBERS_ONLY = re.compile(r"[\s\d.,+\-]*")
 _NEIGHBOURHOOD_MAX = 400
 
 
@@ -60,10 +62,14 @@ def ground(text: str, span: tuple[int, int], answer) -> dict[str, Cell]:
     for field in fields:
         row_items = [i for i in items if i.field == field]
         row = rows.get(field)
-        columns, tokens = _row_numbers(text, row, len(row_items)) if row else (None, [])
+        columns, tokens, unsure = _row_numbers(text, row, len(row_items)) if row else (None, [], False)
         given = sum(i.raw is not None for i in row_items)
         for item in row_items:
-            cells[item.cell_id] = _cell(item, row, columns, tokens, given)
+            cell = _cell(item, row, columns, tokens, given)
+            if unsure and cell.status == "ok":
+                cell = cell.model_copy(update={"status": "flagged", "confidence": 0.4,
+                                               "note": "标签上下各有一行数字，无法确定哪一行属于这一行"})
+            cells[item.cell_id] = cell
     return cells
 
 
@@ -78,16 +84,16 @@ def _cell(item, row: Row | None, columns: list[Token | None] | None, tokens: lis
     if item.raw is None:
         return Cell(status="missing", reader="llm", note="模型认为原文没有这个数")
     if row is None:
-        return Cell(status="missing", reader="llm", readings={"llm": item.value},
-                    note=f"模型给出 {item.raw:g}，但原文没有这一行：视为编造，已丢弃")
+        return _invented(item, "原文没有这一行")
+    if not tokens and not any(columns or ()):
+        return _invented(item, "原文这一行没有数字")
     if columns is not None:
         at = columns[item.index]
-        if at is not None and same_number(at.value, item.raw):
+        if at is None:
+            return _invented(item, "原文这一格是空白")
+        if same_number(at.value, item.raw):
             return Cell(value=item.value, status="ok", confidence=0.9, span=(at.start, at.end), reader="llm",
                         raw=at.raw)
-        if at is None:
-            return Cell(value=item.value, status="flagged", confidence=0.2, reader="llm",
-                        note=f"原文这一格是空白，模型却给出了 {item.raw:g}")
     match = next((t for t in tokens if same_number(t.value, item.raw)), None)
     if match is None:
         return Cell(value=item.value, status="flagged", confidence=0.2, reader="llm",
@@ -99,6 +105,13 @@ def _cell(item, row: Row | None, columns: list[Token | None] | None, tokens: lis
         return Cell(**found, status="flagged", confidence=0.4,
                     note=f"原文这一行只有 {len(tokens)} 个数，模型给出了 {given} 个：可能把空白当成了数")
     return Cell(**found, status="ok", confidence=0.7)
+
+
+def _invented(item, where: str) -> Cell:
+    # Nothing is written where the value should be: the value is not in the document, so the
+    # cell is missing (never a made-up 0); the model's reading stays for the reviewer.
+    return Cell(status="missing", reader="llm", readings={"llm": item.value},
+                note=f"{where}，模型却给出了 {item.raw:g}：视为编造，已丢弃")
 
 
 def _locate_rows(text: str, span: tuple[int, int], fields: list[str]) -> dict[str, Row]:
@@ -124,38 +137,45 @@ def _locate_rows(text: str, span: tuple[int, int], fields: list[str]) -> dict[st
     return rows
 
 
-def _row_numbers(text: str, row: Row, width: int) -> tuple[list[Token | None] | None, list[Token]]:
-    """(the row's cells by column when they can be told, else None; every number in the row)."""
+def _row_numbers(text: str, row: Row, width: int) -> tuple[list[Token | None] | None, list[Token], bool]:
+    """(the row's cells by column when they can be told, else None; every number that may be
+    the row's; whether two lines could be the row's numbers)."""
     tokens = number_tokens(text[row.start:row.end], row.start)
     lines = _lines(text, row)
     label_line = (text.rfind("\n", 0, row.start) + 1, lines[0][1])
     for start, end in [label_line, *lines[1:]]:  # tabs keep blank cells in place (whole lines:
         cells = tab_cells(text[start:end], width, start)  # the tab after a label is no blank cell)
         if cells is not None:
-            return cells, tokens
-    if len(tokens) == width:
-        return list(tokens), tokens
-    # A wrapped label puts other lines into the neighbourhood: one line holding exactly one
-    # number per column is the row.
-    for start, end in lines:
-        line_tokens = number_tokens(text[start:end], start)
-        if len(line_tokens) == width:
-            return list(line_tokens), tokens
-    # PDF layouts centre a row's numbers beside its wrapped label: they can sit on the line
-    # just above a label line that holds none.
-    above = _line_above(text, row.start)
-    if above is not None and not tokens:
-        above_tokens = number_tokens(text[above[0]:above[1]], above[0])
-        if len(above_tokens) == width:
-            return list(above_tokens), above_tokens
-    return None, tokens
+            return cells, tokens, False
+    own = number_tokens(text[row.start:lines[0][1]], row.start)
+    if len(own) == width:
+        return own, tokens, False
+    below = next(((i, found) for i, (start, end) in enumerate(lines[1:], 1)
+                  if len(found := number_tokens(text[start:end], start)) == width), None)
+    # PDF layouts centre a row's numbers beside its wrapped label: when the label's line holds
+    # none, they can sit on the line just above it as well as below.
+    above = None
+    line = _line_above(text, label_line[0]) if not own else None
+    if line is not None and _NUMBERS_ONLY.fullmatch(text[line[0]:line[1]]):  # not another row's line
+        above = number_tokens(text[line[0]:line[1]], line[0])
+        above = above if len(above) == width else None
+    if above and below:
+        if below[0] == 1:  # one line above, one below: either could be this row's
+            return None, above + below[1], True
+        return above, above, False
+    if below:
+        return below[1], tokens, False
+    if above:
+        return above, above, False
+    return (list(tokens) if len(tokens) == width else None), tokens, False
 
 
-def _line_above(text: str, pos: int) -> tuple[int, int] | None:
-    line_start = text.rfind("\n", 0, pos) + 1
+def _line_above(text: str, line_start: int) -> tuple[int, int] | None:
     if line_start == 0:
         return None
     return text.rfind("\n", 0, line_start - 1) + 1, line_start - 1
+
+
 def _lines(text: str, row: Row) -> list[tuple[int, int]]:
     out, pos = [], row.start
     for line in text[row.start:row.end].split("\n"):

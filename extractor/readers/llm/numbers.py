@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NUMBER = re.compile(r"(?<![\d.])[+-]?\d+(?:\.\d+)?(?![\d])")
+_DIGITS = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # 「3,119」 is one number
+_NUMBER = re.compile(rf"(?<![\d.]){_DIGITS}(?![\d])")
 _ROW_NUMBER_AFTER = re.compile(r"\s*[.、．]\s*(?!\d)")
-_NUMBER_CELL = re.compile(r"\s*[+-]?\d+(?:\.\d+)?\s*(?:万元|元|件|项|条)?\s*")
+_NUMBER_CELL = re.compile(rf"\s*{_DIGITS}\s*(?:万元|元|件|项|条)?\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +28,12 @@ def number_tokens(text: str, offset: int = 0) -> list[Token]:
     for m in _NUMBER.finditer(text):
         if _ROW_NUMBER_AFTER.match(text, m.end()) and "." not in m.group():
             continue
-        out.append(Token(float(m.group()), offset + m.start(), offset + m.end(), m.group()))
+        out.append(Token(_value(m.group()), offset + m.start(), offset + m.end(), m.group()))
     return out
+
+
+def _value(raw: str) -> float:
+    return float(raw.replace(",", ""))
 
 
 def same_number(a: float, b: float) -> bool:
@@ -48,7 +53,7 @@ def tab_cells(line: str, width: int, offset: int = 0) -> list[Token | None] | No
     out: list[Token | None] = []
     for field, start in split[1]:
         m = _NUMBER.search(field)
-        out.append(Token(float(m.group()), offset + start + m.start(), offset + start + m.end(), m.group())
+        out.append(Token(_value(m.group()), offset + start + m.start(), offset + start + m.end(), m.group())
                    if m else None)
     return out
 

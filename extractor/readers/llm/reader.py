@@ -139,9 +139,10 @@ def _grounding_findings(part: str, cells: dict[str, Cell]) -> list[Finding]:
     ungrounded = [cid for cid, c in cells.items() if c.status == "flagged"]
     out = []
     if invented:
-        out.append(Finding(rule="EXTRACTION", check="llm.invented_row", severity="warning", cells=invented,
+        out.append(Finding(rule="EXTRACTION", check="llm.invented", severity="warning", cells=invented,
                            cause="extraction",
-                           message=f"模型为原文没有的行给出了 {len(invented)} 个数（已丢弃，按缺失处理）"))
+                           message=f"第{NUMERAL[part]}部分模型给出了 {len(invented)} 个原文中没有的数（缺行、空行或空白格），"
+                                   "已丢弃，按缺失处理"))
     if ungrounded:
         out.append(Finding(rule="EXTRACTION", check="llm.ungrounded", severity="warning", cells=ungrounded,
                            cause="extraction",
