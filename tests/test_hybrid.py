@@ -1,5 +1,6 @@
 """Hybrid: rules first, the model only where the rules reading is incomplete or inconsistent."""
-from extractor.readers.arithmetic import broken, identities, settle
+from extractor.readers.arithmetic import broken, settle
+from extractor.validate.equations import equations as identities
 from extractor.readers.hybrid import parts_to_ask, read_hybrid, reconcile
 from extractor.readers.llm import FakeBackend
 from extractor.errors import EndpointError
