@@ -21,27 +21,10 @@ import re
 from dataclasses import dataclass
 
 from extractor.readers.llm.numbers import Token, number_tokens, same_number, tab_cells
+from extractor.readers.rules.rows import key_phrase
 from schemas import Cell
 from schemas.llm import answer_items
 
-# Key phrases of each answer row's label, in table order. Matching runs on the text with
-# whitespace and markdown marks removed (labels are often wrapped or spaced in PDFs).
-ROW_KEYS: dict[str, str] = {
-    # 表二
-    "regulations": r"规章", "normative_documents": r"规范性文件", "licensing": r"行政许可",
-    "other_services": r"其他对外管理服务", "penalty": r"行政处罚", "coercion": r"行政强制",
-    "fees": r"事业性收费", "procurement": r"集中采购",
-    # 表三
-    "new_received": r"本年新收", "carried_over": r"上年结转", "disclosed": r"予以公开",
-    "partly_disclosed": r"部分公开", "state_secret": r"国家秘密", "prohibited_by_law": r"禁止公开|其他法律",
-    "security_stability": r"三安全一稳定|危及", "third_party": r"第三方合法", "internal_affairs": r"内部事务",
-    "process_info": r"过程性信", "enforcement_file": r"执法案卷", "inquiry": r"行政查询",
-    "not_held": r"不掌握", "needs_creation": r"没有现成信息|另行制作", "unclear": r"仍不明确|补正后申请",
-    "petition": r"信访举报", "duplicate": r"重复申请", "publication": r"公开出版物", "excessive": r"大量反复",
-    "confirmation": r"重新出具|确认或重新", "other": r"其他处理", "no_correction": r"不补正",
-    "no_fee": r"缴纳费用|收费通知|未缴费", "other_other": r"3[.、]其他", "outcome_total": r"\(七\)总计",
-    "carried_forward": r"结转下年",
-}
 _NOISE = re.compile(r"[\s|*#]")
 _NUMBERS_ONLY = re.compile(r"[\s\d.,+\-]*")
 _NEIGHBOURHOOD_MAX = 400
@@ -57,7 +40,7 @@ def ground(text: str, span: tuple[int, int], answer) -> dict[str, Cell]:
     """Cells for every id of ``answer``'s part, grounded in ``text[span[0]:span[1]]``."""
     items = answer_items(answer)
     fields = list(dict.fromkeys(item.field for item in items))
-    rows = _locate_rows(text, span, fields)
+    rows = _locate_rows(text, span, _row_ids(type(answer), fields))
     cells: dict[str, Cell] = {}
     for field in fields:
         row_items = [i for i in items if i.field == field]
@@ -76,7 +59,7 @@ def ground(text: str, span: tuple[int, int], answer) -> dict[str, Cell]:
 def rows_absent(text: str, span: tuple[int, int], answer_model) -> list[str]:
     """The answer's rows whose labels are not in ``text[span[0]:span[1]]``."""
     fields = list(answer_model.ROWS)
-    found = _locate_rows(text, span, fields)
+    found = _locate_rows(text, span, _row_ids(answer_model, fields))
     return [f for f in fields if f not in found]
 
 
@@ -114,14 +97,20 @@ def _invented(item, where: str) -> Cell:
                 note=f"{where}，模型却给出了 {item.raw:g}：视为编造，已丢弃")
 
 
-def _locate_rows(text: str, span: tuple[int, int], fields: list[str]) -> dict[str, Row]:
+def _row_ids(answer_model, fields: list[str]) -> dict[str, str]:
+    """Answer field → the row's cell-id prefix (``state_secret`` → ``p3.withheld.state_secret``)."""
+    part = answer_model.PART
+    return {f: f"{part}.{answer_model.ROWS[f][0]}" if answer_model.ROWS[f][0] else part for f in fields}
+
+
+def _locate_rows(text: str, span: tuple[int, int], row_ids: dict[str, str]) -> dict[str, Row]:
     start, end = span
     kept = [(m.start() + start) for m in re.finditer(r"[^\s|*#]", text[start:end])]
     squashed = _NOISE.sub("", text[start:end])
     found: dict[str, tuple[int, int]] = {}  # field → (label start, label end) in the text
     cursor = 0
-    for field in fields:
-        key = ROW_KEYS.get(field)
+    for field, row_id in row_ids.items():
+        key = key_phrase(row_id)
         if key is None:  # a one-row table (表四): the whole span is the row
             return {field: Row(start, end)}
         m = re.compile(key).search(squashed, cursor) or re.compile(key).search(squashed)

@@ -52,6 +52,14 @@ _KEYS = {
     "p3.outcome_total": r"\(七\)总计|七[)、.]总计|\(七\)合计",
     "p3.carried_forward": r"结转下年|下年度继续|继续办理",
 }
+
+
+def key_phrase(row: str) -> str | None:
+    """The key-phrase pattern of a row, by cell-id prefix (``p3.withheld.state_secret``);
+    ``None`` for 表四's single row. Shared with the LLM reader's grounding."""
+    return _KEYS.get(row)
+
+
 # Rows whose only label may be a bare word that also names a column (「其他」, 「总计」): such a
 # match counts only when a real row was found before it.
 _WEAK = {
