@@ -56,7 +56,7 @@ def _no_model_requests(request, monkeypatch):
 
 @pytest.fixture(scope="module")
 def vcr_config():
-    # No record_mode here: it would silently override --record-mode on the command line.
+    # The record mode is left to --record-mode on the command line: set here, it would silently win.
     return {
         "filter_headers": ["authorization", "x-api-key", "api-key", "openai-organization", "cookie"],
         "match_on": ["method", "path", "body"],
