@@ -64,8 +64,9 @@ def test_bad_input_exit_2_with_one_line(tmp_path, name, data, needle):
     assert "Traceback" not in err and proc.stdout == b""
 
 
-def test_missing_file_exit_2(tmp_path):
-    proc = nianbao("extract", tmp_path / "nope.pdf")
+@pytest.mark.parametrize("name", ["nope.pdf", "nope"])
+def test_missing_file_exit_2(tmp_path, name):
+    proc = nianbao("extract", tmp_path / name)
     assert proc.returncode == 2 and "no such file" in proc.stderr.decode()
 
 

@@ -51,6 +51,8 @@ def load(source: str | Path | bytes, *, name: str | None = None) -> Document:
     path: Path | None = None
     if isinstance(source, Path) or (isinstance(source, str) and _looks_like_path(source)):
         path = Path(source)
+        if not path.exists():
+            raise InputError(f"{path}: no such file")
         fmt = _format_of(path)
         try:
             data = path.read_bytes()
