@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import json
 
+from evals.bench_validator import cells_result
 from extractor.batch.crossyear import chain_findings, pairs
-from schemas import Cell, Meta, Provenance, Result, Source
+from schemas import Result
 from tests.conftest import FIXTURES
 
 
 def gold_result(name: str, **changes) -> Result:
     gold = json.loads((FIXTURES / name / "gold.json").read_text(encoding="utf-8"))
-    values = {**gold["cells"], **changes}
-    cells = {cid: Cell(value=v, status="missing" if v is None else "ok") for cid, v in values.items()}
-    return Result(source=Source(sha256="0" * 64, format="pdf"), meta=Meta(**gold["meta"]), cells=cells,
-                  provenance=Provenance(nianbao="test", backend="rules"))
+    meta = gold["meta"]
+    return cells_result({**gold["cells"], **changes}, meta["template"], issuer=meta["issuer"], year=meta["year"])
 
 
 def test_hongze_chain_holds_on_gold_values():
