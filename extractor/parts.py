@@ -82,10 +82,6 @@ def tables_region(text: str, parts: dict[str, Part]) -> str:
     return text[start:end]
 
 
-def body(text: str, part: Part) -> str:
-    return text[part.start:part.end] if part.start >= 0 else ""
-
-
 def _lines(text: str) -> list[tuple[int, int, str]]:
     out, pos = [], 0
     for line in text.split("\n"):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from schemas import Cell, Finding, Usage, cell_ids
+from schemas import Cell, Finding, Usage
 
 
 @dataclass(slots=True)
@@ -19,6 +19,3 @@ class Reading:
     prompts: dict[str, str] = field(default_factory=dict)
     usage: Usage = field(default_factory=Usage)
 
-
-def all_missing(template: str | None, note: str = "not in the document") -> dict[str, Cell]:
-    return {cid: Cell(status="missing", note=note) for cid in cell_ids(template)}
