@@ -58,7 +58,7 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
         todo = [job for job in found.jobs if job.key not in done_before]
         stats.skipped = len(found.jobs) - len(todo)
         rate = TokenBucket(options.llm_rps) if threads and options.llm_rps else None
-        for outcome in run_jobs(todo, settings, workers=workers, timeout=options.timeout, save_in=folder.root,
+        for outcome in run_jobs(todo, settings, workers=workers, timeout=options.timeout, save=folder.save,
                                 threads=threads, rate=rate):
             if not outcome.saved:
                 t = perf_counter()

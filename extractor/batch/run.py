@@ -1,15 +1,22 @@
-"""Run jobs concurrently with a per-document timeout, yielding one :class:`Outcome` per job.
+"""Run jobs concurrently with a per-document time limit, yielding one :class:`Outcome` per job.
 
 The rules backend is CPU-bound, so documents go to a process pool. LLM backends wait on
 the network, so they run in threads, optionally behind a token bucket.
 
-At most ``jobs`` documents are in flight, so each one has a worker from the moment it is
-submitted and its deadline can be counted from then. A document past its deadline gets a
-"timeout" record. A thread cannot be stopped, so it is abandoned (it writes nothing); a
-stuck process is killed, which takes the pool down, so the other documents in flight are
-run again on a fresh pool. A worker that dies (a parser crash, the kernel's OOM killer)
-breaks the pool without saying which document killed it: the documents in flight then
-run again one at a time, and the one that dies alone gets a "crashed" record.
+Threads: at most ``jobs`` documents are in flight, so each has a thread from the moment it is
+submitted, and a document past ``timeout`` since then gets a "timeout" record. A thread
+cannot be stopped, so it is abandoned (it writes nothing).
+
+Processes: each worker has one document queued behind the one it is working on, so it never
+waits for this process between documents (see docs/batch.md for what that wait cost). The
+worker keeps each document to ``timeout`` itself (:func:`~extractor.batch.worker.in_process`).
+A document still in flight well past that (stuck inside C code, which an alarm cannot
+interrupt) gets the workers killed, which takes the pool down: the documents that were
+past their deadline then run again one at a time — a queued one may only have waited behind
+the stuck one — and one that stays stuck alone gets the "timeout" record; the others in
+flight simply run again. A worker that dies (a parser crash, the kernel's OOM killer) breaks
+the pool without saying which document killed it: the documents in flight then run again
+one at a time, and the one that dies alone gets a "crashed" record.
 """
 from __future__ import annotations
 
@@ -17,50 +24,56 @@ import multiprocessing
 import os
 import threading
 from collections import deque
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from time import monotonic
 
 from extractor.batch.discover import Job
 from extractor.batch.ratelimit import TokenBucket
 from extractor.batch.outcome import Outcome
-from extractor.batch.worker import exit_with, extract_one
+from extractor.batch.worker import Work, exit_with, extract_one, in_process
 from extractor.settings import Settings
 
+QUEUED_PER_WORKER = 1  # documents waiting in a worker process's queue behind the one it works on
 
-def run_jobs(jobs: list[Job], settings: Settings, *, workers: int, timeout: float | None, save_in: Path,
-             threads: bool = False, rate: TokenBucket | None = None, work=extract_one) -> Iterator[Outcome]:
-    """One outcome per job, in completion order; worker processes save theirs in ``save_in``.
 
-    ``work(key, path, sha256, settings, save_in)`` runs one document (tests pass fakes)."""
+def run_jobs(jobs: list[Job], settings: Settings, *, workers: int, timeout: float | None,
+             save: Callable[[Outcome], None], threads: bool = False, rate: TokenBucket | None = None,
+             work: Work = extract_one) -> Iterator[Outcome]:
+    """One outcome per job, in completion order. Worker processes ``save`` theirs (outcomes
+    with ``saved`` set); what threads return, and the records made here, are the caller's to save.
+
+    ``work(key, path, sha256, settings)`` runs one document (tests pass fakes)."""
     for job in jobs:
         if job.problem:
             yield failed(job, "unreadable", job.problem)
     pending: deque[Job] = deque(job for job in jobs if not job.problem)
     if not pending:
         return
-    pool: _Threads | _Processes = _Threads() if threads else _Processes(workers)
-    suspects: deque[Job] = deque()  # in flight when a worker died; each now runs alone
-    inflight: dict[Future, tuple[Job, float]] = {}
+    pool: _Threads | _Processes = _Threads(work, timeout, workers) if threads else _Processes(workers, work, save, timeout)
+    suspects: deque[Job] = deque()  # each now runs alone: in flight when a worker died, or past a deadline
+    inflight: dict[Future, tuple[Job, float | None]] = {}  # → (job, when it is past its deadline)
+    alone = False  # the one document in flight is a suspect
 
     def submit(job: Job) -> None:
         if rate:
             rate.acquire()
-        # A thread abandoned after a timeout must not write later: its caller saves for it.
-        writer = None if threads else save_in
-        inflight[pool.submit(work, job.key, job.path, job.sha256, settings, writer)] = (job, monotonic())
+        limit = pool.limit(alone)
+        inflight[pool.submit(job, settings)] = (job, None if limit is None else monotonic() + limit)
 
     try:
         while pending or suspects or inflight:
             if suspects:
                 if not inflight:
+                    alone = True
                     submit(suspects.popleft())
             else:
-                while pending and len(inflight) < workers:
+                alone = False
+                while pending and len(inflight) < pool.depth:
                     submit(pending.popleft())
-            done, _ = wait(inflight, timeout=_until_next_deadline(inflight, timeout), return_when=FIRST_COMPLETED)
+            done, _ = wait(inflight, timeout=_until_next_deadline(inflight), return_when=FIRST_COMPLETED)
             lost: list[Job] = []
             for future in done:
                 job, _ = inflight.pop(future)
@@ -77,23 +90,28 @@ def run_jobs(jobs: list[Job], settings: Settings, *, workers: int, timeout: floa
                 else:
                     suspects.extend(lost)
             now = monotonic()
-            expired = [f for f, (_, start) in inflight.items() if timeout is not None and now - start >= timeout]
-            timed_out = [inflight.pop(future)[0] for future in expired]
-            if timed_out and pool.kill_stuck():  # before the records: a killed worker writes nothing after them
+            expired = [f for f, (_, due) in inflight.items() if due is not None and now >= due]
+            late = [inflight.pop(future)[0] for future in expired]
+            if not late:
+                continue
+            killed = pool.kill_stuck()  # before the records: a killed worker writes nothing after them
+            if killed:  # the others in flight were lost with the stuck one: run them again
                 pending.extendleft(reversed([job for job, _ in inflight.values()]))
                 inflight.clear()
-            for job in timed_out:
-                yield failed(job, "timeout", f"no result after {timeout:g} s")
+            if killed and not alone:  # a queued document may only have waited behind the stuck one
+                suspects.extend(late)
+            else:
+                for job in late:
+                    yield failed(job, "timeout", f"no result after {timeout:g} s")
     except BaseException:  # an error, Ctrl-C, or the consumer stopped: do not wait for running documents
         pool.abort()
         raise
     pool.close()
 
 
-def _until_next_deadline(inflight: dict[Future, tuple[Job, float]], timeout: float | None) -> float | None:
-    if timeout is None or not inflight:
-        return None
-    return max(0.0, min(start for _, start in inflight.values()) + timeout - monotonic())
+def _until_next_deadline(inflight: dict[Future, tuple[Job, float | None]]) -> float | None:
+    due = [t for _, t in inflight.values() if t is not None]
+    return max(0.0, min(due) - monotonic()) if due else None
 
 
 def failed(job: Job, reason: str, message: str) -> Outcome:
@@ -101,13 +119,22 @@ def failed(job: Job, reason: str, message: str) -> Outcome:
 
 
 class _Processes:
-    def __init__(self, workers: int):
-        self.workers = workers
+    def __init__(self, workers: int, work: Work, save: Callable[[Outcome], None], timeout: float | None):
+        self.workers, self.timeout = workers, timeout
+        self.depth = workers * (1 + QUEUED_PER_WORKER)
+        self.task = partial(in_process, work, save, timeout)
         # forkserver: workers start from a clean, preloaded process, not a fork of this
         # threaded one (forking a process with threads can deadlock the child).
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(["extractor.batch.worker"])
         self.executor = self._start()
+
+    def limit(self, alone: bool) -> float | None:
+        """Seconds from submission after which a document is taken as stuck. The worker stops
+        it after ``timeout`` of work; a queued one may first wait for the one ahead of it."""
+        if self.timeout is None:
+            return None
+        return (1 if alone else 1 + QUEUED_PER_WORKER) * self.timeout + 1.0
 
     def _start(self) -> ProcessPoolExecutor:
         executor = ProcessPoolExecutor(self.workers, mp_context=self.context, initializer=exit_with,
@@ -117,8 +144,8 @@ class _Processes:
         wait([executor.submit(int) for _ in range(self.workers)])
         return executor
 
-    def submit(self, fn, *args) -> Future:
-        return self.executor.submit(fn, *args)
+    def submit(self, job: Job, settings: Settings) -> Future:
+        return self.executor.submit(self.task, job.key, job.path, job.sha256, settings)
 
     def kill_stuck(self) -> bool:
         """Kill every worker (the stuck one among them); True: the others' work was lost."""
@@ -142,13 +169,19 @@ class _Processes:
 class _Threads:
     """One daemon thread per document, so a stuck one can be abandoned without holding a slot."""
 
-    def submit(self, fn, *args) -> Future:
+    def __init__(self, work: Work, timeout: float | None, workers: int):
+        self.work, self.timeout, self.depth = work, timeout, workers
+
+    def limit(self, alone: bool) -> float | None:
+        return self.timeout
+
+    def submit(self, job: Job, settings: Settings) -> Future:
         future: Future = Future()
 
         def target() -> None:
             if future.set_running_or_notify_cancel():
                 try:
-                    future.set_result(fn(*args))
+                    future.set_result(self.work(job.key, job.path, job.sha256, settings))
                 except BaseException as e:  # handed to the scheduler through the future
                     future.set_exception(e)
 

@@ -1,16 +1,21 @@
 """One document, run in a worker process or thread: the public API, failures turned into records.
 
-A worker process writes its own outcome (creating files is a large part of the cost of a
-document, so it belongs where the work is spread over the cores). A thread does not: one
-abandoned after a timeout must not write later, so the batch writes what it returns.
+In a worker process, :func:`in_process` also keeps the document to its time limit (an alarm
+signal interrupts it) and saves the outcome there: creating files is a large part of the
+cost of a document, so it belongs where the work is spread over the cores. A thread does
+neither: it cannot be interrupted, and one abandoned after its deadline must not write
+later, so the batch writes what it returns.
 """
 from __future__ import annotations
 
 import os
 import resource
 import select
+import signal
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from time import perf_counter, process_time
 
@@ -18,27 +23,63 @@ from extractor import Settings, extract_document, load
 from extractor.errors import (BackendError, ConfigError, EmptyDocument, InputError, NoTextLayer, NotAReport,
                               UnreadableDocument, UnsupportedFormat)
 from extractor.batch.outcome import Outcome
-from extractor.batch.store import ResultsFolder
 
 # The reason slug of each input error, most specific class first.
 _INPUT_REASONS = ((UnsupportedFormat, "unsupported"), (EmptyDocument, "empty"), (NoTextLayer, "no_text_layer"),
                   (NotAReport, "not_a_report"), (UnreadableDocument, "unreadable"), (InputError, "unreadable"))
 
+Work = Callable[[str, str, "str | None", Settings], Outcome]
 
-def extract_one(key: str, path: str, sha256: str | None, settings: Settings, save_in: Path | None) -> Outcome:
-    """Extract one file and, given ``save_in``, save the outcome there (returning it without
-    the result and text). Raises only :class:`ConfigError`: bad settings stop the batch."""
+
+def extract_one(key: str, path: str, sha256: str | None, settings: Settings) -> Outcome:
+    """Extract one file. Raises only :class:`ConfigError`: bad settings stop the batch."""
     cpu = process_time()
     out = _extract(Outcome(key, path, sha256), settings)
-    if save_in is not None:
-        t = perf_counter()
-        ResultsFolder(save_in).save(out)
-        out.seconds["write"] = perf_counter() - t
-        out.result_json = out.text = None
-        out.saved = True
     out.cpu_seconds = process_time() - cpu
     out.worker_maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return out
+
+
+def in_process(work: Work, save: Callable[[Outcome], None], timeout: float | None,
+               key: str, path: str, sha256: str | None, settings: Settings) -> Outcome:
+    """Run ``work`` in this worker process within ``timeout`` seconds, save its outcome with
+    ``save`` and return it without the result and text (they are on disk now)."""
+    try:
+        with _alarm(timeout):
+            out = work(key, path, sha256, settings)
+    except _TimeUp:
+        out = Outcome(key, path, sha256, reason="timeout", message=f"no result after {timeout:g} s")
+    t = perf_counter()
+    save(out)
+    out.seconds["write"] = perf_counter() - t
+    out.result_json = out.text = None
+    out.saved = True
+    return out
+
+
+class _TimeUp(BaseException):
+    """Raised by the alarm; a BaseException, so that no ``except Exception`` swallows it."""
+
+
+@contextmanager
+def _alarm(seconds: float | None) -> Iterator[None]:
+    """Interrupt the code inside after ``seconds`` (in the main thread only: where signals arrive).
+
+    Python code is interrupted at once; a call into C (a regular expression, a parser) only
+    when it returns: the batch kills a worker that stays stuck past that."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.signal(signal.SIGALRM, _time_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _time_up(signum, frame) -> None:
+    raise _TimeUp
 
 
 def _extract(out: Outcome, settings: Settings) -> Outcome:
