@@ -10,7 +10,7 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 
-from extractor.batch import BatchOptions, run_batch
+from extractor.batch import BatchOptions, export, run_batch
 from extractor.batch.store import CSV_ENCODING, ResultsFolder
 from extractor.errors import InputError
 from schemas import cell_ids
@@ -101,6 +101,21 @@ def test_long_and_wide_exports_agree_with_the_results(mixed):
     assert sum(cells.values()) == len(long)
     by_status = {s: sum(r["status"] == s for r in long) for s in cells}
     assert by_status == cells
+
+
+def test_export_in_chunks_on_two_workers_writes_the_same_tables(mixed, tmp_path, monkeypatch):
+    inputs, out, first = mixed
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    monkeypatch.setattr(export, "CHUNK", 3)  # 10 results: four chunks, built by two worker processes
+    folder = ResultsFolder(copy)
+    with folder.locked():
+        again = export.export_tables(folder, folder.read_inputs(), {"seconds": {}}, workers=2)
+    for name in ("cells.csv", "cells_wide.csv", "findings.csv", "inputs.csv"):
+        assert (copy / name).read_bytes() == (out / name).read_bytes(), name
+    for name in ("cells.parquet", "cells_wide.parquet"):
+        assert pq.read_table(copy / name).equals(pq.read_table(out / name)), name
+    assert {k: v for k, v in again.items() if k != "last_run"} == {k: v for k, v in first.items() if k != "last_run"}
 
 
 def test_cross_year_pair_found_across_issuer_spellings(mixed):

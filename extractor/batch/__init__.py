@@ -18,7 +18,7 @@ from pathlib import Path
 from time import perf_counter
 
 from extractor.batch.discover import discover
-from extractor.batch.export import export
+from extractor.batch.export import export_tables
 from extractor.batch.ratelimit import TokenBucket
 from extractor.batch.run import run_jobs
 from extractor.batch.store import ResultsFolder
@@ -69,7 +69,8 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
                 on_outcome(outcome, stats.processed, len(todo))
         stats.seconds["run"] = perf_counter() - started - stats.seconds["discover"]
         inputs_index = {**folder.read_inputs(), **found.inputs}
-        return export(folder, inputs_index, stats.as_dict(backend=settings.resolved_backend(), workers=workers))
+        last_run = stats.as_dict(backend=settings.resolved_backend(), workers=workers)
+        return export_tables(folder, inputs_index, last_run, workers=min(workers, len(os.sched_getaffinity(0))))
 
 
 @dataclass(slots=True)

@@ -1,4 +1,4 @@
-"""Rebuild the analysts' tables from the results folder, streaming one document at a time.
+"""Rebuild the analysts' tables from the results folder, streaming a chunk of documents at a time.
 
 Everything here is derived from ``results/``, ``errors/`` and the inputs index, so the
 tables always agree with the folder, however many runs (or kills) built it. Each table is
@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
-from functools import cache
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass
+from functools import cache, partial
 from pathlib import Path
 from time import perf_counter
 
@@ -19,6 +22,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from extractor.batch import crossyear
+from extractor.batch.pool import process_pool
 from extractor.batch.store import ResultsFolder
 from extractor.resultsdir import write_atomic
 from extractor.batch.summary import Tally
@@ -42,22 +46,26 @@ BOM = "\ufeff".encode()
 INPUTS = pa.schema([(name, pa.string()) for name in ("path", "key", "outcome", "message")])
 
 
-def export(folder: ResultsFolder, inputs: dict[str, str], last_run: dict) -> dict:
-    """Write cells, cells_wide, findings, inputs and summary; return the summary."""
+CHUNK = 256  # documents per piece of work: a few MiB of rows, so memory stays flat in N
+
+
+def export_tables(folder: ResultsFolder, inputs: dict[str, str], last_run: dict, workers: int = 1) -> dict:
+    """Write cells, cells_wide, findings, inputs and summary; return the summary.
+
+    The rows are built ``CHUNK`` documents at a time, on ``workers`` processes when there is
+    more than one chunk, and written in key order whatever the number of workers."""
     started, tally = perf_counter(), Tally()
     docs: list[tuple[str, str | None, int | None]] = []  # (key, issuer, year), to pair years
+    result_keys = folder.result_keys()
+    chunks = [result_keys[i:i + CHUNK] for i in range(0, len(result_keys), CHUNK)]
     with _Table(folder.root, "cells", LONG) as long, _Table(folder.root, "cells_wide", WIDE) as wide, \
             _Table(folder.root, "findings", FINDINGS, parquet=False) as findings:
-        result_keys = folder.result_keys()
-        for key in result_keys:
-            result = folder.read_result(key)
-            meta = result["meta"]
-            doc = (key, result["source"].get("path"), meta.get("issuer"), meta.get("year"), meta.get("template"))
-            docs.append((key, meta.get("issuer"), meta.get("year")))
-            _add_cells(long, wide, doc, result["cells"])
-            for f in result.get("findings") or []:
-                findings.add(_finding_row(doc, f))
-            tally.add_result(result)
+        for piece in _in_order(partial(rows, folder.root), chunks, workers):
+            long.write(piece.long)
+            wide.write(piece.wide)
+            findings.write(piece.findings)
+            tally.merge(piece.tally)
+            docs.extend(piece.docs)
         _add_cross_year(folder, docs, findings, tally)
     errors = {}
     for key in set(folder.error_keys()) - set(result_keys):
@@ -71,7 +79,49 @@ def export(folder: ResultsFolder, inputs: dict[str, str], last_run: dict) -> dic
     return summary
 
 
-def _add_cells(long: "_Table", wide: "_Table", doc: tuple, cells: dict) -> None:
+@dataclass(slots=True)
+class Rows:
+    """The table rows of some documents, and what the summary and the cross-year pairing need of them."""
+
+    long: pa.RecordBatch
+    wide: pa.RecordBatch
+    findings: pa.RecordBatch
+    tally: Tally
+    docs: list[tuple[str, str | None, int | None]]
+
+
+def rows(root: Path, keys: list[str]) -> Rows:
+    """Rows of the results ``keys`` in ``root`` (run in a worker process: everything here is picklable)."""
+    folder, tally, docs = ResultsFolder(root), Tally(), []
+    long, wide, findings = _Columns(LONG), _Columns(WIDE), _Columns(FINDINGS)
+    for key in keys:
+        result = folder.read_result(key)
+        meta = result["meta"]
+        doc = (key, result["source"].get("path"), meta.get("issuer"), meta.get("year"), meta.get("template"))
+        docs.append((key, meta.get("issuer"), meta.get("year")))
+        _add_cells(long, wide, doc, result["cells"])
+        for f in result.get("findings") or []:
+            findings.add(_finding_row(doc, f))
+        tally.add_result(result)
+    return Rows(long.batch(), wide.batch(), findings.batch(), tally, docs)
+
+
+def _in_order(work: Callable[[list[str]], Rows], chunks: list[list[str]], workers: int) -> Iterator[Rows]:
+    """``work`` of each chunk, in the chunks' order; at most two chunks per worker wait in memory."""
+    if workers < 2 or len(chunks) < 2:
+        yield from map(work, chunks)
+        return
+    with process_pool(min(workers, len(chunks))) as pool:
+        ahead: deque[Future] = deque()
+        for chunk in chunks:
+            ahead.append(pool.submit(work, chunk))
+            if len(ahead) >= 2 * workers:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
+
+
+def _add_cells(long: "_Columns", wide: "_Columns", doc: tuple, cells: dict) -> None:
     ids, labels = _label_columns(doc[4])
     n = len(cells)
     if tuple(cells) != ids:  # not the contract's ids in its order: label cell by cell
@@ -122,14 +172,38 @@ def _write_inputs(root: Path, inputs: dict[str, str], ok: set[str], errors: dict
                 table.add((path, key, "pending", "not processed yet: run the batch again"))
 
 
-class _Table:
-    """``name.csv`` (and ``name.parquet``) built column by column and streamed in row groups."""
+class _Columns:
+    """Rows gathered column by column (``extend``) or row by row (``add``) into one record batch."""
 
-    def __init__(self, root: Path, name: str, schema: pa.Schema, parquet: bool = True, group_cells: int = 1 << 18):
+    def __init__(self, schema: pa.Schema):
+        self.schema = schema
+        self.columns: list[list] = [[] for _ in schema]
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    def add(self, row: tuple) -> None:
+        for column, value in zip(self.columns, row):
+            column.append(value)
+
+    def extend(self, columns: list[list]) -> None:
+        for column, values in zip(self.columns, columns):
+            column.extend(values)
+
+    def batch(self) -> pa.RecordBatch:
+        batch = pa.RecordBatch.from_arrays(
+            [pa.array(values, type=field.type) for values, field in zip(self.columns, self.schema)], schema=self.schema)
+        self.columns = [[] for _ in self.schema]
+        return batch
+
+
+class _Table:
+    """``name.csv`` (and ``name.parquet``) streamed batch by batch under a temporary name,
+    moved into place once whole."""
+
+    def __init__(self, root: Path, name: str, schema: pa.Schema, parquet: bool = True, group_rows: int = 1 << 14):
         self.root, self.name, self.schema = root, name, schema
-        self.group_rows = max(1024, group_cells // len(schema))  # memory per group stays flat in N
-        self._columns: list[list] = [[] for _ in schema]  # filled by extend()
-        self._rows: list[tuple] = []  # filled by add()
+        self.rows, self.group_rows = _Columns(schema), group_rows  # add()ed rows, written in groups
         self._csv_file = open(self._tmp(".csv"), "wb")
         self._csv_file.write(BOM)
         self._csv = pacsv.CSVWriter(self._csv_file, schema)
@@ -139,32 +213,24 @@ class _Table:
         return self.root / f".{self.name}{suffix}.{os.getpid()}.tmp"
 
     def add(self, row: tuple) -> None:
-        self._rows.append(row)
-        if len(self._rows) >= self.group_rows:
-            self._flush()
+        self.rows.add(row)
+        if len(self.rows) >= self.group_rows:
+            self.write(self.rows.batch())
 
-    def extend(self, columns: list[list]) -> None:
-        for column, values in zip(self._columns, columns):
-            column.extend(values)
-        if len(self._columns[0]) >= self.group_rows:
-            self._flush()
-
-    def _flush(self) -> None:
-        columns = list(zip(*self._rows)) if self._rows else self._columns
-        if columns and columns[0]:
-            batch = pa.RecordBatch.from_arrays(
-                [pa.array(values, type=field.type) for values, field in zip(columns, self.schema)], schema=self.schema)
+    def write(self, batch: pa.RecordBatch) -> None:
+        if len(self.rows):  # rows added before come first
+            self.write(self.rows.batch())
+        if batch.num_rows:
             self._csv.write_batch(batch)
             if self._parquet:
                 self._parquet.write_batch(batch)
-        self._columns, self._rows = [[] for _ in self.schema], []
 
     def __enter__(self) -> "_Table":
         return self
 
     def __exit__(self, exc_type, *_) -> None:
-        if exc_type is None:
-            self._flush()
+        if exc_type is None and len(self.rows):
+            self.write(self.rows.batch())
         self._csv.close()
         self._csv_file.close()
         if self._parquet:

@@ -20,8 +20,6 @@ one at a time, and the one that dies alone gets a "crashed" record.
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -33,7 +31,8 @@ from time import monotonic
 from extractor.batch.discover import Job
 from extractor.batch.ratelimit import TokenBucket
 from extractor.batch.outcome import Outcome
-from extractor.batch.worker import Work, exit_with, extract_one, in_process
+from extractor.batch.pool import process_pool
+from extractor.batch.worker import Work, extract_one, in_process
 from extractor.settings import Settings
 
 QUEUED_PER_WORKER = 1  # documents waiting in a worker process's queue behind the one it works on
@@ -123,10 +122,6 @@ class _Processes:
         self.workers, self.timeout = workers, timeout
         self.depth = workers * (1 + QUEUED_PER_WORKER)
         self.task = partial(in_process, work, save, timeout)
-        # forkserver: workers start from a clean, preloaded process, not a fork of this
-        # threaded one (forking a process with threads can deadlock the child).
-        self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["extractor.batch.worker"])
         self.executor = self._start()
 
     def limit(self, alone: bool) -> float | None:
@@ -137,8 +132,7 @@ class _Processes:
         return (1 if alone else 1 + QUEUED_PER_WORKER) * self.timeout + 1.0
 
     def _start(self) -> ProcessPoolExecutor:
-        executor = ProcessPoolExecutor(self.workers, mp_context=self.context, initializer=exit_with,
-                                       initargs=(os.getpid(),))
+        executor = process_pool(self.workers)
         # Start the workers now, so that their start-up (seconds, the first time) does not
         # count against the first documents' deadlines.
         wait([executor.submit(int) for _ in range(self.workers)])

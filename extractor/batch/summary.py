@@ -47,6 +47,18 @@ class Tally:
         if usage.get("cost_usd") is not None:
             self.cost = (self.cost or 0.0) + usage["cost_usd"]
 
+    def merge(self, other: "Tally") -> None:
+        """Add the results counted by ``other`` (a tally of other documents)."""
+        self.templates.update(other.templates)
+        self.cells.update(other.cells)
+        for rule, counts in other.hard.items():
+            self.hard[rule].update(counts)
+        for rule, counts in other.findings.items():
+            self.findings[rule].update(counts)
+        self.usage.update(other.usage)
+        if other.cost is not None:
+            self.cost = (self.cost or 0.0) + other.cost
+
     def add_error(self, record: dict) -> None:
         self.failed[record.get("reason") or "internal_error"] += 1
 

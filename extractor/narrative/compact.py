@@ -7,9 +7,11 @@ back into the normalised text the spans of a Result index into.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 _PARAGRAPH_END = "。!?:"
+_RUN = re.compile(r"\S+")  # \s is exactly str.isspace()
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,20 +30,19 @@ def compact(chunk: str, offset: int | None = 0) -> Compact:
     """Drop whitespace, keeping one space between ASCII words and a newline after a paragraph end."""
     out: list[str] = []
     index: list[int] = []
-    pending: tuple[str, int] | None = None  # whitespace waiting to see its neighbours
-    for i, ch in enumerate(chunk):
-        if ch.isspace():
-            if out and ch == "\n" and out[-1] in _PARAGRAPH_END:
-                pending = ("\n", i)
-            elif pending is None or pending[0] != "\n":
-                pending = (" ", i)
-            continue
-        if pending is not None and out:
-            kind, at = pending
-            if kind == "\n" or (out[-1].isascii() and out[-1].isalnum() and ch.isascii() and ch.isalnum()):
-                out.append(kind)
-                index.append(at)
-        pending = None
-        out.append(ch)
-        index.append(i)
+    last, gap_from = "", 0  # the last character kept; where the whitespace before this run starts
+    for m in _RUN.finditer(chunk):
+        start, end = m.span()
+        run = m.group()
+        if out and start > gap_from:
+            newline = chunk.rfind("\n", gap_from, start)
+            if newline >= 0 and last in _PARAGRAPH_END:
+                out.append("\n")
+                index.append(newline)
+            elif last.isascii() and last.isalnum() and run[0].isascii() and run[0].isalnum():
+                out.append(" ")
+                index.append(start - 1)
+        out.append(run)
+        index.extend(range(start, end))
+        last, gap_from = run[-1], end
     return Compact("".join(out), tuple(index), offset)

@@ -1,0 +1,16 @@
+"""The batch's worker processes: started clean, and ended with the batch however it ends."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+from extractor.batch.worker import exit_with
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    # forkserver: workers start from a clean, preloaded process, not a fork of this threaded
+    # one (forking a process with threads can deadlock the child).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["extractor.batch.worker"])
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=exit_with, initargs=(os.getpid(),))
