@@ -24,19 +24,32 @@ HARD = {"H1", "H2", "H3", "H4", "H5", "S1"}
 
 
 def adjust_cells(result: Result, findings: list[Finding]) -> dict[str, Cell]:
+    """The cells after the policy; a changed cell is a copy, ``result`` is left as it was."""
+    cells = dict(result.cells)
+    for cid, change in cell_changes(result, findings).items():
+        cells[cid] = cells[cid].model_copy(update=change)
+    return cells
+
+
+def cell_changes(result: Result, findings: list[Finding]) -> dict[str, dict]:
+    """``{cell id: {field: new value}}`` for the cells the policy changes."""
+    cells, out = result.cells, {}
     broken = [f for f in findings if f.rule in HARD and f.severity == "error"]
     culprits = {f.repair.cell for f in broken if f.repair}
-    cells = dict(result.cells)
     for f in broken:
         for cid in (c for c in f.cells if c in cells):
+            if cells[cid].status in ("missing", "corrected"):
+                continue
             cap = (CULPRIT_CONFIDENCE if cid in culprits else BYSTANDER_CONFIDENCE) if f.repair else SUSPECT_CONFIDENCE
-            cells[cid] = _flag(cells[cid], f, cap)
+            out[cid] = _flag(cells[cid], out.get(cid, {}), f, cap)
     flagged = {cid for f in broken for cid in f.cells}
     support = Counter(c for st in evaluate(result) if st.holds for c in st.eq.cells)
     for cid, n in support.items():
-        if cid in cells and cid not in flagged:
-            cells[cid] = _confirm(cells[cid], n)
-    return cells
+        if cid in cells and cid not in flagged and cells[cid].status == "ok":
+            confidence = _confirmed(cells[cid].confidence, n)
+            if confidence != cells[cid].confidence:
+                out[cid] = {"confidence": confidence}
+    return out
 
 
 def is_fatal(findings: list[Finding], strict: bool) -> bool:
@@ -45,18 +58,15 @@ def is_fatal(findings: list[Finding], strict: bool) -> bool:
     return strict and any(f.severity == "error" for f in findings)
 
 
-def _flag(cell: Cell, finding: Finding, cap: float) -> Cell:
-    if cell.status in ("missing", "corrected"):
-        return cell
+def _flag(cell: Cell, earlier: dict, finding: Finding, cap: float) -> dict:
+    """The change flagging ``cell`` for ``finding``, on top of the ``earlier`` change for another one."""
     remark = f"{VALIDATOR_NOTE}{finding.rule} {finding.message.split('；')[0]}"
-    note = cell.note or ""
+    note = earlier.get("note", cell.note) or ""
     if remark not in note:
         note = f"{note}；{remark}" if note else remark
-    return cell.model_copy(update={"status": "flagged", "note": note, "confidence": min(cell.confidence, cap)})
+    return {"status": "flagged", "note": note, "confidence": min(earlier.get("confidence", cell.confidence), cap)}
 
 
-def _confirm(cell: Cell, holding: int) -> Cell:
-    if cell.status != "ok":
-        return cell
-    doubt = (1.0 - cell.confidence) * 0.5 ** holding
-    return cell.model_copy(update={"confidence": min(CEILING, max(cell.confidence, 1.0 - doubt))})
+def _confirmed(confidence: float, holding: int) -> float:
+    doubt = (1.0 - confidence) * 0.5 ** holding
+    return min(CEILING, max(confidence, 1.0 - doubt))
