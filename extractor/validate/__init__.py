@@ -30,7 +30,7 @@ __all__ = ["CHECKS", "OWN_CHECKS", "apply", "check", "is_fatal", "settle", "vali
 Check = Callable[[Context], list[Finding]]
 
 CHECKS: tuple[Check, ...] = (
-    lambda ctx: hard_findings(ctx.result, narrative.stated_values(ctx)),
+    lambda ctx: hard_findings(ctx.result, narrative.stated_values(ctx), ctx.values),
     *soft.CHECKS,
     *narrative.CHECKS,
 )

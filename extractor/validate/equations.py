@@ -13,7 +13,7 @@ missing rows hold.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from schemas import cell_ids, specs
@@ -34,10 +34,10 @@ class Equation:
     where: str  # 「自然人 列」, 「（一）予以公开 行」, 「行政复议」
     left: tuple[str, ...]
     right: tuple[str, ...]
+    cells: tuple[str, ...] = field(init=False)  # left + right
 
-    @property
-    def cells(self) -> tuple[str, ...]:
-        return self.left + self.right
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cells", self.left + self.right)
 
     def coef(self, cell: str) -> int:
         return 1 if cell in self.left else -1 if cell in self.right else 0
@@ -83,8 +83,13 @@ def _impossible(eq: Equation, known: float, blocked: tuple[str, ...]) -> bool:
 def evaluate(template: str, values: dict[str, float | None]) -> list[State]:
     out = []
     for eq in equations(template):
-        blocked = tuple(c for c in eq.cells if values.get(c) is None)
-        out.append(State(eq, sum(eq.coef(c) * values[c] for c in eq.cells if c not in blocked), blocked))
+        left, right = [values.get(c) for c in eq.left], [values.get(c) for c in eq.right]
+        known = sum(v for v in left if v is not None)
+        for v in right:  # subtracted one by one: the same sum, to the last bit, as Σ coef·value
+            if v is not None:
+                known -= v
+        blocked = tuple(c for c in eq.cells if values.get(c) is None) if None in left or None in right else ()
+        out.append(State(eq, known, blocked))
     return out
 
 

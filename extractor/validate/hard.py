@@ -36,15 +36,16 @@ def values_of(result: Result) -> Values:
             for cid, c in result.cells.items()}
 
 
-def evaluate(result: Result) -> list[State]:
+def evaluate(result: Result, values: Values | None = None) -> list[State]:
+    """H1–H4 on the result's cells (``values``: :func:`values_of` the result, when known)."""
     template = template_of(result)
-    return evaluate_values(template, values_of(result)) if template else []
+    return evaluate_values(template, values_of(result) if values is None else values) if template else []
 
 
-def hard_findings(result: Result, stated: dict[str, float] | None = None) -> list[Finding]:
+def hard_findings(result: Result, stated: dict[str, float] | None = None, values: Values | None = None) -> list[Finding]:
     """H1–H5 findings; ``stated`` (cell → value the narrative gives) can break a localisation tie."""
-    states = evaluate(result)
-    values = values_of(result)
+    values = values_of(result) if values is None else values
+    states = evaluate(result, values)
     known = {c: v for c, v in values.items() if v is not None}
     diagnoses = localise(states, known, valid=lambda c, v: _valid(c, v) is None,
                          suspect=lambda c: suspicion(result.cells.get(c)) is not None, stated=stated)
