@@ -52,6 +52,8 @@ def split_parts(text: str) -> dict[str, Part]:
     for numeral, key in zip(NUMERALS, PART_KEYS):
         for i in range(cursor, len(lines)):
             start, end, line = lines[i]
+            if numeral not in line:  # cheap test first: most lines are not headings
+                continue
             bare = _DECOR.sub("", line)
             if len(bare) <= 40 and _HEADING[numeral].match(bare):
                 found[key] = (start, min(end + 1, len(text)), bare)
