@@ -89,14 +89,17 @@ def report(summary: dict, wall: float, parent_kb: int, cpu: dict, validate_ms: f
     print(f"documents: {run['processed']} processed ({docs['ok']} ok, {docs['failed']} failed), jobs={args.jobs}")
     print(f"throughput: {run['processed'] / s['run']:.0f} docs/s extracting and writing ({s['run']:.1f} s); "
           f"{run['processed'] / wall:.0f} docs/s end to end with discovery and export ({wall:.1f} s)")
-    workers, parent_run = run["worker_cpu_seconds"], cpu.get("run", cpu["end"]) - cpu["start"]
+    workers, export_workers = run["worker_cpu_seconds"], run.get("export_worker_cpu_seconds", 0.0)
+    parent_run = cpu.get("run", cpu["end"]) - cpu["start"]
     parent_export = cpu["end"] - cpu.get("run", cpu["end"])
-    print(f"CPU per document: workers {1000 * workers / n:.2f} ms, batch process {1000 * parent_run / n:.2f} ms while "
-          f"extracting + {1000 * parent_export / n:.2f} ms discovering and exporting")
+    print(f"CPU per document: extraction workers {1000 * workers / n:.2f} ms, export workers "
+          f"{1000 * export_workers / n:.2f} ms, batch process {1000 * parent_run / n:.2f} ms discovering and "
+          f"scheduling + {1000 * parent_export / n:.2f} ms writing the tables")
     # Wall-clock figures depend on what else the machine runs; CPU time much less.
     cores = min(args.jobs, len(os.sched_getaffinity(0)))
-    estimate = n / ((workers + parent_run) / cores + parent_export)
-    print(f"  → on {cores} otherwise idle cores: about {estimate:.0f} docs/s end to end (from CPU time)")
+    total = workers + export_workers + parent_run + parent_export
+    print(f"  → {1000 * total / n:.2f} ms of CPU per document in all: at most about {n * cores / total:.0f} docs/s "
+          f"on {cores} otherwise idle cores")
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     worker_mib = run["worker_maxrss_kb"] / 1024
     print(f"peak memory: batch process {parent_kb / 1024:.0f} MiB, largest worker {worker_mib:.0f} MiB"

@@ -15,7 +15,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
-from time import perf_counter
+from time import perf_counter, process_time
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -54,13 +54,14 @@ def export_tables(folder: ResultsFolder, inputs: dict[str, str], last_run: dict,
 
     The rows are built ``CHUNK`` documents at a time, on ``workers`` processes when there is
     more than one chunk, and written in key order whatever the number of workers."""
-    started, tally = perf_counter(), Tally()
+    started, tally, worker_cpu = perf_counter(), Tally(), 0.0
     docs: list[tuple[str, str | None, int | None]] = []  # (key, issuer, year), to pair years
     result_keys = folder.result_keys()
     chunks = [result_keys[i:i + CHUNK] for i in range(0, len(result_keys), CHUNK)]
     with _Table(folder.root, "cells", LONG) as long, _Table(folder.root, "cells_wide", WIDE) as wide, \
             _Table(folder.root, "findings", FINDINGS, parquet=False) as findings:
-        for piece in _in_order(partial(rows, folder.root), chunks, workers):
+        for piece, elsewhere in _in_order(partial(rows, folder.root), chunks, workers):
+            worker_cpu += piece.cpu_seconds if elsewhere else 0.0
             long.write(piece.long)
             wide.write(piece.wide)
             findings.write(piece.findings)
@@ -74,6 +75,7 @@ def export_tables(folder: ResultsFolder, inputs: dict[str, str], last_run: dict,
     accounted = set(result_keys) | errors.keys()
     _write_inputs(folder.root, inputs, set(result_keys), errors)
     last_run["seconds"]["export"] = perf_counter() - started
+    last_run["export_worker_cpu_seconds"] = worker_cpu
     summary = tally.as_dict(inputs, accounted, last_run)
     write_atomic(folder.root / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     return summary
@@ -88,11 +90,12 @@ class Rows:
     findings: pa.RecordBatch
     tally: Tally
     docs: list[tuple[str, str | None, int | None]]
+    cpu_seconds: float  # building them
 
 
 def rows(root: Path, keys: list[str]) -> Rows:
     """Rows of the results ``keys`` in ``root`` (run in a worker process: everything here is picklable)."""
-    folder, tally, docs = ResultsFolder(root), Tally(), []
+    cpu, folder, tally, docs = process_time(), ResultsFolder(root), Tally(), []
     long, wide, findings = _Columns(LONG), _Columns(WIDE), _Columns(FINDINGS)
     for key in keys:
         result = folder.read_result(key)
@@ -103,22 +106,25 @@ def rows(root: Path, keys: list[str]) -> Rows:
         for f in result.get("findings") or []:
             findings.add(_finding_row(doc, f))
         tally.add_result(result)
-    return Rows(long.batch(), wide.batch(), findings.batch(), tally, docs)
+    return Rows(long.batch(), wide.batch(), findings.batch(), tally, docs, process_time() - cpu)
 
 
-def _in_order(work: Callable[[list[str]], Rows], chunks: list[list[str]], workers: int) -> Iterator[Rows]:
-    """``work`` of each chunk, in the chunks' order; at most two chunks per worker wait in memory."""
+def _in_order(work: Callable[[list[str]], Rows], chunks: list[list[str]],
+              workers: int) -> Iterator[tuple[Rows, bool]]:
+    """``(work(chunk), whether it ran in a worker process)`` for each chunk, in the chunks'
+    order; at most two chunks per worker wait in memory."""
     if workers < 2 or len(chunks) < 2:
-        yield from map(work, chunks)
+        for chunk in chunks:
+            yield work(chunk), False
         return
     with process_pool(min(workers, len(chunks))) as pool:
         ahead: deque[Future] = deque()
         for chunk in chunks:
             ahead.append(pool.submit(work, chunk))
             if len(ahead) >= 2 * workers:
-                yield ahead.popleft().result()
+                yield ahead.popleft().result(), True
         while ahead:
-            yield ahead.popleft().result()
+            yield ahead.popleft().result(), True
 
 
 def _add_cells(long: "_Columns", wide: "_Columns", doc: tuple, cells: dict) -> None:
