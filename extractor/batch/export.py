@@ -13,7 +13,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 from time import perf_counter, process_time
 
@@ -31,7 +31,8 @@ from schemas import Result, cell_ids, specs
 _DOC = [("key", pa.string()), ("path", pa.string()), ("issuer", pa.string()), ("year", pa.int32()),
         ("template", pa.string())]
 _LABELS = ("part", "table", "row", "column", "unit")
-LONG = pa.schema([*_DOC, ("cell", pa.string()), *((name, pa.string()) for name in _LABELS),
+_CELL = [("cell", pa.string()), *((name, pa.string()) for name in _LABELS)]
+LONG = pa.schema([*_DOC, *_CELL,
                   ("value", pa.float64()), ("status", pa.string()), ("confidence", pa.float64())])
 # Value columns are float64: money is decimal 万元; every other cell holds a whole number.
 WIDE = pa.schema([*_DOC, ("cells_ok", pa.int32()), ("cells_flagged", pa.int32()), ("cells_missing", pa.int32()),
@@ -96,13 +97,17 @@ class Rows:
 def rows(root: Path, keys: list[str]) -> Rows:
     """Rows of the results ``keys`` in ``root`` (run in a worker process: everything here is picklable)."""
     cpu, folder, tally, docs = process_time(), ResultsFolder(root), Tally(), []
-    long, wide, findings = _Columns(LONG), _Columns(WIDE), _Columns(FINDINGS)
+    long, wide, findings = _Long(), _Columns(WIDE), _Columns(FINDINGS)
     for key in keys:
         result = folder.read_result(key)
         meta = result["meta"]
         doc = (key, result["source"].get("path"), meta.get("issuer"), meta.get("year"), meta.get("template"))
         docs.append((key, meta.get("issuer"), meta.get("year")))
-        _add_cells(long, wide, doc, result["cells"])
+        cells = result["cells"]
+        statuses = long.add(doc, cells)
+        counts = Counter(statuses)
+        wide.add((*doc, counts["ok"], counts["flagged"], counts["missing"],
+                  *map({cid: c.get("value") for cid, c in cells.items()}.get, cell_ids(None))))
         for f in result.get("findings") or []:
             findings.add(_finding_row(doc, f))
         tally.add_result(result)
@@ -125,27 +130,6 @@ def _in_order(work: Callable[[list[str]], Rows], chunks: list[list[str]],
                 yield ahead.popleft().result(), True
         while ahead:
             yield ahead.popleft().result(), True
-
-
-def _add_cells(long: "_Columns", wide: "_Columns", doc: tuple, cells: dict) -> None:
-    ids, labels = _label_columns(doc[4])
-    n = len(cells)
-    if tuple(cells) != ids:  # not the contract's ids in its order: label cell by cell
-        spec = specs(doc[4])
-        labels = [[getattr(spec[cid], name) if cid in spec else None for cid in cells] for name in _LABELS]
-    values = [c.get("value") for c in cells.values()]
-    statuses = [c.get("status") for c in cells.values()]
-    long.extend([*([v] * n for v in doc), list(cells), *labels, values, statuses,
-                 [c.get("confidence") for c in cells.values()]])
-    counts = Counter(statuses)
-    wide.add((*doc, counts["ok"], counts["flagged"], counts["missing"],
-              *map(dict(zip(cells, values)).get, cell_ids(None))))
-
-
-@cache
-def _label_columns(template: str | None) -> tuple[tuple[str, ...], list[list[str]]]:
-    spec, ids = specs(template), cell_ids(template)
-    return ids, [[getattr(spec[cid], name) for cid in ids] for name in _LABELS]
 
 
 def _finding_row(doc: tuple, f: dict, previous_key: str | None = None) -> tuple:
@@ -201,6 +185,57 @@ class _Columns:
             [pa.array(values, type=field.type) for values, field in zip(self.columns, self.schema)], schema=self.schema)
         self.columns = [[] for _ in self.schema]
         return batch
+
+
+class _Long:
+    """Rows of ``cells``: each row's document and labels are kept as an index into a small table of
+    documents and one of labels, which Arrow expands (the labels repeat for every document)."""
+
+    def __init__(self) -> None:
+        self.docs, self.labels = _Columns(pa.schema(_DOC)), _Columns(pa.schema(_CELL))
+        self.doc_of: list[int] = []
+        self.label_of: list[int] = []
+        self.values: list = []
+        self.statuses: list = []
+        self.confidences: list = []
+        self._label_row: dict[tuple[str | None, str], int] = {}  # (template, cell id) → row in labels
+        self._contract: dict[str | None, tuple[tuple[str, ...], list[int]]] = {}  # template → its ids, their rows
+
+    def add(self, doc: tuple, cells: dict) -> list[str]:
+        """Add a document's cells; return their statuses."""
+        self.doc_of.extend([len(self.docs)] * len(cells))
+        self.docs.add(doc)
+        ids, rows = self._contract_rows(doc[4])
+        if tuple(cells) == ids:
+            self.label_of.extend(rows)
+        else:  # not the contract's ids in its order: label cell by cell
+            self.label_of.extend(self._row(doc[4], cid) for cid in cells)
+        statuses = [c.get("status") for c in cells.values()]
+        self.values.extend(c.get("value") for c in cells.values())
+        self.statuses.extend(statuses)
+        self.confidences.extend(c.get("confidence") for c in cells.values())
+        return statuses
+
+    def _contract_rows(self, template: str | None) -> tuple[tuple[str, ...], list[int]]:
+        if template not in self._contract:
+            ids = cell_ids(template)
+            self._contract[template] = ids, [self._row(template, cid) for cid in ids]
+        return self._contract[template]
+
+    def _row(self, template: str | None, cid: str) -> int:
+        if (template, cid) not in self._label_row:
+            spec = specs(template).get(cid)
+            self._label_row[template, cid] = len(self.labels)
+            self.labels.add((cid, *(getattr(spec, name) if spec else None for name in _LABELS)))
+        return self._label_row[template, cid]
+
+    def batch(self) -> pa.RecordBatch:
+        docs, labels = self.docs.batch(), self.labels.batch()
+        doc_of, label_of = pa.array(self.doc_of, pa.int32()), pa.array(self.label_of, pa.int32())
+        columns = [*(c.take(doc_of) for c in docs.columns), *(c.take(label_of) for c in labels.columns),
+                   pa.array(self.values, pa.float64()), pa.array(self.statuses, pa.string()),
+                   pa.array(self.confidences, pa.float64())]
+        return pa.RecordBatch.from_arrays(columns, schema=LONG)
 
 
 class _Table:
