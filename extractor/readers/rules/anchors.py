@@ -71,10 +71,10 @@ def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
     # All label text in reading order; and the label nearest the values on each line only, so
     # that a group label printed beside a wrapped label (「（六）其他处理」 between 「…逾期不」 and
     # 「补正、…」) does not cut its key phrase.
-    everything = [t for line in lines for t in line.texts]
-    nearest = [line.texts[-1] for line in lines if line.texts]
+    everything = [(t, line.idx) for line in lines for t in line.texts]
+    nearest = [(line.texts[-1], line.idx) for line in lines if line.texts]
     for texts in (everything, nearest):
-        for kind, index, first, last, start in _matches(texts, lines, layout):
+        for kind, index, first, last, start in _matches(texts, layout):
             if kind == "r":
                 rows.append(Anchor(layout.table3[index], first, last, start))
             elif texts is everything:
@@ -87,25 +87,24 @@ def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
     return chosen + _merge(groups)
 
 
-def _matches(texts: list[Tok], lines: list[Line], layout: Layout) -> Iterator[tuple[str, int, int, int, int]]:
-    """Key phrases in the stream of the given label tokens: (kind r/g, index, first line, last
-    line, document offset) for each match."""
-    owner = {id(t): line.idx for line in lines for t in line.texts}
+def _matches(texts: list[tuple[Tok, int]], layout: Layout) -> Iterator[tuple[str, int, int, int, int]]:
+    """Key phrases in the stream of the given label tokens, each with the index of its line:
+    (kind r/g, index, first line, last line, document offset) for each match."""
     starts, parts, toks, pos = [], [], [], 0
-    for tok in texts:
+    for tok, line in texts:
         if len(tok.label) > _MAX_LABEL:
             parts.append("\x00")  # prose breaks the stream
             pos += 1
             continue
         starts.append(pos)
-        toks.append(tok)
+        toks.append((tok, line))
         parts.append(tok.label)
         pos += len(tok.label)
     stream = "".join(parts)
     for m in layout.pattern3.finditer(stream):
-        first = toks[bisect.bisect_right(starts, m.start()) - 1]
-        last = toks[bisect.bisect_right(starts, m.end() - 1) - 1]
-        yield m.lastgroup[0], int(m.lastgroup[1:]), owner[id(first)], owner[id(last)], first.start
+        first, first_line = toks[bisect.bisect_right(starts, m.start()) - 1]
+        last_line = toks[bisect.bisect_right(starts, m.end() - 1) - 1][1]
+        yield m.lastgroup[0], int(m.lastgroup[1:]), first_line, last_line, first.start
 
 
 def extend(anchors: list[Anchor], lines: list[Line]) -> None:
