@@ -192,9 +192,9 @@ def _line(raw: str, offset: int, idx: int, grid: str) -> Line:
 
 def _one_cell(line: Line, cell: str, start: int) -> Line:
     """A line holding a single cell: one cell per line layouts are mostly these."""
-    num = _NUMBER.fullmatch(cell)
-    if num is not None:
-        line.run = Run(line.idx, line.idx, [_number(num, start, start + len(cell), cell)])
+    value = _value(cell, start, start + len(cell))
+    if value is not None:
+        line.run = Run(line.idx, line.idx, [value])
     elif _BLANK.fullmatch(cell):
         line.run = Run(line.idx, line.idx, [Tok(BLANK, start, start + len(cell), cell)])
     elif _CJK.search(cell):
@@ -215,18 +215,10 @@ def _cells(raw: str) -> list[tuple[int, int]]:
             cells = cells[1:]
         if stripped.endswith("|"):
             cells = cells[:-1]
-    elif "\t" in raw:
-        cells = _split(raw, "\t")
-    else:
-        return _split_spaces(raw)
-    out = []
-    for s, e in cells:
-        while s < e and raw[s] == " ":
-            s += 1
-        while e > s and raw[e - 1] == " ":
-            e -= 1
-        out.append((s, e))
-    return out
+        return cells
+    if "\t" in raw:
+        return _split(raw, "\t")
+    return _split_spaces(raw)
 
 
 def _tail(raw: str, cells: list[tuple[int, int]], offset: int) -> tuple[list[Tok], int, int | None]:
@@ -241,11 +233,11 @@ def _tail(raw: str, cells: list[tuple[int, int]], offset: int) -> tuple[list[Tok
         if s == e:
             out.append(Tok(EMPTY, offset + s, offset + s, ""))
             continue
-        if " " not in raw[s:e]:  # the common case: one value per cell
-            piece = raw[s:e]
-            num = _NUMBER.fullmatch(piece)
-            if num is not None:
-                out.append(_number(num, offset + s, offset + e, piece))
+        piece = raw[s:e]
+        if " " not in piece:  # the common case: one value per cell
+            value = _value(piece, offset + s, offset + e)
+            if value is not None:
+                out.append(value)
                 continue
             if _BLANK.fullmatch(piece):
                 out.append(Tok(BLANK, offset + s, offset + e, piece))
@@ -255,13 +247,16 @@ def _tail(raw: str, cells: list[tuple[int, int]], offset: int) -> tuple[list[Tok
         for pi in range(len(pieces) - 1, -1, -1):
             ps, pe = pieces[pi]
             piece = raw[ps:pe]
-            num = _NUMBER.fullmatch(piece)
-            if num is not None and (unit is None or num.group(3) is None):
-                if unit is not None:  # 「308.7 万元」: the unit belongs to the value
-                    pe, piece = unit[1], raw[ps:unit[1]]
-                    num = _NUMBER.fullmatch(piece)
-                    unit = None
-                out.append(_number(num, offset + ps, offset + pe, piece))
+            if unit is None:
+                value = _value(piece, offset + ps, offset + pe)
+                if value is not None:
+                    out.append(value)
+                    continue
+            elif (num := _NUMBER.fullmatch(piece)) is not None and num.group(3) is None:
+                # 「308.7 万元」: the unit belongs to the value
+                pe, piece = unit[1], raw[ps:unit[1]]
+                out.append(_number(_NUMBER.fullmatch(piece), offset + ps, offset + pe, piece))
+                unit = None
                 continue
             if unit is None and pi > 0 and _UNIT.fullmatch(piece):
                 unit = (ps, pe)
@@ -278,14 +273,14 @@ def _tail(raw: str, cells: list[tuple[int, int]], offset: int) -> tuple[list[Tok
 
 
 def _split(raw: str, sep: str) -> list[tuple[int, int]]:
-    out, s = [], 0
-    while True:
-        i = raw.find(sep, s)
-        if i < 0:
-            out.append((s, len(raw)))
-            return out
-        out.append((s, i))
-        s = i + 1
+    """Cells between separators, stripped of spaces (a cell of spaces only is empty, at its end)."""
+    out, pos = [], 0
+    for cell in raw.split(sep):
+        rest = cell.lstrip(" ")
+        start = pos + len(cell) - len(rest)
+        out.append((start, start + len(rest.rstrip(" "))))
+        pos += len(cell) + 1
+    return out
 
 
 def _split_spaces(raw: str) -> list[tuple[int, int]]:
@@ -295,6 +290,8 @@ def _split_spaces(raw: str) -> list[tuple[int, int]]:
 
 def _unglue(tok: Tok) -> Tok | None:
     """Split 「行政许可10」 into its label and a value (the text is the last of its line)."""
+    if not tok.raw[-1].isdecimal():
+        return None  # no digit to split off: spare the search
     m = _GLUED.search(tok.raw)
     if m is None:
         return None
@@ -304,6 +301,14 @@ def _unglue(tok: Tok) -> Tok | None:
     tok.raw, tok.end = tok.raw[: m.start()], cut
     tok.label = plain(tok.raw)
     return value
+
+
+def _value(raw: str, start: int, end: int) -> Tok | None:
+    """A whole cell (or piece of one) read as a value, or ``None`` when it is not a number."""
+    if raw.isdecimal():  # a plain count, the common case: what the pattern would read
+        return Tok(NUM, start, end, raw, int(raw))
+    num = _NUMBER.fullmatch(raw)
+    return None if num is None else _number(num, start, end, raw)
 
 
 def _number(m: re.Match, start: int, end: int, raw: str) -> Tok:
