@@ -73,7 +73,9 @@ def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
     # 「补正、…」) does not cut its key phrase.
     everything = [(t, line.idx) for line in lines for t in line.texts]
     nearest = [(line.texts[-1], line.idx) for line in lines if line.texts]
-    for texts in (everything, nearest):
+    # Without a line of several labels the two streams are the same: a second pass would only
+    # find the same places again, which ``_merge`` drops.
+    for texts in (everything, nearest) if len(nearest) < len(everything) else (everything,):
         for kind, index, first, last, start in _matches(texts, layout):
             if kind == "r":
                 rows.append(Anchor(layout.table3[index], first, last, start))
@@ -137,12 +139,15 @@ def _reach(a: Anchor, i: int, lines: list[Line], key_lines: dict[int, int], edge
 def _merge(found: list[Anchor]) -> list[Anchor]:
     """Matches of one row's key phrases on nearby lines are one label, wrapped (or found twice)."""
     out: list[Anchor] = []
+    by_row: dict[str, list[Anchor]] = {}  # the anchors of ``out``, per row
     for a in sorted(found, key=lambda a: (a.first, a.start)):
-        prev = next((b for b in reversed(out) if b.row is a.row and a.first - b.last <= _MERGE_LINES), None)
+        same = by_row.setdefault(a.row.key, [])
+        prev = next((b for b in reversed(same) if a.first - b.last <= _MERGE_LINES), None)
         if prev is not None:
             prev.last = max(prev.last, a.last)
         else:
             out.append(a)
+            same.append(a)
     return out
 
 
@@ -153,15 +158,17 @@ def _chain(found: list[Anchor], rows: tuple[RowDef, ...], lines: list[Line]) -> 
     order = {row.key: i for i, row in enumerate(rows)}
     with_values = _value_lines(lines)
     found.sort(key=lambda a: (order[a.row.key], a.start))
+    starts = [a.start for a in found]
     best: list[float] = []
     back: list[int] = []
+    earlier = 0  # found[:earlier] are the anchors of rows before this one's row
     for i, a in enumerate(found):
+        if i and a.row is not found[i - 1].row:
+            earlier = i
         weight = (0.5 if a.weak else 1.0) + (0.5 if _near(a, with_values) else 0)
         top, arg = 0.0, -1
-        rank = order[a.row.key]
-        for j in range(i):
-            b = found[j]
-            if order[b.row.key] < rank and b.start < a.start and best[j] > top:
+        for j in range(earlier):
+            if starts[j] < a.start and best[j] > top:
                 top, arg = best[j], j
         best.append(top + weight)
         back.append(arg)
