@@ -184,7 +184,9 @@ def _line(raw: str, offset: int, idx: int, grid: str) -> Line:
         return line  # a row of dashes without a label: a rule, not blank cells
     pipe = raw.count("|") >= 2
     spaced = not pipe and "\t" not in raw
-    trail = len(slots) - max(i for i, t in enumerate(slots) if t.kind != EMPTY) - 1
+    trail = 0
+    while slots[-1 - trail].kind == EMPTY:
+        trail += 1
     line.run = Run(idx, idx, slots, lead=first, labelled=bool(line.texts), grid=PIPE if pipe else grid,
                    x0=offset if spaced else -1, trail=trail)
     return line
@@ -234,7 +236,7 @@ def _tail(raw: str, cells: list[tuple[int, int]], offset: int) -> tuple[list[Tok
             out.append(Tok(EMPTY, offset + s, offset + s, ""))
             continue
         piece = raw[s:e]
-        if " " not in piece:  # the common case: one value per cell
+        if " " not in piece and piece.isprintable():  # no whitespace, one piece: the common case
             value = _value(piece, offset + s, offset + e)
             if value is not None:
                 out.append(value)
@@ -242,6 +244,8 @@ def _tail(raw: str, cells: list[tuple[int, int]], offset: int) -> tuple[list[Tok
             if _BLANK.fullmatch(piece):
                 out.append(Tok(BLANK, offset + s, offset + e, piece))
                 continue
+            out.reverse()
+            return out, ci, e
         pieces = [(m.start(), m.end()) for m in _PIECE.finditer(raw, s, e)]
         unit: tuple[int, int] | None = None
         for pi in range(len(pieces) - 1, -1, -1):
