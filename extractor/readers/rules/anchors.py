@@ -127,10 +127,10 @@ def _reach(a: Anchor, i: int, lines: list[Line], key_lines: dict[int, int], edge
     while 0 <= k < len(lines) and abs(k - edge) <= _EXTEND_LINES:
         if key_lines.get(k, i) != i:
             break
-        texts = [t.label for t in lines[k].texts]
-        if any(len(t) >= 2 and t in a.row.full for t in texts):
+        labels = [t.label for t in lines[k].texts if len(t.label) >= 2]
+        if any(t in a.row.full for t in labels):
             edge = k
-        elif any(len(t) >= 2 for t in texts):
+        elif labels:
             break
         k += step
     return edge

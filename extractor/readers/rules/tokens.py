@@ -135,12 +135,13 @@ class Line:
 def lines(text: str, start: int, end: int, tables: bool) -> list[Line]:
     """The non-empty lines of ``text[start:end]``, tokenised, with one-cell-per-line runs merged."""
     out: list[Line] = []
+    grid = TABLE if tables else TEXT_GRID
     pos = start
     for raw in text[start:end].split("\n"):
         line_start, pos = pos, pos + len(raw) + 1
         if not raw or raw.isspace() or ("---" in raw and _MD_RULE.match(raw)) or (len(raw) < 24 and _PAGE_MARK.match(raw)):
             continue
-        out.append(_line(raw, line_start, len(out), TABLE if tables else TEXT_GRID))
+        out.append(_line(raw, line_start, len(out), grid))
     _merge_single_values(out)
     return out
 
@@ -280,10 +281,14 @@ def _split(raw: str, sep: str) -> list[tuple[int, int]]:
     """Cells between separators, stripped of spaces (a cell of spaces only is empty, at its end)."""
     out, pos = [], 0
     for cell in raw.split(sep):
-        rest = cell.lstrip(" ")
-        start = pos + len(cell) - len(rest)
-        out.append((start, start + len(rest.rstrip(" "))))
-        pos += len(cell) + 1
+        end = pos + len(cell)
+        if " " in cell:
+            rest = cell.lstrip(" ")
+            start = end - len(rest)
+            out.append((start, start + len(rest.rstrip(" "))))
+        else:
+            out.append((pos, end))
+        pos = end + 1
     return out
 
 
