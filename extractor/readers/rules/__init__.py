@@ -63,7 +63,7 @@ def _read(doc: Document, parts: dict[str, Part], template: str) -> Reading:
             again3 = table3.read(wide, rows_of)
             if _found(again3.rows):
                 t3, lines3 = again3, wide
-    row4 = RowRead("四", _P4_LABEL, tuple(c for c in cell_ids(template) if c.startswith("p4.")), check_total=True)
+    row4 = RowRead("四", _P4_LABEL, rows_of.table4, check_total=True)
     picked = table4.pick(lines4)
     misplaced = None
     if picked is not None:

@@ -181,7 +181,7 @@ def _chain(found: list[Anchor], rows: tuple[RowDef, ...], lines: list[Line]) -> 
 
 
 def _near(a: Anchor, with_values: set[int]) -> bool:
-    return any(k in with_values for k in range(a.first - 1, a.last + 2))
+    return not with_values.isdisjoint(range(a.first - 1, a.last + 2))
 
 
 def _value_lines(lines: list[Line]) -> set[int]:

@@ -13,7 +13,7 @@ from functools import cache
 
 from extractor.normalize import squash
 from extractor.readers.rules.tokens import plain
-from schemas import specs
+from schemas import cell_ids, specs
 
 # Key phrases (patterns, any of which finds the row), matched on squashed label text (no
 # whitespace) after mapping traditional forms.
@@ -105,6 +105,7 @@ class Layout:
     groups: tuple[RowDef, ...]
     pattern2: re.Pattern
     pattern3: re.Pattern  # rows and group labels of 表三; group names are g0, g1, …
+    table4: tuple[str, ...]  # the cell ids of 表四's single row
 
 
 @cache
@@ -128,7 +129,8 @@ def layout(template: str) -> Layout:
     pattern2 = _combined({f"r{i}": _KEYS[d.key] for i, d in enumerate(t2)})
     pattern3 = _combined({**{f"r{i}": _KEYS[d.key] for i, d in enumerate(t3)},
                           **{f"g{i}": (name,) for i, name in enumerate(groups)}})
-    return Layout(template, t2, t3, group_defs, pattern2, pattern3)
+    table4 = tuple(c for c in cell_ids(template) if c.startswith("p4."))
+    return Layout(template, t2, t3, group_defs, pattern2, pattern3, table4)
 
 
 def _combined(keys: dict[str, tuple[str, ...]]) -> re.Pattern:

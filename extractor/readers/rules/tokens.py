@@ -160,10 +160,10 @@ def _line(raw: str, offset: int, idx: int, grid: str) -> Line:
     text_cells, text_end = len(cells), None
     if not line.header and (has_digit or _MARKER.search(raw)):
         run, text_cells, text_end = _tail(raw, cells, offset)
-    for ci in range(min(text_cells + 1, len(cells))):
-        s, e = cells[ci]
-        if ci == text_cells and text_end is not None:
-            e = text_end
+    label_spans = cells[:text_cells + 1]  # the cells up to the one where the text ends (all: no values)
+    if text_end is not None:
+        label_spans[-1] = (label_spans[-1][0], text_end)
+    for s, e in label_spans:
         if s == e:
             continue
         chunk = raw[s:e]
