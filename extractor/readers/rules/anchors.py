@@ -142,9 +142,10 @@ def _merge(found: list[Anchor]) -> list[Anchor]:
     by_row: dict[str, list[Anchor]] = {}  # the anchors of ``out``, per row
     for a in sorted(found, key=lambda a: (a.first, a.start)):
         same = by_row.setdefault(a.row.key, [])
-        prev = next((b for b in reversed(same) if a.first - b.last <= _MERGE_LINES), None)
-        if prev is not None:
-            prev.last = max(prev.last, a.last)
+        for prev in reversed(same):
+            if a.first - prev.last <= _MERGE_LINES:
+                prev.last = max(prev.last, a.last)
+                break
         else:
             out.append(a)
             same.append(a)

@@ -210,7 +210,9 @@ def _totals_hold(slots: list[Tok | None], width: int, strict: bool = False) -> b
             if strict:
                 return False
             continue
-        if abs(sum(v for v in parts if v is not None) - total) > 1e-6:
+        if strict:
+            parts = [v for v in parts if v is not None]  # an empty part counts as 0
+        if abs(sum(parts) - total) > 1e-6:
             return False
         nonzero = nonzero or total != 0
     return nonzero or not strict
