@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
+from itertools import accumulate
 from dataclasses import dataclass
 
 from extractor.readers.rules.rows import Layout, RowDef
@@ -92,20 +93,12 @@ def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
 def _matches(texts: list[tuple[Tok, int]], layout: Layout) -> Iterator[tuple[str, int, int, int, int]]:
     """Key phrases in the stream of the given label tokens, each with the index of its line:
     (kind r/g, index, first line, last line, document offset) for each match."""
-    starts, parts, toks, pos = [], [], [], 0
-    for tok, line in texts:
-        if len(tok.label) > _MAX_LABEL:
-            parts.append("\x00")  # prose breaks the stream
-            pos += 1
-            continue
-        starts.append(pos)
-        toks.append((tok, line))
-        parts.append(tok.label)
-        pos += len(tok.label)
+    parts = [tok.label if len(tok.label) <= _MAX_LABEL else "\x00" for tok, _ in texts]  # prose breaks the stream
+    ends = list(accumulate(map(len, parts)))  # in the stream; a match's tokens are those it ends within
     stream = "".join(parts)
     for m in layout.pattern3.finditer(stream):
-        first, first_line = toks[bisect.bisect_right(starts, m.start()) - 1]
-        last_line = toks[bisect.bisect_right(starts, m.end() - 1) - 1][1]
+        first, first_line = texts[bisect.bisect_right(ends, m.start())]
+        last_line = texts[bisect.bisect_right(ends, m.end() - 1)][1]
         yield m.lastgroup[0], int(m.lastgroup[1:]), first_line, last_line, first.start
 
 
