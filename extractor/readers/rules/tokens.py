@@ -177,8 +177,10 @@ def _line(raw: str, offset: int, idx: int, grid: str) -> Line:
             run.insert(0, glued)
     if line.garbage or not run:
         return line
-    first = next((i for i, t in enumerate(run) if t.kind != EMPTY), None)
-    if first is None:
+    first = 0  # empty cells before the values
+    while first < len(run) and run[first].kind == EMPTY:
+        first += 1
+    if first == len(run):
         return line
     slots = run[first:]
     if len(slots) > 1 and not line.texts and all(t.kind == BLANK for t in slots):
