@@ -75,9 +75,14 @@ def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
     everything = [(t, line.idx) for line in lines for t in line.texts]
     nearest = [(line.texts[-1], line.idx) for line in lines if line.texts]
     # Without a line of several labels the two streams are the same: a second pass would only
-    # find the same places again, which ``_merge`` drops.
+    # find the same places again. A place both passes find is one anchor.
+    seen: set[tuple[str, int, int, int, int]] = set()
     for texts in (everything, nearest) if len(nearest) < len(everything) else (everything,):
-        for kind, index, first, last, start in _matches(texts, layout):
+        for found in _matches(texts, layout):
+            if found in seen:
+                continue
+            seen.add(found)
+            kind, index, first, last, start = found
             if kind == "r":
                 rows.append(Anchor(layout.table3[index], first, last, start))
             elif texts is everything:
