@@ -104,7 +104,8 @@ def _matches(texts: list[tuple[Tok, int]], layout: Layout) -> Iterator[tuple[str
     for m in layout.pattern3.finditer(stream):
         first, first_line = texts[bisect.bisect_right(ends, m.start())]
         last_line = texts[bisect.bisect_right(ends, m.end() - 1)][1]
-        yield m.lastgroup[0], int(m.lastgroup[1:]), first_line, last_line, first.start
+        name = m.lastgroup
+        yield name[0], int(name[1:]), first_line, last_line, first.start
 
 
 def extend(anchors: list[Anchor], lines: list[Line]) -> None:

@@ -249,7 +249,7 @@ def _tail(raw: str, cells: list[tuple[int, int]], offset: int) -> tuple[list[Tok
                 continue
             out.reverse()
             return out, ci, e
-        pieces = [(m.start(), m.end()) for m in _PIECE.finditer(raw, s, e)]
+        pieces = [m.span() for m in _PIECE.finditer(raw, s, e)]
         unit: tuple[int, int] | None = None
         for pi in range(len(pieces) - 1, -1, -1):
             ps, pe = pieces[pi]
@@ -296,7 +296,7 @@ def _split(raw: str, sep: str) -> list[tuple[int, int]]:
 
 def _split_spaces(raw: str) -> list[tuple[int, int]]:
     """Cells of PDF layout text: separated by two or more spaces."""
-    return [(m.start(), m.end()) for m in _SPACE_CELL.finditer(raw)]
+    return [m.span() for m in _SPACE_CELL.finditer(raw)]
 
 
 def _unglue(tok: Tok) -> Tok | None:
