@@ -51,14 +51,17 @@ _SIMPLIFIED_FORMS = ("规范许处罚强费采购务项结转开国秘为稳权�
 _TRADITIONAL = str.maketrans(_TRADITIONAL_FORMS, _SIMPLIFIED_FORMS)
 _HAS_TRADITIONAL = re.compile(f"[{_TRADITIONAL_FORMS}]")
 _NOISE = re.compile(r"[\s|*#>]+")
+_NOT_PLAIN = re.compile(f"[\\s|*#>{_TRADITIONAL_FORMS}]")  # what ``plain`` removes or maps
 
 
 def plain(text: str) -> str:
     """Label text for matching: no whitespace or markdown marks, simplified characters.
 
     The document text is already normalised, so this does not normalise again (it runs on
-    every label cell of every table).
+    every label cell of every table, and most are plain already).
     """
+    if _NOT_PLAIN.search(text) is None:
+        return text
     text = _NOISE.sub("", text)
     return text.translate(_TRADITIONAL) if _HAS_TRADITIONAL.search(text) else text
 
