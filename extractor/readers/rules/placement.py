@@ -18,14 +18,14 @@ _BALANCE = ("p3.new_received", "p3.carried_over", "p3.outcome_total", "p3.carrie
 
 def place_short_rows(rows: list[RowRead]) -> None:
     """Set ``placed`` on each short 表三 row whose lost cell the column sums pin down."""
-    keys = [r.key for r in rows]
-    known = {key: _values(r) for key, r in zip(keys, rows)}
-    outcomes = [key for key in keys if key not in _BALANCE]
-    for key, row in zip(keys, rows):
-        if row.match is None or known[key] is not None:
-            continue
-        slots = row.match.run.slots
-        if len(slots) != _WIDTH - 1 or any(t.kind != NUM for t in slots) or len({t.value for t in slots}) == 1:
+    short = [r for r in rows if r.match is not None and len(r.match.run.slots) == _WIDTH - 1]
+    if not short:
+        return  # the common case: no row lost a value
+    known = {r.key: _values(r) for r in rows}
+    outcomes = [key for key in known if key not in _BALANCE]
+    for row in short:
+        key, slots = row.key, row.match.run.slots
+        if any(t.kind != NUM for t in slots) or len({t.value for t in slots}) == 1:
             continue
         fits = []
         for lost in range(_WIDTH):
