@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 
 from extractor.readers.rules.rows import Layout, RowDef
 from extractor.readers.rules.tokens import Line, Tok
@@ -99,9 +99,9 @@ def _matches(texts: list[tuple[Tok, int]], layout: Layout) -> Iterator[tuple[str
     """Key phrases in the stream of the given label tokens, each with the index of its line:
     (kind r/g, index, first line, last line, document offset) for each match."""
     parts = [tok.label if len(tok.label) <= _MAX_LABEL else "\x00" for tok, _ in texts]  # prose breaks the stream
-    ends = list(accumulate(map(len, parts)))  # in the stream; a match's tokens are those it ends within
+    ends = list(accumulate(map(len, parts)))  # where each part ends in the stream
     stream = "".join(parts)
-    for m in layout.pattern3.finditer(stream):
+    for m in layout.pattern3.finditer(stream):  # a match starts in the first part ending after it starts
         first, first_line = texts[bisect.bisect_right(ends, m.start())]
         last_line = texts[bisect.bisect_right(ends, m.end() - 1)][1]
         name = m.lastgroup

@@ -242,7 +242,7 @@ def _tail(raw: str, cells: list[tuple[int, int]], offset: int) -> tuple[list[Tok
             out.append(Tok(EMPTY, offset + s, offset + s, ""))
             continue
         piece = raw[s:e]
-        if " " not in piece and piece.isprintable():  # no whitespace, one piece: the common case
+        if " " not in piece and piece.isprintable():  # no whitespace at all, one piece: the common case
             value = _value(piece, offset + s, offset + e)
             if value is not None:
                 out.append(value)
@@ -251,7 +251,7 @@ def _tail(raw: str, cells: list[tuple[int, int]], offset: int) -> tuple[list[Tok
                 out.append(Tok(BLANK, offset + s, offset + e, piece))
                 continue
             out.reverse()
-            return out, ci, e
+            return out, ci, e  # text: the values end here
         pieces = [m.span() for m in _PIECE.finditer(raw, s, e)]
         unit: tuple[int, int] | None = None
         for pi in range(len(pieces) - 1, -1, -1):
