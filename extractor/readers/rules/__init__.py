@@ -17,7 +17,7 @@ from extractor.parts import Part
 from extractor.readers import Reading
 from extractor.readers.rules import findings as table_findings
 from extractor.readers.rules import table2, table3, table4, tokens
-from extractor.readers.rules.cells import RowRead, missing, row_cells
+from extractor.readers.rules.cells import Fields, RowRead, as_cells, missing, row_cells
 from extractor.readers.rules.regions import regions
 from extractor.readers.rules.rows import layout
 from schemas import Cell, cell_ids, specs
@@ -63,7 +63,7 @@ def _read(doc: Document, parts: dict[str, Part], template: str) -> Reading:
             again3 = table3.read(wide, rows_of)
             if _found(again3.rows):
                 t3, lines3 = again3, wide
-    row4 = RowRead("四", _P4_LABEL, tuple(c for c in cell_ids(template) if c.startswith("p4.")), check_total=True)
+    row4 = RowRead("四", _P4_LABEL, rows_of.table4, check_total=True)
     picked = table4.pick(lines4)
     misplaced = None
     if picked is not None:
@@ -75,7 +75,7 @@ def _read(doc: Document, parts: dict[str, Part], template: str) -> Reading:
         row4.match = table4.as_match(misplaced, 2)
 
     spec = specs(template)
-    cells: dict[str, Cell] = {}
+    cells: dict[str, Fields] = {}
     found = []
     notes = table_findings.missing_notes(template, where, rows2, t3, row4)
     for row in (*rows2, *t3.rows, row4):
@@ -87,4 +87,4 @@ def _read(doc: Document, parts: dict[str, Part], template: str) -> Reading:
         found.extend(row_findings)
     found.extend(table_findings.structure(template, where, rows2, t3, row4, misplaced))
     found.extend(table_findings.noise(text, (lines2, lines3, lines4) if wide is None else (wide,)))
-    return Reading({cid: cells[cid] for cid in cell_ids(template)}, found)
+    return Reading(as_cells({cid: cells[cid] for cid in cell_ids(template)}), found)

@@ -45,7 +45,8 @@ def match(anchors: list[Anchor], runs: list[Run], lines: list[Line]) -> dict[int
     for i, a in enumerate(anchors):
         for k in range(a.first, a.last + 1):
             owner.setdefault(k, i)
-    runs = sorted(runs, key=lambda r: (r.line, r.start))
+    if any(r.line >= s.line for r, s in zip(runs, runs[1:])):  # the tables pass them in line order
+        runs = sorted(runs, key=lambda r: (r.line, r.start))
     order = sorted(range(len(anchors)), key=lambda i: (anchors[i].first, anchors[i].start))
     pairs = _pairs(anchors, order, runs, lines, owner)
     chosen = _solve(pairs, order, len(runs), None)

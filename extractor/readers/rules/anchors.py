@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 
 from extractor.readers.rules.rows import Layout, RowDef
 from extractor.readers.rules.tokens import Line, Tok
@@ -71,10 +72,17 @@ def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
     # All label text in reading order; and the label nearest the values on each line only, so
     # that a group label printed beside a wrapped label (「（六）其他处理」 between 「…逾期不」 and
     # 「补正、…」) does not cut its key phrase.
-    everything = [t for line in lines for t in line.texts]
-    nearest = [line.texts[-1] for line in lines if line.texts]
-    for texts in (everything, nearest):
-        for kind, index, first, last, start in _matches(texts, lines, layout):
+    everything = [(t, line.idx) for line in lines for t in line.texts]
+    nearest = [(line.texts[-1], line.idx) for line in lines if line.texts]
+    # Without a line of several labels the two streams are the same: a second pass would only
+    # find the same places again. A place both passes find is one anchor.
+    seen: set[tuple[str, int, int, int, int]] = set()
+    for texts in (everything, nearest) if len(nearest) < len(everything) else (everything,):
+        for found in _matches(texts, layout):
+            if found in seen:
+                continue
+            seen.add(found)
+            kind, index, first, last, start = found
             if kind == "r":
                 rows.append(Anchor(layout.table3[index], first, last, start))
             elif texts is everything:
@@ -87,25 +95,17 @@ def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
     return chosen + _merge(groups)
 
 
-def _matches(texts: list[Tok], lines: list[Line], layout: Layout) -> Iterator[tuple[str, int, int, int, int]]:
-    """Key phrases in the stream of the given label tokens: (kind r/g, index, first line, last
-    line, document offset) for each match."""
-    owner = {id(t): line.idx for line in lines for t in line.texts}
-    starts, parts, toks, pos = [], [], [], 0
-    for tok in texts:
-        if len(tok.label) > _MAX_LABEL:
-            parts.append("\x00")  # prose breaks the stream
-            pos += 1
-            continue
-        starts.append(pos)
-        toks.append(tok)
-        parts.append(tok.label)
-        pos += len(tok.label)
+def _matches(texts: list[tuple[Tok, int]], layout: Layout) -> Iterator[tuple[str, int, int, int, int]]:
+    """Key phrases in the stream of the given label tokens, each with the index of its line:
+    (kind r/g, index, first line, last line, document offset) for each match."""
+    parts = [tok.label if len(tok.label) <= _MAX_LABEL else "\x00" for tok, _ in texts]  # prose breaks the stream
+    ends = list(accumulate(map(len, parts)))  # where each part ends in the stream
     stream = "".join(parts)
-    for m in layout.pattern3.finditer(stream):
-        first = toks[bisect.bisect_right(starts, m.start()) - 1]
-        last = toks[bisect.bisect_right(starts, m.end() - 1) - 1]
-        yield m.lastgroup[0], int(m.lastgroup[1:]), owner[id(first)], owner[id(last)], first.start
+    for m in layout.pattern3.finditer(stream):  # a match starts in the first part ending after it starts
+        first, first_line = texts[bisect.bisect_right(ends, m.start())]
+        last_line = texts[bisect.bisect_right(ends, m.end() - 1)][1]
+        name = m.lastgroup
+        yield name[0], int(name[1:]), first_line, last_line, first.start
 
 
 def extend(anchors: list[Anchor], lines: list[Line]) -> None:
@@ -126,10 +126,10 @@ def _reach(a: Anchor, i: int, lines: list[Line], key_lines: dict[int, int], edge
     while 0 <= k < len(lines) and abs(k - edge) <= _EXTEND_LINES:
         if key_lines.get(k, i) != i:
             break
-        texts = [t.label for t in lines[k].texts]
-        if any(len(t) >= 2 and t in a.row.full for t in texts):
+        labels = [t.label for t in lines[k].texts if len(t.label) >= 2]
+        if any(t in a.row.full for t in labels):
             edge = k
-        elif any(len(t) >= 2 for t in texts):
+        elif labels:
             break
         k += step
     return edge
@@ -138,12 +138,16 @@ def _reach(a: Anchor, i: int, lines: list[Line], key_lines: dict[int, int], edge
 def _merge(found: list[Anchor]) -> list[Anchor]:
     """Matches of one row's key phrases on nearby lines are one label, wrapped (or found twice)."""
     out: list[Anchor] = []
+    by_row: dict[str, list[Anchor]] = {}  # the anchors of ``out``, per row
     for a in sorted(found, key=lambda a: (a.first, a.start)):
-        prev = next((b for b in reversed(out) if b.row is a.row and a.first - b.last <= _MERGE_LINES), None)
-        if prev is not None:
-            prev.last = max(prev.last, a.last)
+        same = by_row.setdefault(a.row.key, [])
+        for prev in reversed(same):
+            if a.first - prev.last <= _MERGE_LINES:
+                prev.last = max(prev.last, a.last)
+                break
         else:
             out.append(a)
+            same.append(a)
     return out
 
 
@@ -154,15 +158,17 @@ def _chain(found: list[Anchor], rows: tuple[RowDef, ...], lines: list[Line]) -> 
     order = {row.key: i for i, row in enumerate(rows)}
     with_values = _value_lines(lines)
     found.sort(key=lambda a: (order[a.row.key], a.start))
+    starts = [a.start for a in found]
     best: list[float] = []
     back: list[int] = []
+    earlier = 0  # found[:earlier] are the anchors of rows before this one's row
     for i, a in enumerate(found):
+        if i and a.row is not found[i - 1].row:
+            earlier = i
         weight = (0.5 if a.weak else 1.0) + (0.5 if _near(a, with_values) else 0)
         top, arg = 0.0, -1
-        rank = order[a.row.key]
-        for j in range(i):
-            b = found[j]
-            if order[b.row.key] < rank and b.start < a.start and best[j] > top:
+        for j in range(earlier):
+            if starts[j] < a.start and best[j] > top:
                 top, arg = best[j], j
         best.append(top + weight)
         back.append(arg)
@@ -175,7 +181,7 @@ def _chain(found: list[Anchor], rows: tuple[RowDef, ...], lines: list[Line]) -> 
 
 
 def _near(a: Anchor, with_values: set[int]) -> bool:
-    return any(k in with_values for k in range(a.first - 1, a.last + 2))
+    return not with_values.isdisjoint(range(a.first - 1, a.last + 2))
 
 
 def _value_lines(lines: list[Line]) -> set[int]:

@@ -8,10 +8,15 @@ the row's totals force the lost value to be 0 too (flagged, low confidence).
 Blank cells (「/」, 「-」, 「无」, an empty table cell) and values that cannot be placed are null
 with status ``missing`` (output-contract.md: a blank is not a value), never 0; a note says why
 and an H6 finding lists the row's cells for review.
+
+Cells are built as their fields and validated into :class:`Cell` models all at once
+(``as_cells``): pydantic validates a batch about twice as fast as one model at a time.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from pydantic import TypeAdapter
 
 from extractor.readers.rules.align import Match
 from extractor.readers.rules.tokens import BLANK, EMPTY, NUM, TABLE, Run, Tok
@@ -27,6 +32,14 @@ WEAK_LABEL = 0.88  # a bare 「其他」/「总计」 label
 DOUBTFUL = 0.8  # the row's own total does not add up: misread, or a source error
 SAME_VALUES = 0.4  # an all-zero row with one value lost
 BARE_AMOUNT = 0.6  # money without a unit
+
+Fields = dict[str, object]  # a cell's fields: the keyword arguments of ``Cell``
+_CELLS = TypeAdapter(dict[str, Cell])
+
+
+def as_cells(fields: dict[str, Fields]) -> dict[str, Cell]:
+    """``{cell id: Cell}``, validated in one call."""
+    return _CELLS.validate_python(fields)
 
 
 @dataclass(slots=True)
@@ -53,7 +66,7 @@ class RowRead:
         return self.ids[0].rsplit(".", 1)[0]
 
 
-def row_cells(row: RowRead, specs: dict[str, CellSpec]) -> tuple[dict[str, Cell], list[Finding]]:
+def row_cells(row: RowRead, specs: dict[str, CellSpec]) -> tuple[dict[str, Fields], list[Finding]]:
     run = row.match.run
     width = len(row.ids)
     notes: list[str] = [row.note] if row.note else []
@@ -68,7 +81,7 @@ def row_cells(row: RowRead, specs: dict[str, CellSpec]) -> tuple[dict[str, Cell]
     if row.check_total and not _totals_hold(slots, width):
         base = min(base, DOUBTFUL)
         notes.append("本行总计与分项之和不符")
-    cells: dict[str, Cell] = {}
+    cells: dict[str, Fields] = {}
     findings: list[Finding] = []
     blanks: list[str] = []
     note = "；".join(notes) or None
@@ -81,7 +94,7 @@ def row_cells(row: RowRead, specs: dict[str, CellSpec]) -> tuple[dict[str, Cell]
         value = tok.value
         if type(value) is int and (value >= 0 or spec.signed) and tok.unit not in _MONEY and not spec.is_money and not row.flag:
             # The common case, kept cheap: a plain count.
-            cells[cid] = Cell(value=value, status="ok", confidence=base, span=(tok.start, tok.end), raw=tok.raw,
+            cells[cid] = dict(value=value, status="ok", confidence=base, span=(tok.start, tok.end), raw=tok.raw,
                               reader=READER, note=note)
             continue
         cells[cid], finding = _value(tok, spec, base, row, notes)
@@ -197,22 +210,24 @@ def _totals_hold(slots: list[Tok | None], width: int, strict: bool = False) -> b
             if strict:
                 return False
             continue
-        if abs(sum(v for v in parts if v is not None) - total) > 1e-6:
+        if strict:
+            parts = [v for v in parts if v is not None]  # an empty part counts as 0
+        if abs(sum(parts) - total) > 1e-6:
             return False
         nonzero = nonzero or total != 0
     return nonzero or not strict
 
 
-def _blank(tok: Tok | None) -> Cell:
+def _blank(tok: Tok | None) -> Fields:
     # A blank is not a value in the document: missing (output-contract.md), never 0; the note and
     # the row's H6 finding tell a reviewer it is a blank, and a marker keeps its span.
     if tok is not None and tok.kind == BLANK:
-        return Cell(status="missing", span=(tok.start, tok.end), raw=tok.raw, reader=READER,
+        return dict(status="missing", span=(tok.start, tok.end), raw=tok.raw, reader=READER,
                     note=f"原文填「{tok.raw}」：空白，不按 0 处理")
-    return Cell(status="missing", reader=READER, note="空白单元格：原文未填，不按 0 处理")
+    return dict(status="missing", reader=READER, note="空白单元格：原文未填，不按 0 处理")
 
 
-def _value(tok: Tok, spec: CellSpec, conf: float, row: RowRead, notes: list[str]) -> tuple[Cell, Finding | None]:
+def _value(tok: Tok, spec: CellSpec, conf: float, row: RowRead, notes: list[str]) -> tuple[Fields, Finding | None]:
     value, status, note, finding = tok.value, "ok", list(notes), None
     if spec.is_money:
         # 2021's 本年收费金额 carries its unit in the template's header; 2019's 采购总金额 does not.
@@ -250,25 +265,25 @@ def _value(tok: Tok, spec: CellSpec, conf: float, row: RowRead, notes: list[str]
             note.append("计数为负")
     if row.flag:
         status = "flagged"
-    return Cell(value=value, status=status, confidence=conf, span=(tok.start, tok.end), raw=tok.raw,
+    return dict(value=value, status=status, confidence=conf, span=(tok.start, tok.end), raw=tok.raw,
                 reader=READER, note="；".join(note) or None), finding
 
 
-def _short_row(row: RowRead, run: Run) -> tuple[dict[str, Cell], list[Finding]]:
+def _short_row(row: RowRead, run: Run) -> tuple[dict[str, Fields], list[Finding]]:
     width = len(row.ids)
     values = run.values()
     shown = " ".join(t.raw or "□" for t in run.slots)
     # One zero lost from an all-zero 表三/表四 row: the row's totals force it to be 0 wherever
     # it was. Nothing else is filled in.
     same = row.check_total and len(values) == len(run.slots) == width - 1 and set(values) == {0}
-    cells: dict[str, Cell] = {}
+    cells: dict[str, Fields] = {}
     for cid in row.ids:
         if same:
-            cells[cid] = Cell(value=0, status="flagged", confidence=SAME_VALUES, reader=READER,
+            cells[cid] = dict(value=0, status="flagged", confidence=SAME_VALUES, reader=READER,
                               note=f"该行只有 {len(run.slots)} 个数值（应为 {width} 个），均为 0，"
                                               "按合计关系缺失的一格也只能是 0；缺失的是哪一列无法确定")
         else:
-            cells[cid] = Cell(status="missing", reader=READER,
+            cells[cid] = dict(status="missing", reader=READER,
                               note=f"该行有 {len(run.slots)} 个数值（应为 {width} 个）：{shown}，无法确定各值所在列")
     finding = Finding(
         rule="H6", check=f"p{_PART[row.table]}.row_shape", severity="warning", cells=list(row.ids),
@@ -278,5 +293,5 @@ def _short_row(row: RowRead, run: Run) -> tuple[dict[str, Cell], list[Finding]]:
     return cells, [finding]
 
 
-def missing(ids: tuple[str, ...], note: str) -> dict[str, Cell]:
-    return {cid: Cell(status="missing", reader=READER, note=note) for cid in ids}
+def missing(ids: tuple[str, ...], note: str) -> dict[str, Fields]:
+    return {cid: dict(status="missing", reader=READER, note=note) for cid in ids}

@@ -17,11 +17,13 @@ _MAX_NOISE = 3
 
 
 def missing_notes(template: str, where: Regions, rows2: list[RowRead], t3: Table3, row4: RowRead) -> dict[str, str]:
-    """``{first cell id of a row: why the row is missing}`` for every row."""
+    """``{first cell id of a row: why the row is missing}`` for every row not found (and 表四's)."""
     notes: dict[str, str] = {}
     for table, region, rows in (("二", where.t2, rows2), ("三", where.t3, t3.rows)):
         present = [i for i, r in enumerate(rows) if r.match is not None]
         for i, row in enumerate(rows):
+            if row.match is not None:
+                continue
             if region is None:
                 notes[row.ids[0]] = f"文中没有{_NAMES[table]}"
             elif present and i > present[-1]:

@@ -18,14 +18,14 @@ _BALANCE = ("p3.new_received", "p3.carried_over", "p3.outcome_total", "p3.carrie
 
 def place_short_rows(rows: list[RowRead]) -> None:
     """Set ``placed`` on each short 表三 row whose lost cell the column sums pin down."""
-    by_key = {r.key: r for r in rows}
+    short = [r for r in rows if r.match is not None and len(r.match.run.slots) == _WIDTH - 1]
+    if not short:
+        return  # the common case: no row lost a value
     known = {r.key: _values(r) for r in rows}
-    outcomes = [r.key for r in rows if r.key not in _BALANCE]
-    for row in rows:
-        if row.match is None or known[row.key] is not None:
-            continue
-        slots = row.match.run.slots
-        if len(slots) != _WIDTH - 1 or any(t.kind != NUM for t in slots) or len({t.value for t in slots}) == 1:
+    outcomes = [key for key in known if key not in _BALANCE]
+    for row in short:
+        key, slots = row.key, row.match.run.slots
+        if any(t.kind != NUM for t in slots) or len({t.value for t in slots}) == 1:
             continue
         fits = []
         for lost in range(_WIDTH):
@@ -33,13 +33,13 @@ def place_short_rows(rows: list[RowRead]) -> None:
             values.insert(lost, None)
             if lost != _WIDTH - 1 and sum(values[:lost] + values[lost + 1:-1]) > values[-1]:
                 continue  # the row's own total would need a negative lost value
-            trial = {**known, row.key: values}
+            trial = {**known, key: values}
             if _columns_hold(trial, outcomes, skip=lost):
                 fits.append(lost)
         if len(fits) == 1:
             placed: list[Tok | None] = list(slots)
             placed.insert(fits[0], None)
-            by_key[row.key].placed = placed
+            row.placed = placed
 
 
 def _values(row: RowRead) -> list[int | float | None] | None:

@@ -13,51 +13,53 @@ from functools import cache
 
 from extractor.normalize import squash
 from extractor.readers.rules.tokens import plain
-from schemas import specs
+from schemas import cell_ids, specs
 
-# Key phrases, matched on squashed label text (no whitespace) after mapping traditional forms.
-_KEYS = {
-    "p2.regulations": r"规章",
-    "p2.normative_documents": r"规范性文件",
-    "p2.licensing": r"行政许可",
-    "p2.other_services": r"对外管理服务|其他对外管理",
-    "p2.penalty": r"行政处罚",
-    "p2.coercion": r"行政强制",
-    "p2.fees": r"事业性收费",
-    "p2.procurement": r"集中采购",
-    "p3.new_received": r"本年新收|新收政府信息",
-    "p3.carried_over": r"上年结转",
-    "p3.disclosed": r"予以公开",
-    "p3.partly_disclosed": r"部分公开",
-    "p3.withheld.state_secret": r"国家秘密",
-    "p3.withheld.prohibited_by_law": r"法律行政法规|其他法律|禁止公开|行政止公开",
-    "p3.withheld.security_stability": r"三安全|一稳定",
-    "p3.withheld.third_party": r"第三方",
-    "p3.withheld.internal_affairs": r"内部事务",
-    "p3.withheld.process_info": r"过程性",
-    "p3.withheld.enforcement_file": r"执法案卷",
-    "p3.withheld.inquiry": r"行政查询|查询事项",
-    "p3.unavailable.not_held": r"不掌握",
-    "p3.unavailable.needs_creation": r"另行制作|没有现成",
-    "p3.unavailable.unclear": r"仍不明确|补正后",
-    "p3.not_handled.petition": r"信访|举报投诉",
-    "p3.not_handled.duplicate": r"重复申请",
-    "p3.not_handled.publication": r"出版物",
-    "p3.not_handled.excessive": r"大量反复|无正当理由大量",
-    "p3.not_handled.confirmation": r"确认或重新|重新出具|已获取信息",
-    "p3.other": r"其他处理",
-    "p3.other.no_correction": r"不补正|逾期不补",
-    "p3.other.no_fee": r"收费通知|缴纳费用|未缴费|未缴纳",
-    "p3.other.other": r"3[.、)]?其他(?!处理|法律|对外|结果|组织)",
-    "p3.outcome_total": r"\(七\)总计|七[)、.]总计|\(七\)合计",
-    "p3.carried_forward": r"结转下年|下年度继续|继续办理",
+# Key phrases (patterns, any of which finds the row), matched on squashed label text (no
+# whitespace) after mapping traditional forms.
+_KEYS: dict[str, tuple[str, ...]] = {
+    "p2.regulations": ("规章",),
+    "p2.normative_documents": ("规范性文件",),
+    "p2.licensing": ("行政许可",),
+    "p2.other_services": ("对外管理服务", "其他对外管理"),
+    "p2.penalty": ("行政处罚",),
+    "p2.coercion": ("行政强制",),
+    "p2.fees": ("事业性收费",),
+    "p2.procurement": ("集中采购",),
+    "p3.new_received": ("本年新收", "新收政府信息"),
+    "p3.carried_over": ("上年结转",),
+    "p3.disclosed": ("予以公开",),
+    "p3.partly_disclosed": ("部分公开",),
+    "p3.withheld.state_secret": ("国家秘密",),
+    "p3.withheld.prohibited_by_law": ("法律行政法规", "其他法律", "禁止公开", "行政止公开"),
+    "p3.withheld.security_stability": ("三安全", "一稳定"),
+    "p3.withheld.third_party": ("第三方",),
+    "p3.withheld.internal_affairs": ("内部事务",),
+    "p3.withheld.process_info": ("过程性",),
+    "p3.withheld.enforcement_file": ("执法案卷",),
+    "p3.withheld.inquiry": ("行政查询", "查询事项"),
+    "p3.unavailable.not_held": ("不掌握",),
+    "p3.unavailable.needs_creation": ("另行制作", "没有现成"),
+    "p3.unavailable.unclear": ("仍不明确", "补正后"),
+    "p3.not_handled.petition": ("信访", "举报投诉"),
+    "p3.not_handled.duplicate": ("重复申请",),
+    "p3.not_handled.publication": ("出版物",),
+    "p3.not_handled.excessive": ("大量反复", "无正当理由大量"),
+    "p3.not_handled.confirmation": ("确认或重新", "重新出具", "已获取信息"),
+    "p3.other": ("其他处理",),
+    "p3.other.no_correction": ("不补正", "逾期不补"),
+    "p3.other.no_fee": ("收费通知", "缴纳费用", "未缴费", "未缴纳"),
+    "p3.other.other": ("3[.、)]?其他(?!处理|法律|对外|结果|组织)",),
+    "p3.outcome_total": (r"\(七\)总计", "七[)、.]总计", r"\(七\)合计"),
+    "p3.carried_forward": ("结转下年", "下年度继续", "继续办理"),
 }
 
 
 def key_phrase(row: str) -> str | None:
     """The key-phrase pattern of a row, by cell-id prefix (``p3.withheld.state_secret``);
     ``None`` for 表四's single row. Shared with the LLM reader's grounding."""
-    return _KEYS.get(row)
+    keys = _KEYS.get(row)
+    return None if keys is None else "|".join(keys)
 
 
 # Rows whose only label may be a bare word that also names a column (「其他」, 「总计」): such a
@@ -103,6 +105,7 @@ class Layout:
     groups: tuple[RowDef, ...]
     pattern2: re.Pattern
     pattern3: re.Pattern  # rows and group labels of 表三; group names are g0, g1, …
+    table4: tuple[str, ...]  # the cell ids of 表四's single row
 
 
 @cache
@@ -123,7 +126,36 @@ def layout(template: str) -> Layout:
     group_defs = tuple(RowDef(name, "三", (), label, plain(squash(label))) for name, label in groups.items())
     t2 = tuple(d for d in defs.values() if d.table == "二")
     t3 = tuple(d for d in defs.values() if d.table == "三")
-    pattern2 = re.compile("|".join(f"(?P<r{i}>{_KEYS[d.key]})" for i, d in enumerate(t2)))
-    alts = [f"(?P<r{i}>{_KEYS[d.key]})" for i, d in enumerate(t3)]
-    alts += [f"(?P<g{i}>{name})" for i, name in enumerate(groups)]
-    return Layout(template, t2, t3, group_defs, pattern2, re.compile("|".join(alts)))
+    pattern2 = _combined({f"r{i}": _KEYS[d.key] for i, d in enumerate(t2)})
+    pattern3 = _combined({**{f"r{i}": _KEYS[d.key] for i, d in enumerate(t3)},
+                          **{f"g{i}": (name,) for i, name in enumerate(groups)}})
+    table4 = tuple(c for c in cell_ids(template) if c.startswith("p4."))
+    return Layout(template, t2, t3, group_defs, pattern2, pattern3, table4)
+
+
+def _combined(keys: dict[str, tuple[str, ...]]) -> re.Pattern:
+    """One pattern for several rows' key phrases, a named group per row.
+
+    A lookahead on the characters key phrases start with lets a search pass, at one test per
+    character, the many places where no phrase starts, instead of trying every phrase there;
+    it matches exactly what the phrases alone match.
+    """
+    body = "|".join(f"(?P<{name}>{'|'.join(alts)})" for name, alts in keys.items())
+    firsts = {_first_char(p) for alts in keys.values() for p in alts}
+    if None in firsts:
+        return re.compile(body)
+    return re.compile(f"(?=[{re.escape(''.join(sorted(firsts)))}])(?:{body})")
+
+
+def _first_char(pattern: str) -> str | None:
+    """The character every match of ``pattern`` starts with, when it starts with a literal one
+    (「本年新收」, 「\\(七\\)总计」, 「3[.、)]?其他」); ``None`` otherwise."""
+    if pattern.startswith("\\"):
+        first, rest = pattern[1:2], pattern[2:]
+        if not first or first.isalnum() or first == "_":
+            return None  # 「\d」, 「\b」: a class or an assertion, not a character
+    else:
+        first, rest = pattern[:1], pattern[1:]
+        if not first or first in ".^$*+?{}[]|()":
+            return None
+    return None if rest[:1] in ("?", "*", "{") else first

@@ -38,13 +38,12 @@ def read(lines: list[Line], layout: Layout) -> Table3:
         else:
             rows[a.row.key].match = m
             rows[a.row.key].weak = a.weak
-    columns = _columns([r.match.run for r in rows.values() if r.match is not None])
-    short = 0
-    for r in rows.values():
-        if r.match is not None and len(r.match.run.slots) != 7:
+    short = [r for r in rows.values() if r.match is not None and len(r.match.run.slots) != 7]
+    if short:
+        columns = _columns([r.match.run for r in rows.values() if r.match is not None])
+        for r in short:
             r.columns = columns
-            short += 1
-    if short >= _MESSY:
+    if len(short) >= _MESSY:
         for r in rows.values():
             r.cap = FAR
     place_short_rows(list(rows.values()))

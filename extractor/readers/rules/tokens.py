@@ -51,14 +51,17 @@ _SIMPLIFIED_FORMS = ("规范许处罚强费采购务项结转开国秘为稳权�
 _TRADITIONAL = str.maketrans(_TRADITIONAL_FORMS, _SIMPLIFIED_FORMS)
 _HAS_TRADITIONAL = re.compile(f"[{_TRADITIONAL_FORMS}]")
 _NOISE = re.compile(r"[\s|*#>]+")
+_NOT_PLAIN = re.compile(f"[\\s|*#>{_TRADITIONAL_FORMS}]")  # what ``plain`` removes or maps
 
 
 def plain(text: str) -> str:
     """Label text for matching: no whitespace or markdown marks, simplified characters.
 
     The document text is already normalised, so this does not normalise again (it runs on
-    every label cell of every table).
+    every label cell of every table, and most are plain already).
     """
+    if _NOT_PLAIN.search(text) is None:
+        return text
     text = _NOISE.sub("", text)
     return text.translate(_TRADITIONAL) if _HAS_TRADITIONAL.search(text) else text
 
@@ -135,12 +138,13 @@ class Line:
 def lines(text: str, start: int, end: int, tables: bool) -> list[Line]:
     """The non-empty lines of ``text[start:end]``, tokenised, with one-cell-per-line runs merged."""
     out: list[Line] = []
+    grid = TABLE if tables else TEXT_GRID
     pos = start
     for raw in text[start:end].split("\n"):
         line_start, pos = pos, pos + len(raw) + 1
         if not raw or raw.isspace() or ("---" in raw and _MD_RULE.match(raw)) or (len(raw) < 24 and _PAGE_MARK.match(raw)):
             continue
-        out.append(_line(raw, line_start, len(out), TABLE if tables else TEXT_GRID))
+        out.append(_line(raw, line_start, len(out), grid))
     _merge_single_values(out)
     return out
 
@@ -159,10 +163,10 @@ def _line(raw: str, offset: int, idx: int, grid: str) -> Line:
     text_cells, text_end = len(cells), None
     if not line.header and (has_digit or _MARKER.search(raw)):
         run, text_cells, text_end = _tail(raw, cells, offset)
-    for ci in range(min(text_cells + 1, len(cells))):
-        s, e = cells[ci]
-        if ci == text_cells and text_end is not None:
-            e = text_end
+    label_spans = cells[:text_cells + 1]  # the cells up to the one where the text ends (all: no values)
+    if text_end is not None:
+        label_spans[-1] = (label_spans[-1][0], text_end)
+    for s, e in label_spans:
         if s == e:
             continue
         chunk = raw[s:e]
@@ -176,15 +180,19 @@ def _line(raw: str, offset: int, idx: int, grid: str) -> Line:
             run.insert(0, glued)
     if line.garbage or not run:
         return line
-    first = next((i for i, t in enumerate(run) if t.kind != EMPTY), None)
-    if first is None:
+    first = 0  # empty cells before the values
+    while first < len(run) and run[first].kind == EMPTY:
+        first += 1
+    if first == len(run):
         return line
     slots = run[first:]
     if len(slots) > 1 and not line.texts and all(t.kind == BLANK for t in slots):
         return line  # a row of dashes without a label: a rule, not blank cells
     pipe = raw.count("|") >= 2
     spaced = not pipe and "\t" not in raw
-    trail = len(slots) - max(i for i, t in enumerate(slots) if t.kind != EMPTY) - 1
+    trail = 0
+    while slots[-1 - trail].kind == EMPTY:
+        trail += 1
     line.run = Run(idx, idx, slots, lead=first, labelled=bool(line.texts), grid=PIPE if pipe else grid,
                    x0=offset if spaced else -1, trail=trail)
     return line
@@ -192,9 +200,9 @@ def _line(raw: str, offset: int, idx: int, grid: str) -> Line:
 
 def _one_cell(line: Line, cell: str, start: int) -> Line:
     """A line holding a single cell: one cell per line layouts are mostly these."""
-    num = _NUMBER.fullmatch(cell)
-    if num is not None:
-        line.run = Run(line.idx, line.idx, [_number(num, start, start + len(cell), cell)])
+    value = _value(cell, start, start + len(cell))
+    if value is not None:
+        line.run = Run(line.idx, line.idx, [value])
     elif _BLANK.fullmatch(cell):
         line.run = Run(line.idx, line.idx, [Tok(BLANK, start, start + len(cell), cell)])
     elif _CJK.search(cell):
@@ -215,18 +223,10 @@ def _cells(raw: str) -> list[tuple[int, int]]:
             cells = cells[1:]
         if stripped.endswith("|"):
             cells = cells[:-1]
-    elif "\t" in raw:
-        cells = _split(raw, "\t")
-    else:
-        return _split_spaces(raw)
-    out = []
-    for s, e in cells:
-        while s < e and raw[s] == " ":
-            s += 1
-        while e > s and raw[e - 1] == " ":
-            e -= 1
-        out.append((s, e))
-    return out
+        return cells
+    if "\t" in raw:
+        return _split(raw, "\t")
+    return _split_spaces(raw)
 
 
 def _tail(raw: str, cells: list[tuple[int, int]], offset: int) -> tuple[list[Tok], int, int | None]:
@@ -241,27 +241,32 @@ def _tail(raw: str, cells: list[tuple[int, int]], offset: int) -> tuple[list[Tok
         if s == e:
             out.append(Tok(EMPTY, offset + s, offset + s, ""))
             continue
-        if " " not in raw[s:e]:  # the common case: one value per cell
-            piece = raw[s:e]
-            num = _NUMBER.fullmatch(piece)
-            if num is not None:
-                out.append(_number(num, offset + s, offset + e, piece))
+        piece = raw[s:e]
+        if " " not in piece and piece.isprintable():  # no whitespace at all, one piece: the common case
+            value = _value(piece, offset + s, offset + e)
+            if value is not None:
+                out.append(value)
                 continue
             if _BLANK.fullmatch(piece):
                 out.append(Tok(BLANK, offset + s, offset + e, piece))
                 continue
-        pieces = [(m.start(), m.end()) for m in _PIECE.finditer(raw, s, e)]
+            out.reverse()
+            return out, ci, e  # text: the values end here
+        pieces = [m.span() for m in _PIECE.finditer(raw, s, e)]
         unit: tuple[int, int] | None = None
         for pi in range(len(pieces) - 1, -1, -1):
             ps, pe = pieces[pi]
             piece = raw[ps:pe]
-            num = _NUMBER.fullmatch(piece)
-            if num is not None and (unit is None or num.group(3) is None):
-                if unit is not None:  # 「308.7 万元」: the unit belongs to the value
-                    pe, piece = unit[1], raw[ps:unit[1]]
-                    num = _NUMBER.fullmatch(piece)
-                    unit = None
-                out.append(_number(num, offset + ps, offset + pe, piece))
+            if unit is None:
+                value = _value(piece, offset + ps, offset + pe)
+                if value is not None:
+                    out.append(value)
+                    continue
+            elif (num := _NUMBER.fullmatch(piece)) is not None and num.group(3) is None:
+                # 「308.7 万元」: the unit belongs to the value
+                pe, piece = unit[1], raw[ps:unit[1]]
+                out.append(_number(_NUMBER.fullmatch(piece), offset + ps, offset + pe, piece))
+                unit = None
                 continue
             if unit is None and pi > 0 and _UNIT.fullmatch(piece):
                 unit = (ps, pe)
@@ -278,23 +283,29 @@ def _tail(raw: str, cells: list[tuple[int, int]], offset: int) -> tuple[list[Tok
 
 
 def _split(raw: str, sep: str) -> list[tuple[int, int]]:
-    out, s = [], 0
-    while True:
-        i = raw.find(sep, s)
-        if i < 0:
-            out.append((s, len(raw)))
-            return out
-        out.append((s, i))
-        s = i + 1
+    """Cells between separators, stripped of spaces (a cell of spaces only is empty, at its end)."""
+    out, pos = [], 0
+    for cell in raw.split(sep):
+        end = pos + len(cell)
+        if " " in cell:
+            rest = cell.lstrip(" ")
+            start = end - len(rest)
+            out.append((start, start + len(rest.rstrip(" "))))
+        else:
+            out.append((pos, end))
+        pos = end + 1
+    return out
 
 
 def _split_spaces(raw: str) -> list[tuple[int, int]]:
     """Cells of PDF layout text: separated by two or more spaces."""
-    return [(m.start(), m.end()) for m in _SPACE_CELL.finditer(raw)]
+    return [m.span() for m in _SPACE_CELL.finditer(raw)]
 
 
 def _unglue(tok: Tok) -> Tok | None:
     """Split 「行政许可10」 into its label and a value (the text is the last of its line)."""
+    if not tok.raw[-1].isdecimal():
+        return None  # no digit to split off: spare the search
     m = _GLUED.search(tok.raw)
     if m is None:
         return None
@@ -304,6 +315,14 @@ def _unglue(tok: Tok) -> Tok | None:
     tok.raw, tok.end = tok.raw[: m.start()], cut
     tok.label = plain(tok.raw)
     return value
+
+
+def _value(raw: str, start: int, end: int) -> Tok | None:
+    """A whole cell (or piece of one) read as a value, or ``None`` when it is not a number."""
+    if raw.isdecimal():  # a plain count, the common case: what the pattern would read
+        return Tok(NUM, start, end, raw, int(raw))
+    num = _NUMBER.fullmatch(raw)
+    return None if num is None else _number(num, start, end, raw)
 
 
 def _number(m: re.Match, start: int, end: int, raw: str) -> Tok:
