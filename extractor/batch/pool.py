@@ -5,7 +5,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 
-from extractor.batch.worker import exit_with
+from extractor.batch.worker import start_worker
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
@@ -13,4 +13,4 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     # one (forking a process with threads can deadlock the child).
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["extractor.batch.worker"])
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=exit_with, initargs=(os.getpid(),))
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker, initargs=(os.getpid(),))
