@@ -4,7 +4,7 @@ from __future__ import annotations
 from evals.bench_validator import cells_result
 from extractor.cli.main import main
 from extractor.readers import Reading
-from extractor.validate import apply, check, is_fatal, validate
+from extractor.validate import apply, check, is_fatal, settle, validate
 from extractor.validate.policy import CEILING
 from schemas import Finding
 from tests.conftest import fixture_file
@@ -96,3 +96,15 @@ def test_a_flagged_cell_keeps_the_readers_doubt_when_its_rules_hold():
                                                              "note": "该行只有 6 个数值"})
     checked = check(result)
     assert (checked.cells[cid].status, checked.cells[cid].confidence) == ("flagged", 0.4)
+
+
+def test_settle_changes_its_own_result_as_apply_would_copy_it():
+    # Broken 表四 (flags, a culprit) beside holding 表三 (raised confidence): both kinds of change.
+    result = cells_result({**busy("2021"), **HONGZE_T4}, "2021")
+    before = result.model_dump()
+    findings = validate(result)
+    copied = apply(result, findings)
+    assert result.model_dump() == before  # apply leaves its input as it was
+    settled = settle(result, findings)
+    assert settled is result and settled.model_dump() == copied.model_dump()
+    assert settled.model_dump() != before
