@@ -16,7 +16,7 @@ from extractor.load import Document
 from extractor.parts import Part
 from extractor.readers import Reading
 from extractor.readers.rules import findings as table_findings
-from extractor.readers.rules import table2, table3, table4, tokens
+from extractor.readers.rules import grid, table2, table3, table4, tokens
 from extractor.readers.rules.cells import Fields, RowRead, as_cells, missing, row_cells
 from extractor.readers.rules.regions import regions
 from extractor.readers.rules.rows import layout
@@ -36,6 +36,13 @@ def read(doc: Document, parts: dict[str, Part], template: str | None) -> Reading
     return Reading(cells, best.findings)
 
 
+def _lines(text: str, span: tuple[int, int] | None, tables: bool) -> list[tokens.Line]:
+    """A region's lines, after its layout is re-laid as one row per line (see ``grid``)."""
+    if span is None:
+        return []
+    return tokens.lines(grid.view(text, *span), *span, tables)
+
+
 def _found(rows: list[RowRead]) -> bool:
     return any(r.match is not None for r in rows)
 
@@ -46,15 +53,15 @@ def _read(doc: Document, parts: dict[str, Part], template: str) -> Reading:
     tables = doc.source.format in ("html", "docx")  # rows rendered from real table cells
     rows_of = layout(template)
 
-    lines2 = tokens.lines(text, *where.t2, tables) if where.t2 else []
-    lines3 = tokens.lines(text, *where.t3, tables) if where.t3 else []
-    lines4 = tokens.lines(text, *where.t4, tables) if where.t4 else []
+    lines2 = _lines(text, where.t2, tables)
+    lines3 = _lines(text, where.t3, tables)
+    lines4 = _lines(text, where.t4, tables)
     wide: list[tokens.Line] | None = None
 
     rows2 = table2.read(lines2, rows_of, text)
     t3 = table3.read(lines3, rows_of)
     if where.wide is not None and not (_found(rows2) and _found(t3.rows)):
-        wide = tokens.lines(text, *where.wide, tables)
+        wide = _lines(text, where.wide, tables)
         if not _found(rows2):
             again = table2.read(wide, rows_of, text)
             if _found(again):
@@ -77,7 +84,7 @@ def _read(doc: Document, parts: dict[str, Part], template: str) -> Reading:
     spec = specs(template)
     cells: dict[str, Fields] = {}
     found = []
-    notes = table_findings.missing_notes(template, where, rows2, t3, row4)
+    notes = table_findings.missing_notes(template, where, rows2, t3, row4, text)
     for row in (*rows2, *t3.rows, row4):
         if row.match is None:
             cells.update(missing(row.ids, notes[row.ids[0]]))

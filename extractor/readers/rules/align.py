@@ -17,7 +17,7 @@ import bisect
 from dataclasses import dataclass
 
 from extractor.readers.rules.anchors import Anchor
-from extractor.readers.rules.tokens import Line, Run
+from extractor.readers.rules.tokens import PIPE, Line, Run
 
 _MAX_DISTANCE = 3
 _PER_LINE = 2.5
@@ -88,6 +88,8 @@ def _pairs(anchors: list[Anchor], order: list[int], runs: list[Run], lines: list
                 if other is not None and other != ai:
                     continue  # the run has its own label
                 if any(len(t.label) >= 2 for t in lines[r.line].texts):
+                    if r.grid == PIPE:
+                        continue  # a pipe row carries its own label, even one not recognised
                     penalty += _FOREIGN_TEXT
             n = r.width(width)
             if n > width:

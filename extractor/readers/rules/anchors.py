@@ -9,6 +9,7 @@ or a narrative sentence does not displace the real row.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
@@ -20,6 +21,9 @@ _MERGE_LINES = 2  # two matches of one row this close are one wrapped label
 _EXTEND_LINES = 3
 _MAX_LABEL = 60  # longer text is prose, not a label
 _WEAK_LEN = 6  # 「(3)其他」, 「(七)合计」
+# A note in parentheses after a 表二 label (「规章(县级无此项)」, 「规范性文件(指各行政机关印发的有正式
+# 文号的文件)」): not part of the label. Ordinals such as 「(五)」 are not notes.
+_ANNOTATION = re.compile(r"[(（](?![一二三四五六七八九十\d]{1,2}[)）])[^()（）]{2,}[)）]")
 
 
 @dataclass(slots=True)
@@ -43,7 +47,7 @@ def table2(lines: list[Line], layout: Layout) -> list[Anchor]:
     found: list[Anchor] = []
     for line in lines:
         for tok in line.texts:
-            text = tok.label
+            text = _ANNOTATION.sub("", tok.label) if "(" in tok.label or "（" in tok.label else tok.label
             m = layout.pattern2.search(text)
             if m is None:
                 continue

@@ -59,6 +59,7 @@ class RowRead:
     columns: list[tuple[int, int]] | None = None  # layout text: where each column's values lie
     column_mark: str = "end"  # what of a value must fall in its column: its right edge, or its middle
     placed: list[Tok | None] | None = None  # a short row placed by the table's column sums
+    label_at: tuple[int, int] | None = None  # where the row's label was found: (offset, end of its line)
 
     @property
     def key(self) -> str:

@@ -4,6 +4,8 @@ Also the note each missing cell carries, saying why it is missing.
 """
 from __future__ import annotations
 
+import re
+
 from extractor.readers.rules.cells import RowRead
 from extractor.readers.rules.regions import Regions
 from extractor.readers.rules.table3 import Table3
@@ -14,32 +16,57 @@ _NAMES = {"二": "表二（主动公开政府信息情况）", "三": "表三（
           "四": "表四（行政复议、行政诉讼情况）"}
 _OTHER_2021 = ("p3.other.no_correction", "p3.other.no_fee", "p3.other.other")
 _MAX_NOISE = 3
+_SEPARATORS = re.compile(r"\s*\|\s*|\t|\s{2,}")
+_BLANK_CELL = re.compile(r"|[/\\\-—–―*无空]{1,2}")
 
 
-def missing_notes(template: str, where: Regions, rows2: list[RowRead], t3: Table3, row4: RowRead) -> dict[str, str]:
-    """``{first cell id of a row: why the row is missing}`` for every row not found (and 表四's)."""
+def missing_notes(template: str, where: Regions, rows2: list[RowRead], t3: Table3, row4: RowRead,
+                  text: str) -> dict[str, str]:
+    """``{first cell id of a row: why the row is missing}`` for every row not read (and 表四's).
+
+    A note says only what was seen: a label found with blank cells, a label found whose values
+    were not read, a table cut off where the text ends, or a label not found. It never says a
+    row is absent from the text: a row we cannot find may still be printed in a layout we do
+    not read.
+    """
     notes: dict[str, str] = {}
     for table, region, rows in (("二", where.t2, rows2), ("三", where.t3, t3.rows)):
         present = [i for i, r in enumerate(rows) if r.match is not None]
         for i, row in enumerate(rows):
             if row.match is not None:
                 continue
-            if region is None:
-                notes[row.ids[0]] = f"文中没有{_NAMES[table]}"
+            if row.label_at is not None:
+                notes[row.ids[0]] = _found_not_read(row, text)
+            elif region is None:
+                notes[row.ids[0]] = f"没有找到{_NAMES[table]}"
+            elif present and i > present[-1] and _ends_text(region, text):
+                notes[row.ids[0]] = f"表{table}在「{rows[present[-1]].label}」行之后中断（文本到此结束）"
             elif present and i > present[-1]:
-                notes[row.ids[0]] = f"表{table}在「{rows[present[-1]].label}」之后中断，此行不在文中"
-            elif present and i < present[0]:
-                notes[row.ids[0]] = f"表{table}从「{rows[present[0]].label}」行才开始，此行不在文中"
+                notes[row.ids[0]] = f"表{table}在「{rows[present[-1]].label}」行之后中断：没有找到「{row.label}」行的标签"
             elif not present:
-                notes[row.ids[0]] = f"{_NAMES[table]}没有读到数据行"
+                notes[row.ids[0]] = f"{_NAMES[table]}没有读到数据行；没有找到「{row.label}」行的标签"
             else:
-                notes[row.ids[0]] = f"表{table}中没有找到「{row.label}」行"
+                notes[row.ids[0]] = f"表{table}中没有找到「{row.label}」行的标签"
     if _single_other_row(template, t3):
         for row in t3.rows:
             if row.key in _OTHER_2021:
                 notes[row.ids[0]] = "原表「（六）其他处理」只有一行（2019 版结构），2021 版的三个子项没有单列"
-    notes[row4.ids[0]] = f"文中没有{_NAMES['四']}的数据行"
+    notes[row4.ids[0]] = (f"没有找到{_NAMES['四']}" if where.t4 is None
+                          else f"没有读到{_NAMES['四']}的数据行")
     return notes
+
+
+def _found_not_read(row: RowRead, text: str) -> str:
+    start, end = row.label_at
+    cells = _SEPARATORS.split(text[start:end].strip())
+    if len(cells) > 1 and all(_BLANK_CELL.fullmatch(c) for c in cells[1:]):
+        return f"「{row.label}」行在文中，数值单元格为空白"
+    return f"「{row.label}」行在文中，但没有读到它的数值（版式未能读取）"
+
+
+def _ends_text(region: tuple[int, int], text: str) -> bool:
+    """The table region runs to the end of the text: an excerpt cut inside the table."""
+    return not text[region[1]:].strip()
 
 
 def structure(template: str, where: Regions, rows2: list[RowRead], t3: Table3, row4: RowRead,
@@ -101,13 +128,13 @@ def _table_rows(table: str, rows: list[RowRead], excused: set[str]) -> list[Find
         out.append(Finding(
             rule="STRUCTURE", check=f"p{_num(table)}.cut_before", severity="warning",
             cells=[c for r in before for c in r.ids],
-            message=f"表{table}从「{rows[first].label}」行才开始：此前 {len(before)} 行不在文中，记为缺失",
+            message=f"表{table}从「{rows[first].label}」行才读到数据：此前 {len(before)} 行没有读到，记为缺失",
         ))
     if after:
         out.append(Finding(
             rule="STRUCTURE", check=f"p{_num(table)}.truncated", severity="warning",
             cells=[c for r in after for c in r.ids],
-            message=f"表{table}在「{rows[cut].label}」之后中断：其后 {len(after)} 行不在文中，记为缺失",
+            message=f"表{table}在「{rows[cut].label}」行之后没有再读到数据：其后 {len(after)} 行记为缺失",
         ))
     if inner:
         out.append(Finding(

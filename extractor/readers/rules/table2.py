@@ -23,6 +23,7 @@ def read(lines: list[Line], layout: Layout, text: str) -> list[RowRead]:
         if row.key in by_key:
             i, a = by_key[row.key]
             read.match = matches.get(i)
+            read.label_at = (a.start, lines[a.last].end)
             if any(cid.endswith(".amount") for cid in row.ids):
                 read.unit_hint = _unit_hint(lines, a.first, text)
         out.append(read)

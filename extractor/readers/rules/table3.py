@@ -38,6 +38,7 @@ def read(lines: list[Line], layout: Layout) -> Table3:
         else:
             rows[a.row.key].match = m
             rows[a.row.key].weak = a.weak
+            rows[a.row.key].label_at = (a.start, lines[a.last].end)
     short = [r for r in rows.values() if r.match is not None and len(r.match.run.slots) != 7]
     if short:
         columns = _columns([r.match.run for r in rows.values() if r.match is not None])
