@@ -10,6 +10,7 @@ _MARKERS_2019 = ("本年新制作数量", "本年新公开数量", "对外公开
                  "其他对外管理服务事项", "第二十条第(九)项", "政府集中采购", "采购总金额")
 _MARKERS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "行政规范性文件", "本年处理决定数量",
                  "本年收费金额", "逾期不补正", "收费通知")
+_IN_PROSE_TOO = frozenset(("其他对外管理服务事项", "政府集中采购", "行政规范性文件", "逾期不补正", "收费通知"))
 _SINGLE_OTHER_ROW = re.compile(r"\(六\)其他处理(?:(?!逾期|收费通知|缴纳).){0,120}?\(七\)总计", re.S)
 _WS = re.compile(r"\s+")
 
@@ -24,13 +25,23 @@ class Detection:
 
 def detect_template(text: str, year: int | None) -> Detection:
     squashed = _WS.sub("", text)
-    m19 = [m for m in _MARKERS_2019 if m in squashed]
-    m21 = [m for m in _MARKERS_2021 if m in squashed]
+    # Words that prose uses too (「主动公开行政处罚、政府集中采购…情况。」) count only in table lines.
+    tabular = _WS.sub("", "\n".join(line for line in text.split("\n") if "。" not in line))
+    m19 = [m for m in _MARKERS_2019 if m in (tabular if m in _IN_PROSE_TOO else squashed)]
+    m21 = [m for m in _MARKERS_2021 if m in (tabular if m in _IN_PROSE_TOO else squashed)]
     if _SINGLE_OTHER_ROW.search(squashed):
         m19.append("(六)其他处理 单行")
     det = Detection(None, m19, m21)
     if m19 or m21:
         det.template = "2021" if len(m21) > len(m19) else "2019" if len(m19) > len(m21) else _by_year(year)
+    elif year is not None:
+        det.template = _by_year(year)
+        det.findings.append(Finding(
+            rule="VERSION", check="template.by_year", severity="info",
+            message=f"文中没有表格版式标记：按报告年度 {year} 推定为 {det.template} 版"
+                    f"（{'2020 年及以前用 2019 版' if det.template == '2019' else '2021 年起用 2021 版'}）",
+        ))
+        return det
     if m19 and m21:
         det.findings.append(Finding(
             rule="VERSION", check="template.mixed", severity="warning",
