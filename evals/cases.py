@@ -14,6 +14,17 @@ from extractor.errors import InputError
 
 Value = int | float | None
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CORPUS = Path(__file__).resolve().parent / "corpus"
+# The layout class of a corpus report, from the trap its file name records (SOURCES.tsv), first
+# match wins: accuracy is reported per class, the unit a fix is made for.
+_CLASSES = (
+    ("traditional", "traditional"), ("glued", "glued"), ("oneline", "one-line"),
+    ("narrative", "narrative-only"), ("pdf2md", "pdf-to-markdown"),
+    ("cellperpara", "cell-per-paragraph"), ("cellperline", "pipe-stream"), ("pipelines", "pipe-stream"),
+    ("indentedcells", "pipe-stream"), ("itemvariant", "pipe-stream"), ("splitsubrows", "pipe-stream"),
+    ("backslash", "pipe-stream"), ("signed", "pipe-stream"), ("annotated", "pipes"), ("mdpipes", "markdown"),
+    ("pipewall", "pipe-wall"), ("pipemeta", "pipes"), ("pipes", "pipes"), ("spaced", "space-separated"),
+)
 HARD_RULES = frozenset({"H1", "H2", "H3", "H4"})
 
 
@@ -32,9 +43,12 @@ class Case:
 
 
 def load_fixtures(root: Path = FIXTURES) -> list[Case]:
-    """Every ``<root>/<name>/gold.json`` with its source document, in name order."""
+    """Every ``<root>/<name>/gold.json`` with its source document, in name order; or, for a
+    corpus folder (``gold/*.json`` naming files in ``raw/``), :func:`load_corpus`."""
     if not root.is_dir():
         raise InputError(f"{root}: no such fixtures folder")
+    if (root / "gold").is_dir() and (root / "raw").is_dir():
+        return load_corpus(root)
     cases = []
     for gold_path in sorted(root.glob("*/gold.json")):
         try:
@@ -54,6 +68,37 @@ def load_fixtures(root: Path = FIXTURES) -> list[Case]:
     if not cases:
         raise InputError(f"{root}: no <name>/gold.json fixtures found")
     return cases
+
+
+def load_corpus(root: Path = CORPUS) -> list[Case]:
+    """A corpus of real reports: ``raw/<file>`` with ``gold/<stem>.json`` ({"file", "meta",
+    "cells", "ambiguous"}), each tagged with its layout class."""
+    cases = []
+    for gold_path in sorted((root / "gold").glob("*.json")):
+        try:
+            gold = json.loads(gold_path.read_text(encoding="utf-8"))
+            source = root / "raw" / gold["file"]
+            meta, cells = gold["meta"], gold["cells"]
+        except (ValueError, KeyError) as e:
+            raise InputError(f"{gold_path}: not a gold file ({type(e).__name__}: {e})") from None
+        if not source.is_file():
+            raise InputError(f"{gold_path}: its document {source.name} is missing")
+        cases.append(Case(
+            name=source.stem, source=source, cells=cells, ambiguous=frozenset(gold.get("ambiguous", ())),
+            meta=meta, tags={"template": str(meta.get("template")), "layout": layout_class(source.name)},
+            precision_rules=frozenset(),  # the corpus gold labels cells, not findings
+        ))
+    if not cases:
+        raise InputError(f"{root}: no gold/*.json files found")
+    return cases
+
+
+def layout_class(name: str) -> str:
+    """The layout class a corpus file name records (``…-2019-cellperline.txt`` → pipe-stream)."""
+    for word, cls in _CLASSES:
+        if word in name:
+            return cls
+    return "other"
 
 
 def synth_cases(count: int, seed: int = 0, *, inject_error: bool = False) -> Iterator[Case]:

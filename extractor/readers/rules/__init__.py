@@ -12,6 +12,8 @@ A row or table that is not in the text gives ``missing`` cells: missing is never
 """
 from __future__ import annotations
 
+import re
+
 from extractor.load import Document
 from extractor.parts import Part
 from extractor.readers import Reading
@@ -23,6 +25,7 @@ from extractor.readers.rules.rows import layout
 from schemas import Cell, cell_ids, specs
 
 _P4_LABEL = "行政复议、行政诉讼"
+_TRAILING = re.compile(r"[\s|]+")
 
 
 def read(doc: Document, parts: dict[str, Part], template: str | None) -> Reading:
@@ -40,7 +43,11 @@ def _lines(text: str, span: tuple[int, int] | None, tables: bool) -> list[tokens
     """A region's lines, after its layout is re-laid as one row per line (see ``grid``)."""
     if span is None:
         return []
-    return tokens.lines(grid.view(text, *span), *span, tables)
+    out = tokens.lines(grid.view(text, *span), *span, tables)
+    last = next((ln.run for ln in reversed(out) if ln.run is not None), None)
+    if last is not None and not _TRAILING.sub("", text[last.span[1]:]):
+        last.cut = True  # the text ends inside this row
+    return out
 
 
 def _found(rows: list[RowRead]) -> bool:

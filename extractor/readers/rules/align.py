@@ -97,7 +97,7 @@ def _pairs(anchors: list[Anchor], order: list[int], runs: list[Run], lines: list
                     continue
                 penalty += 2 + 0.5 * (n - width)
             if n < width:
-                if 2 * n < width:
+                if 2 * n < width and not r.cut:  # a row cut off by the end of the text is short
                     continue
                 penalty += 2 + 0.3 * (width - n)
             if a.row.group:

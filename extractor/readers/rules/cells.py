@@ -75,7 +75,8 @@ def row_cells(row: RowRead, specs: dict[str, CellSpec]) -> tuple[dict[str, Field
     if slots is None:
         return _short_row(row, run)
     base = _base_confidence(row)
-    if any(s is None or s.kind != NUM or s.glued for s in slots):
+    cut = len(run.slots) if run.cut and len(run.slots) < width else width  # cells past a cut are not in the text
+    if any(s is None or s.kind != NUM or s.glued for s in slots[:cut]) or cut < width:
         base = min(base, FAR)
     if len(run.slots) > width:
         base = min(base, CONTESTED)
@@ -86,7 +87,10 @@ def row_cells(row: RowRead, specs: dict[str, CellSpec]) -> tuple[dict[str, Field
     findings: list[Finding] = []
     blanks: list[str] = []
     note = "；".join(notes) or None
-    for cid, tok in zip(row.ids, slots):
+    for k, (cid, tok) in enumerate(zip(row.ids, slots)):
+        if k >= cut:
+            cells[cid] = dict(status="missing", reader=READER, note=f"文本在「{row.label}」行中截断，此格之后没有文字")
+            continue
         if tok is None or tok.kind in (BLANK, EMPTY):
             blanks.append(cid)
             cells[cid] = _blank(tok)
@@ -129,6 +133,10 @@ def _placed(row: RowRead, run: Run, width: int, notes: list[str]) -> list[Tok | 
     if row.placed is not None:
         notes.append("该行少一个数值，按表三各列合计关系确定其位置，缺的一格记为空白")
         return row.placed
+    if run.cut and not run.lead:
+        # The text ends inside this row: what is there are its first cells, in column order.
+        notes.append(f"文本在此行中截断：读到前 {n} 格，其后的单元格记为缺失")
+        return slots + [None] * (width - n)
     if run.table_row_fits(width):
         if _one_zero_lost(row, run, width):
             return None

@@ -90,6 +90,7 @@ class Run:
     grid: str = TEXT_GRID  # what the line's empty cells are: see PIPE, TABLE, TEXT_GRID
     x0: int = -1  # layout text (cells apart by spaces): where the line starts, to read columns by position
     trail: int = 0  # empty cells at the end (a pipe row's colspan fillers: 「| 行政许可 | 10 |||」)
+    cut: bool = False  # the text ends right after this run: a row cut off mid-way
 
     @property
     def start(self) -> int:
