@@ -61,4 +61,9 @@ def test_template_mismatch_and_mixed_markers():
     hongze = extract(fixture_file("hongze-2024"))
     assert hongze.meta.template == "2021"
     assert any(f.check == "template.mixed" for f in hongze.findings)
-    assert detect_template("没有表格的文字", 2021).template is None
+    assert detect_template("没有表格的文字", None).template is None
+    by_year = detect_template("没有表格的文字", 2021)  # no markers: the year decides, and says so
+    assert by_year.template == "2021" and [f.check for f in by_year.findings] == ["template.by_year"]
+    assert detect_template("没有表格的文字", 2020).template == "2019"
+    # A marker word inside a prose sentence is not a table marker.
+    assert detect_template("按规定主动公开行政处罚、政府集中采购等情况。", 2023).template == "2021"

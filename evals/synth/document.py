@@ -15,7 +15,7 @@ from schemas import CellSpec, cell_ids, specs
 FEATURES = {"blanks": 0.2, "short_rows": 0.2, "noise": 0.3, "truncated": 0.2, "single_other": 0.12,
             "heading_variants": 0.3, "internal_headings": 0.15}
 # Layouts where a blank cell stays visible as an empty field (elsewhere it simply vanishes).
-_BLANK_VISIBLE = {"tabs", "pipes", "html", "pdf"}
+_BLANK_VISIBLE = {"tabs", "pipes", "html", "pdf", "stream"}
 _JUNK = ("Ш-", "/\\C", "<i>></i> □", "$\\vdash\\vdash$", ",,", "41)).", "f", "Ţ", "心口", "次 た", "·", "口")
 
 
@@ -95,8 +95,8 @@ def _features(rng: random.Random, template: str, layout: str, wanted: tuple[str,
     allowed = set(FEATURES)
     if layout not in _BLANK_VISIBLE:
         allowed.discard("blanks")
-    if layout == "html":
-        allowed.discard("noise")  # OCR garbage does not occur in web pages
+    if layout in ("html", "stream"):
+        allowed.discard("noise")  # OCR garbage does not occur in web pages or their crawls
     if template != "2021":
         allowed.discard("single_other")
     if wanted is not None:

@@ -10,6 +10,10 @@ One writer per layout seen in real reports (evals/fixtures, format.md §7):
   middle line, vertical one-character group labels, page numbers (szfgs2024).
 - ``pypdf``: plain PDF text: single spaces, header words one per line and split, labels
   wrapped before their values (section3_raw_text).
+- ``stream``: an HTML table flattened cell by cell, each cell on its own line with pipes
+  around it, in the variants real crawls produce (shared/corpus: pipe-stream class): ``X |``
+  cells with lone ``|`` or ``||`` row ends, the pipe on a line of its own, rows opened by a
+  lone ``|``, indented cells between pipes; empty cells as lone ``|`` lines, ``||||`` fillers.
 """
 from __future__ import annotations
 
@@ -19,12 +23,12 @@ import unicodedata
 
 from evals.synth.grid import GCell, Grid, GRow, positional
 
-LAYOUTS = ("lines", "tabs", "pipes", "html", "pdf", "pypdf")
+LAYOUTS = ("lines", "tabs", "pipes", "html", "pdf", "pypdf", "stream")
 
 
 def writer(layout: str, rng: random.Random) -> "Writer":
     return {"lines": LinesWriter, "tabs": TabsWriter, "pipes": PipesWriter, "html": HtmlWriter,
-            "pdf": PdfWriter, "pypdf": PypdfWriter}[layout](rng)
+            "pdf": PdfWriter, "pypdf": PypdfWriter, "stream": StreamWriter}[layout](rng)
 
 
 class Writer:
@@ -116,6 +120,42 @@ class PipesWriter(Writer):
             if i == 0:
                 out.append("|" + "|".join("---" for _ in cells) + "|")
         return out
+
+
+class StreamWriter(Writer):
+    """One cell per line with pipes: the cells a ``<table>`` really has (merged cells are not
+    repeated), an empty ``<td>`` as an empty cell."""
+
+    VARIANTS = ("cell_pipe", "pipe_line", "row_open", "indented")
+
+    def __init__(self, rng: random.Random):
+        super().__init__(rng)
+        self.variant = rng.choice(self.VARIANTS)
+        self.row_end = rng.choice(("|", "||", "|||", ""))
+        self.gap = "\n"
+
+    def rows(self, grid: Grid) -> list[str]:
+        out: list[str] = []
+        for row in grid.rows:
+            texts = [_text(c, spaced_vertical=False) for c in row.cells]
+            out.extend(self._row(texts, caption=row.kind == "caption"))
+        return out
+
+    def _row(self, texts: list[str], caption: bool) -> list[str]:
+        v = self.variant
+        if v == "pipe_line":
+            lines = [x for t in texts for x in ((t, "|") if t else ("|",))]
+            return lines + (["||||"] if caption else ["|"])
+        if v == "indented":
+            lines = ["| "]
+            for t in texts:
+                lines += [f"       {t}  | " if t else "       | ", "      "]
+            return lines + (["    |||"] if caption else ["    "])
+        lines = ["|"] if v == "row_open" else []
+        lines += [f"{t} |" if t else "|" for t in texts]
+        if caption:
+            return lines + ["||||"]
+        return lines + ([self.row_end] if self.row_end and v == "cell_pipe" else [])
 
 
 class HtmlWriter(Writer):

@@ -11,8 +11,8 @@ line of its own (``规章`` / ``|`` / ``0`` / ``|``), sometimes opening each row
 This stage detects that *pipe-stream* layout per region and re-lays the region as one pipe
 row per table row by changing separators only (newline ↔ space/pipe): the re-laid region
 has exactly the length of the original, so every offset, every span, stays valid. A row
-starts at a text cell that follows a value or an empty cell, or a column header: a row
-label. Empty cells stay cells (``| |``); placement counts them as positions and drops the
+starts at a text cell that follows a value or an empty cell, or a column header (a row
+label), after a line of pipes only (where a ``<tr>`` ended), and around OCR garbage. Empty cells stay cells (``| |``); placement counts them as positions and drops the
 trailing fillers beyond a row's width, never reading them as values.
 """
 from __future__ import annotations
@@ -32,6 +32,9 @@ _HEADER_END = re.compile(
 _VALUE = re.compile(r"(?:[+\-−]|增加?|减少?)?\s*\d[\d,]*(?:\.\d+)?\s*(?:万元|元|万|件|项|个|条|次)?|[/\\\-—–―*]{1,2}|无|空")
 _ENDS_VALUE = re.compile(r"(?:^|\s)(?:[+\-−]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[/\\\-—–―*]{1,2})$")
 _MIN_STREAM_LINES = 4
+# A line of pipes only, two or more (「||||」, 「|||」): where a <tr> ended.
+_ROW_END = re.compile(r"^[ \t]*\|[ \t]*\|[ \t|]*$", re.M)
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def layout(region: str) -> str:
@@ -54,6 +57,7 @@ class _Cell:
     kind: str  # text, value, empty
     ends_value: bool = False  # a text cell ending in values (「规章 0 0 0」)
     prose: bool = False
+    noise: bool = False  # text without a Chinese character (OCR garbage): a row of its own
 
 
 def relay(region: str) -> str:
@@ -61,9 +65,10 @@ def relay(region: str) -> str:
     breaks: set[int] = set()
     prev: _Cell | None = None
     for cell in _cells(region):
-        if prev is not None and cell.kind == "text" and (
+        if prev is not None and (prev.noise or cell.noise or _ROW_END.search(region, prev.end, cell.start)
+                                 or cell.kind == "text" and (
                 cell.prose or prev.prose or prev.kind != "text" or prev.ends_value
-                or _HEADER_END.search(region[prev.start:prev.end])):
+                or _HEADER_END.search(region[prev.start:prev.end]))):
             breaks.add(_separator(region, prev.end, cell.start))
         breaks.discard(-1)
         prev = cell
@@ -81,6 +86,7 @@ def _cells(region: str) -> list[_Cell]:
     piece, each non-blank line is a cell of its own (values written one per line)."""
     out: list[_Cell] = []
     pos = 0
+    fillers = [m.span() for m in _ROW_END.finditer(region)]  # row ends, not empty cells
     pieces = region.split("|")
     last = len(pieces) - 1
     for i, piece in enumerate(pieces):
@@ -100,8 +106,9 @@ def _cells(region: str) -> list[_Cell]:
             elif _VALUE.fullmatch(raw):
                 out.append(_Cell(s, e, "value"))
             else:
-                out.append(_Cell(s, e, "text", ends_value=_ENDS_VALUE.search(raw) is not None))
-        if not content and 0 < i < last:
+                out.append(_Cell(s, e, "text", ends_value=_ENDS_VALUE.search(raw) is not None,
+                                 noise=_CJK.search(raw) is None))
+        if not content and 0 < i < last and not any(a <= start <= b for a, b in fillers):
             out.append(_Cell(start, start, "empty"))
     return out
 
