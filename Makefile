@@ -21,13 +21,16 @@ test: $(STAMP)  ## the whole offline test suite (cassettes replayed, never recor
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
 
-.PHONY: eval-baseline eval-synth
+.PHONY: eval-baseline eval-synth eval-corpus
 
 eval: $(STAMP)  ## score the rules reader on the gold fixtures and diff against the committed baseline
 	$(BIN)/nianbao eval --backend rules --baseline evals/baseline-rules.json
 
 eval-baseline: $(STAMP)  ## rewrite evals/baseline-rules.json from the current rules reader (commit it with the change)
 	$(BIN)/nianbao eval --backend rules --quiet --write-baseline evals/baseline-rules.json
+
+eval-corpus: $(STAMP)  ## the rules reader on the 84 real reports of evals/corpus, per layout class
+	$(BIN)/nianbao eval --backend rules --fixtures evals/corpus --out out/eval-corpus
 
 eval-synth: $(STAMP)  ## the rules reader on 1,000 generated reports, per layout and defect
 	$(BIN)/nianbao eval --backend rules --synth 1000
