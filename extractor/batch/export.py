@@ -71,8 +71,10 @@ def export_tables(folder: ResultsFolder, inputs: dict[str, str], last_run: dict,
     result_keys = folder.result_keys()
     decisions, last_event = decisions_by_key(folder.root)
     chunks = [result_keys[i:i + CHUNK] for i in range(0, len(result_keys), CHUNK)]
-    with _Table(folder.root, "cells", LONG) as long, _Table(folder.root, "cells_wide", WIDE) as wide, \
-            _Table(folder.root, "findings", FINDINGS, parquet=False) as findings:
+    moves: list[tuple[Path, Path]] = []  # (temporary, final): every output is moved into place at the end
+    with _Table(folder.root, "cells", LONG, moves=moves) as long, \
+            _Table(folder.root, "cells_wide", WIDE, moves=moves) as wide, \
+            _Table(folder.root, "findings", FINDINGS, parquet=False, moves=moves) as findings:
         for piece, elsewhere in _in_order(partial(rows, folder.root, decisions), chunks, workers):
             worker_cpu += piece.cpu_seconds if elsewhere else 0.0
             long.write(piece.long)
@@ -86,12 +88,21 @@ def export_tables(folder: ResultsFolder, inputs: dict[str, str], last_run: dict,
         errors[key] = folder.read_error(key)
         tally.add_error(errors[key])
     accounted = set(result_keys) | errors.keys()
-    _write_inputs(folder.root, inputs, set(result_keys), errors)
-    write_xlsx(folder.root)
+    _write_inputs(folder.root, inputs, set(result_keys), errors, moves)
+    written = dict((final.name, tmp) for tmp, final in moves)
+    xlsx = folder.root / f".cells.xlsx.{os.getpid()}.tmp"
+    write_xlsx(folder.root, target=xlsx, sources={name: written[f"{name}{suffix}"] for name, suffix in
+                                                  (("cells", ".parquet"), ("cells_wide", ".parquet"),
+                                                   ("findings", ".csv"))})
+    moves.append((xlsx, folder.root / "cells.xlsx"))
     last_run["seconds"]["export"] = perf_counter() - started
     last_run["export_worker_cpu_seconds"] = worker_cpu
     tally.review_last_event = last_event
     summary = tally.as_dict(inputs, accounted, last_run, errors)
+    # Nothing is replaced until every output is whole; summary.json (which names the last review
+    # event the tables include) goes last.
+    for tmp, final in moves:
+        os.replace(tmp, final)
     write_atomic(folder.root / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     return summary
 
@@ -187,8 +198,9 @@ def _result(folder: ResultsFolder, key: str, events: dict[str, Event] | None) ->
     return result
 
 
-def _write_inputs(root: Path, inputs: dict[str, str], ok: set[str], errors: dict[str, dict]) -> None:
-    with _Table(root, "inputs", INPUTS, parquet=False) as table:
+def _write_inputs(root: Path, inputs: dict[str, str], ok: set[str], errors: dict[str, dict],
+                  moves: list[tuple[Path, Path]] | None = None) -> None:
+    with _Table(root, "inputs", INPUTS, parquet=False, moves=moves) as table:
         for path, key in sorted(inputs.items()):
             if key in ok:
                 table.add((path, key, "ok", None))
@@ -305,10 +317,12 @@ def neutralised(batch: pa.RecordBatch) -> pa.RecordBatch:
 
 class _Table:
     """``name.csv`` (and ``name.parquet``) streamed batch by batch under a temporary name,
-    moved into place once whole."""
+    moved into place once whole, or, with ``moves``, listed there as (temporary, final) for
+    the caller to move."""
 
-    def __init__(self, root: Path, name: str, schema: pa.Schema, parquet: bool = True, group_rows: int = 1 << 14):
-        self.root, self.name, self.schema = root, name, schema
+    def __init__(self, root: Path, name: str, schema: pa.Schema, parquet: bool = True, group_rows: int = 1 << 14,
+                 moves: list[tuple[Path, Path]] | None = None):
+        self.root, self.name, self.schema, self.moves = root, name, schema, moves
         self.rows, self.group_rows = _Columns(schema), group_rows  # add()ed rows, written in groups
         self._csv_file = open(self._tmp(".csv"), "wb")
         self._csv_file.write(BOM)
@@ -342,6 +356,11 @@ class _Table:
         if self._parquet:
             self._parquet.close()
         if exc_type is None:
-            os.replace(self._tmp(".csv"), self.root / f"{self.name}.csv")
+            done = [(self._tmp(".csv"), self.root / f"{self.name}.csv")]
             if self._parquet:
-                os.replace(self._tmp(".parquet"), self.root / f"{self.name}.parquet")
+                done.append((self._tmp(".parquet"), self.root / f"{self.name}.parquet"))
+            if self.moves is None:
+                for tmp, final in done:
+                    os.replace(tmp, final)
+            else:
+                self.moves.extend(done)

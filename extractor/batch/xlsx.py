@@ -53,26 +53,29 @@ def neutralise(text: str) -> bool:
     return text.startswith(_FORMULA_START)
 
 
-def write_xlsx(root: Path, name: str = "cells.xlsx") -> Path:
-    """Write ``root/name`` from the tables in ``root``; return its path."""
-    final = root / name
-    tmp = root / f".{name}.{os.getpid()}.tmp"
+def write_xlsx(root: Path, *, target: Path | None = None, sources: dict[str, Path] | None = None) -> Path:
+    """Write ``root/cells.xlsx`` (or exactly ``target``, not moved) from the tables in ``root``
+    (or the files ``sources`` names for ``cells``, ``cells_wide`` and ``findings``); return its path."""
+    final = target or root / "cells.xlsx"
+    tmp = target or root / f".cells.xlsx.{os.getpid()}.tmp"
     book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
                                           "strings_to_numbers": False, "strings_to_urls": False})
     # A fixed creation date: the same folder gives the same bytes (a resumed batch equals an
     # uninterrupted one); the file's own modification time says when it was written.
     book.set_properties({"created": datetime(2000, 1, 1, tzinfo=timezone.utc), "title": "nianbao cells"})
     try:
-        _Sheets(book, root).write_all()
+        _Sheets(book, {"cells": root / "cells.parquet", "cells_wide": root / "cells_wide.parquet",
+                       "findings": root / "findings.csv", **(sources or {})}).write_all()
     finally:
         book.close()
-    os.replace(tmp, final)
+    if tmp != final:
+        os.replace(tmp, final)
     return final
 
 
 class _Sheets:
-    def __init__(self, book: xlsxwriter.Workbook, root: Path):
-        self.book, self.root = book, root
+    def __init__(self, book: xlsxwriter.Workbook, sources: dict[str, Path]):
+        self.book, self.sources = book, sources
         self.header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#D9E1F2",
                                        "border": 1})
         self.styles = {"flagged": book.add_format({"bg_color": "#FFEB9C"}),
@@ -81,10 +84,10 @@ class _Sheets:
         self.notes: list[str] = []
 
     def write_all(self) -> None:
-        long = pq.read_table(self.root / "cells.parquet")
+        long = pq.read_table(self.sources["cells"])
         marked = long.filter(pc.is_in(long["status"], value_set=_strings("flagged", "corrected")))
         status_of = {(k, c): s for k, c, s in zip(*(marked[n].to_pylist() for n in ("key", "cell", "status")))}
-        wide = pq.read_table(self.root / "cells_wide.parquet")
+        wide = pq.read_table(self.sources["cells_wide"])
         for part in PARTS:
             self._wide_sheet(part, wide, status_of)
         self._long_sheet(long)
@@ -141,7 +144,7 @@ class _Sheets:
         sheet = self.book.add_worksheet("校验发现")
         self._headers(sheet, [zh for _, zh in _FINDING_COLUMNS],
                       widths=[18, 30, 28, 6, 6, 6, 16, 8, 30, 80, 8, 8, 24, 8, 10, 30, 18])
-        findings = pacsv.read_csv(self.root / "findings.csv",
+        findings = pacsv.read_csv(self.sources["findings"],
                                   convert_options=pacsv.ConvertOptions(column_types=_finding_types()))
         columns = [findings[name].to_pylist() for name, _ in _FINDING_COLUMNS]
         severity_col = [name for name, _ in _FINDING_COLUMNS].index("severity")
