@@ -117,13 +117,14 @@ class _Sheets:
         sheet = self.book.add_worksheet("明细")
         self._headers(sheet, [zh for _, zh in _LONG_COLUMNS], widths=[18, 30, 28, 6, 6, 34, 5, 24, 30, 20, 8, 10, 8,
                                                                       8, 12, 10, 24, 24, 10, 10, 10])
-        if long.num_rows > LONG_SHEET_MAX_ROWS:
+        total = long.num_rows
+        if total > LONG_SHEET_MAX_ROWS:
             long = long.filter(pc.not_equal(long["status"], "ok"))
-            self.notes.append(f"明细表只列出状态不是“正常”的单元格（全部 {long.num_rows} 行以外的单元格见 cells.csv / "
-                              f"cells.parquet）：全部单元格超过 {LONG_SHEET_MAX_ROWS} 行。")
+            self.notes.append(f"全部 {total} 个单元格超过 {LONG_SHEET_MAX_ROWS} 行，明细表只列出状态不是“正常”的 "
+                              f"{long.num_rows} 个；全部单元格见 cells.csv / cells.parquet。")
         if long.num_rows > LONG_SHEET_MAX_ROWS:
             long = long.slice(0, LONG_SHEET_MAX_ROWS)
-            self.notes.append(f"明细表只列出前 {LONG_SHEET_MAX_ROWS} 行；完整数据见 cells.csv / cells.parquet。")
+            self.notes.append(f"明细表只列出其中前 {LONG_SHEET_MAX_ROWS} 行；完整数据见 cells.csv / cells.parquet。")
         columns = [long[name].to_pylist() for name, _ in _LONG_COLUMNS]
         status_col = [name for name, _ in _LONG_COLUMNS].index("status")
         action_col = status_col + 2
