@@ -38,7 +38,8 @@ class _Version(argparse.Action):
     """``--version``; the package metadata is read only when asked (it costs 30 ms)."""
 
     def __call__(self, parser, namespace, values, option_string=None):
-        parser.exit(message=f"nianbao {version()}\n")
+        print(f"nianbao {version()}")  # on stdout, as argparse's own version action does
+        parser.exit()
 
 
 def build_parser(command: str | None) -> argparse.ArgumentParser:
