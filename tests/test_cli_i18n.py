@@ -80,3 +80,10 @@ def test_the_cli_works_where_fcntl_and_resource_do_not_exist(tmp_path):
     proc = run(code=code)
     assert proc.returncode == 0, proc.stderr
     assert "1 ok" in proc.stdout and (tmp_path / "out" / "cells.xlsx").exists()
+
+
+def test_the_review_help_default_is_the_queue_threshold():
+    from extractor.cli import review
+    from extractor.review import queue
+
+    assert review.DEFAULT_THRESHOLD == queue.DEFAULT_THRESHOLD

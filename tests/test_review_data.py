@@ -117,3 +117,20 @@ def test_a_failed_export_leaves_every_previous_output_whole(reviewed, monkeypatc
     monkeypatch.undo()
     summary = export_folder(out)
     assert float(_csv_row(out)["value"]) == 8 and summary["review"]["last_event"] == 2
+
+
+def test_a_store_from_before_reasons_gains_the_column_and_keeps_its_events(tmp_path):
+    import sqlite3
+
+    from extractor.review.store import _MIGRATIONS, Store
+
+    path = tmp_path / "review.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript(f"BEGIN; {_MIGRATIONS[0]}; PRAGMA user_version=1; COMMIT;")
+    db.execute("INSERT INTO events (doc, cell, old, new, action, at, reviewer) VALUES "
+               "('abc', 'p4.review.total', '0', '11', 'repair', '2024-01-01T00:00:00Z', 'old')")
+    db.close()
+    with Store(path) as store, Store(path) as again:  # two openers: the migration runs once
+        store.record("abc", "p4.review.total", 11, 12, "correct", "new", "typo in the PDF")
+        events = again.events()
+    assert [(e.reviewer, e.reason) for e in events] == [("old", None), ("new", "typo in the PDF")]
