@@ -19,10 +19,10 @@ from time import perf_counter
 
 from extractor.batch.discover import discover
 from extractor.batch.export import export_tables
+from extractor.batch.outcome import Outcome
 from extractor.batch.ratelimit import TokenBucket
 from extractor.batch.run import run_jobs
 from extractor.batch.store import ResultsFolder
-from extractor.batch.outcome import Outcome
 from extractor.errors import InputError
 from extractor.settings import Backend, Settings
 

@@ -177,7 +177,7 @@ def _finding_row(doc: tuple, f: dict, previous_key: str | None = None) -> tuple:
             f.get("cause"), ";".join(f.get("blocked_by") or []) or None, previous_key)
 
 
-def _add_cross_year(folder: ResultsFolder, docs: list[tuple], findings: "_Table", tally: Tally,
+def _add_cross_year(folder: ResultsFolder, docs: list[tuple], findings: _Table, tally: Tally,
                     decisions: dict[str, dict[str, Event]]) -> None:
     found_pairs, tally.several_per_issuer_year = crossyear.pairs(docs)
     for prev_key, cur_key in found_pairs:
@@ -345,7 +345,7 @@ class _Table:
             if self._parquet:
                 self._parquet.write_batch(batch)
 
-    def __enter__(self) -> "_Table":
+    def __enter__(self) -> _Table:
         return self
 
     def __exit__(self, exc_type, *_) -> None:

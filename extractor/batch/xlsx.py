@@ -16,7 +16,7 @@ Excel's quote prefix (shown as text, never evaluated).
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow.compute as pc
@@ -62,7 +62,7 @@ def write_xlsx(root: Path, *, target: Path | None = None, sources: dict[str, Pat
                                           "strings_to_numbers": False, "strings_to_urls": False})
     # A fixed creation date: the same folder gives the same bytes (a resumed batch equals an
     # uninterrupted one); the file's own modification time says when it was written.
-    book.set_properties({"created": datetime(2000, 1, 1, tzinfo=timezone.utc), "title": "nianbao cells"})
+    book.set_properties({"created": datetime(2000, 1, 1, tzinfo=UTC), "title": "nianbao cells"})
     try:
         _Sheets(book, {"cells": root / "cells.parquet", "cells_wide": root / "cells_wide.parquet",
                        "findings": root / "findings.csv", **(sources or {})}).write_all()
