@@ -100,7 +100,12 @@ class _Sheets:
         ids = [cid for cid in cell_ids(None) if labels[cid].part == part]
         sheet = self.book.add_worksheet(f"表{part}")
         headers = ["单位", "年度", "模板", *(_label(labels[cid]) for cid in ids), "文件"]
-        self._headers(sheet, headers, widths=[28, 6, 6, *([14] * len(ids)), 30])
+        self._headers(sheet, headers, widths=[28, 8, 8, *([14] * len(ids)), 30])
+        # Printed: A4 landscape, the header row and 单位/年度/模板 on every page.
+        sheet.set_paper(9)
+        sheet.set_landscape()
+        sheet.repeat_rows(0)
+        sheet.repeat_columns(0, 2)
         columns = [wide[name].to_pylist() for name in ("issuer", "year", "template", *ids, "path")]
         keys = wide["key"].to_pylist()
         for r, key in enumerate(keys, start=1):
