@@ -31,6 +31,7 @@ PARTS = ("二", "三", "四")
 # the long sheet about 60 µs): past this many cells (about 250 reports) the long sheet keeps
 # only the cells that are not plain "ok", and at most this many of them.
 LONG_SHEET_MAX_ROWS = 50_000
+BATCH_ROWS = 4096  # rows read from the Parquet tables at a time: memory stays flat in the number of reports
 STATUS_ZH = {"ok": "正常", "flagged": "存疑", "missing": "缺失", "corrected": "已审核"}
 ACTION_ZH = {"accept": "确认原值", "repair": "采纳校验建议", "correct": "更正", "missing": "确认缺失"}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -85,17 +86,24 @@ class _Sheets:
         self.notes: list[str] = []
 
     def write_all(self) -> None:
-        long = pq.read_table(self.sources["cells"])
-        marked = long.filter(pc.is_in(long["status"], value_set=_strings("flagged", "corrected")))
-        status_of = {(k, c): s for k, c, s in zip(*(marked[n].to_pylist() for n in ("key", "cell", "status")))}
-        wide = pq.read_table(self.sources["cells_wide"])
+        marks = self._marks()
         for part in PARTS:
-            self._wide_sheet(part, wide, status_of)
-        self._long_sheet(long)
+            self._wide_sheet(part, marks)
+        self._long_sheet()
         self._findings_sheet()
         self._legend()
 
-    def _wide_sheet(self, part: str, wide, status_of: dict) -> None:
+    def _marks(self) -> dict[str, dict[str, object]]:
+        """``{key: {cell id: style}}`` of the flagged and reviewed cells (read a batch at a time)."""
+        marks: dict[str, dict[str, object]] = {}
+        wanted = _strings("flagged", "corrected")
+        for batch in pq.ParquetFile(self.sources["cells"]).iter_batches(BATCH_ROWS, columns=["key", "cell", "status"]):
+            batch = batch.filter(pc.is_in(batch.column(2), value_set=wanted))
+            for key, cid, status in zip(*(batch.column(i).to_pylist() for i in range(3))):
+                marks.setdefault(key, {})[cid] = self.styles[status]
+        return marks
+
+    def _wide_sheet(self, part: str, marks: dict[str, dict[str, object]]) -> None:
         labels = specs(None)
         ids = [cid for cid in cell_ids(None) if labels[cid].part == part]
         sheet = self.book.add_worksheet(f"表{part}")
@@ -106,46 +114,62 @@ class _Sheets:
         sheet.set_landscape()
         sheet.repeat_rows(0)
         sheet.repeat_columns(0, 2)
-        columns = [wide[name].to_pylist() for name in ("issuer", "year", "template", *ids, "path")]
-        keys = wide["key"].to_pylist()
-        for r, key in enumerate(keys, start=1):
-            row = [c[r - 1] for c in columns]
-            self._text_or_number(sheet, r, 0, row[0])
-            self._text_or_number(sheet, r, 1, row[1])
-            self._text_or_number(sheet, r, 2, row[2])
-            for j, cid in enumerate(ids, start=3):
-                style = self.styles.get(status_of.get((key, cid), ""))
-                self._text_or_number(sheet, r, j, row[j], style)
-            self._text_or_number(sheet, r, len(row) - 1, row[-1])
+        write_number, write_blank, last = sheet.write_number, sheet.write_blank, 3 + len(ids)
+        names = ["key", "issuer", "year", "template", *ids, "path"]
+        r = 0
+        for batch in pq.ParquetFile(self.sources["cells_wide"]).iter_batches(BATCH_ROWS, columns=names):
+            key_col, issuer, year, template, *values, path = (batch.column(i).to_pylist() for i in range(len(names)))
+            for i, key in enumerate(key_col):
+                r += 1
+                self._value(sheet, r, 0, issuer[i])
+                self._value(sheet, r, 1, year[i])
+                self._value(sheet, r, 2, template[i])
+                marked = marks.get(key)
+                for j, column in enumerate(values):
+                    value, style = column[i], marked.get(ids[j]) if marked else None
+                    if value is not None:
+                        write_number(r, j + 3, value, style)
+                    elif style is not None:
+                        write_blank(r, j + 3, None, style)
+                self._value(sheet, r, last, path[i])
         sheet.freeze_panes(1, 3)
 
-    def _long_sheet(self, long) -> None:
+    def _long_sheet(self) -> None:
         sheet = self.book.add_worksheet("明细")
         self._headers(sheet, [zh for _, zh in _LONG_COLUMNS], widths=[18, 30, 28, 6, 6, 34, 5, 24, 30, 20, 8, 10, 8,
                                                                       8, 12, 10, 24, 24, 10, 10, 10])
-        total = long.num_rows
-        if total > LONG_SHEET_MAX_ROWS:
-            long = long.filter(pc.not_equal(long["status"], "ok"))
+        source = pq.ParquetFile(self.sources["cells"])
+        total = source.metadata.num_rows
+        only_not_ok = total > LONG_SHEET_MAX_ROWS
+        names = [name for name, _ in _LONG_COLUMNS]
+        status_col, action_col, value_col = names.index("status"), names.index("review_action"), names.index("value")
+        r = shown = 0
+        for batch in source.iter_batches(BATCH_ROWS, columns=names):
+            if only_not_ok:
+                batch = batch.filter(pc.not_equal(batch.column(status_col), "ok"))
+            shown += batch.num_rows
+            room = LONG_SHEET_MAX_ROWS - r
+            if room <= 0:
+                continue  # counting what is left out
+            columns = [batch.column(j).to_pylist()[:room] for j in range(len(names))]
+            for i in range(len(columns[0])):
+                r += 1
+                status = columns[status_col][i]
+                for j, values in enumerate(columns):
+                    value = values[i]
+                    if j == status_col:
+                        value = STATUS_ZH.get(value, value)
+                    elif j == action_col and value:
+                        value = ACTION_ZH.get(value, value)
+                    self._value(sheet, r, j, value, self.styles.get(status) if j == value_col else None)
+        if only_not_ok:
             self.notes.append(f"全部 {total} 个单元格超过 {LONG_SHEET_MAX_ROWS} 行，明细表只列出状态不是“正常”的 "
-                              f"{long.num_rows} 个；全部单元格见 cells.csv / cells.parquet。")
-        if long.num_rows > LONG_SHEET_MAX_ROWS:
-            long = long.slice(0, LONG_SHEET_MAX_ROWS)
-            self.notes.append(f"明细表只列出其中前 {LONG_SHEET_MAX_ROWS} 行；完整数据见 cells.csv / cells.parquet。")
-        columns = [long[name].to_pylist() for name, _ in _LONG_COLUMNS]
-        status_col = [name for name, _ in _LONG_COLUMNS].index("status")
-        action_col = status_col + 2
-        for r in range(long.num_rows):
-            status = columns[status_col][r]
-            style = self.styles.get(status)
-            for j, values in enumerate(columns):
-                value = values[r]
-                if j == status_col:
-                    value = STATUS_ZH.get(value, value)
-                elif j == action_col and value:
-                    value = ACTION_ZH.get(value, value)
-                self._text_or_number(sheet, r + 1, j, value, style if j == 11 else None)
+                              f"{min(shown, LONG_SHEET_MAX_ROWS)} 个；全部单元格见 cells.csv / cells.parquet。")
+        if shown > LONG_SHEET_MAX_ROWS:
+            self.notes.append(f"状态不是“正常”的单元格有 {shown} 个，明细表只列出前 {LONG_SHEET_MAX_ROWS} 个；"
+                              "完整数据见 cells.csv / cells.parquet。")
         sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, max(long.num_rows, 1), len(_LONG_COLUMNS) - 1)
+        sheet.autofilter(0, 0, max(r, 1), len(_LONG_COLUMNS) - 1)
 
     def _findings_sheet(self) -> None:
         sheet = self.book.add_worksheet("校验发现")
@@ -160,7 +184,7 @@ class _Sheets:
                 value = values[r]
                 if j == severity_col:
                     value = SEVERITY_ZH.get(value, value)
-                self._text_or_number(sheet, r + 1, j, _unquote(value))
+                self._value(sheet, r + 1, j, _unquote(value))
         sheet.freeze_panes(1, 0)
 
     def _legend(self) -> None:
@@ -180,7 +204,7 @@ class _Sheets:
             sheet.write_string(0, j, text, self.header)
         sheet.set_row(0, 48)
 
-    def _text_or_number(self, sheet, r: int, c: int, value, style=None) -> None:
+    def _value(self, sheet, r: int, c: int, value, style=None) -> None:
         if value is None:
             if style is not None:
                 sheet.write_blank(r, c, None, style)
