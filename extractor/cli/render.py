@@ -16,7 +16,7 @@ _STATUS_ZH = {"ok": "正常", "flagged": "存疑", "missing": "缺失", "correct
 
 def print_summary(result: Result, name: str) -> None:
     meta = result.meta
-    statuses = Counter(c.status for c in result.cells.values())
+    statuses: Counter[str] = Counter(c.status for c in result.cells.values())
     parts = " ".join(f"{k[1]}{'✓' if p.status == 'present' else '∅' if p.status == 'empty' else '✗'}"
                      for k, p in result.parts.items())
     shown = [s for s in ("ok", "flagged", "missing", "corrected") if statuses.get(s) or s != "corrected"]

@@ -9,10 +9,10 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 
 from extractor.errors import EmptyDocument, InputError, NotAReport, UnreadableDocument, UnsupportedFormat
-from importlib import import_module
 from extractor.normalize import normalize
 from schemas import Source
 
