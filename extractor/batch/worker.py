@@ -20,17 +20,9 @@ from pathlib import Path
 from time import perf_counter, process_time
 
 from extractor import Settings, extract_document, load
+from extractor.errors import (BackendError, ConfigError, EmptyDocument, InputError, NoTextLayer, NotAReport,
+                              UnreadableDocument, UnsupportedFormat)
 from extractor.batch.outcome import Outcome
-from extractor.errors import (
-    BackendError,
-    ConfigError,
-    EmptyDocument,
-    InputError,
-    NotAReport,
-    NoTextLayer,
-    UnreadableDocument,
-    UnsupportedFormat,
-)
 
 try:
     import resource  # POSIX only: peak memory is not measured on Windows
