@@ -217,7 +217,8 @@ class _Sheets:
 
 
 def _label(spec) -> str:
-    return f"{spec.row}｜{spec.column}（{spec.unit}）"
+    """``row｜column（unit）``; the unit only where the official column label does not name it."""
+    return f"{spec.row}｜{spec.column}" + ("" if spec.unit in spec.column else f"（{spec.unit}）")
 
 
 def _strings(*values: str):
