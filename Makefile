@@ -49,7 +49,7 @@ bench-validator: $(STAMP)  ## validator: localisation of single-cell errors, rec
 bench-batch: $(STAMP)  ## batch throughput, memory and time per stage on N synthetic reports (N=10000)
 	$(BIN)/python -m evals.bench_batch --count $(or $(N),10000) --jobs $(or $(JOBS),2)
 
-bench: $(STAMP)  ## rules reader throughput (documents/s, one core) and peak memory on text input
+bench: $(STAMP)  ## rules reader throughput (documents/s, one core) and peak memory on text input; CLI start-up
 	$(BIN)/python -m evals.bench_rules
 	$(BIN)/python -m evals.bench_cli
 
