@@ -14,6 +14,7 @@ from pathlib import Path
 from extractor.errors import EmptyDocument, InputError, NotAReport, UnreadableDocument, UnsupportedFormat
 from extractor.load import docx, html, pdf, text
 from extractor.normalize import normalize
+from extractor.reflow import reflow
 from schemas import Source
 
 _LOADERS = {
@@ -74,7 +75,7 @@ def load(source: str | Path | bytes, *, name: str | None = None) -> Document:
 
 
 def _finish(raw: str, data: bytes, fmt: str, label: str, path: Path | None) -> Document:
-    body = normalize(raw)
+    body = reflow(normalize(raw))
     if not body.strip():
         raise EmptyDocument(f"{label}: no text in the document")
     if not _REPORT_MARKS.search(body):
