@@ -34,7 +34,9 @@ _KEYS = {
     "五": "问题|改进",
     "六": "其他需要报告|其他事项|其他需报告",
 }
-_MID_HEADING = {n: re.compile(rf"(?<![(（第\u3400-\u9fffA-Za-z]){n}\s*[、.．]\s*[^\n]{{0,20}}?(?:{p})")
+# Not after 「(」 or a character that makes the numeral part of a word (第三、 十五、 统一、); the
+# text up to the key phrase holds no digit and no other numbered item (「四、结转…0四、申请行政复议」).
+_MID_HEADING = {n: re.compile(rf"(?<![(（第十统唯之A-Za-z]){n}\s*[、.．]\s*[^\n\d、]{{0,20}}?(?:{p})")
                 for n, p in _KEYS.items()}
 _HEADING_END = re.compile(r"情况|事项")
 _PAUSE = re.compile(r"[\s。；;]")
