@@ -15,7 +15,7 @@ from extractor.errors import EmptyDocument, InputError, NotAReport, UnreadableDo
 from extractor.load import docx, html, pdf, text
 from extractor.normalize import normalize
 from extractor.reflow import reflow
-from schemas import Source
+from schemas import Finding, Source
 
 _LOADERS = {
     "txt": text.load, "md": text.load, "html": html.load, "pdf": pdf.load, "docx": docx.load,
@@ -32,6 +32,7 @@ class Document:
     text: str
     source: Source
     name: str
+    findings: tuple[Finding, ...] = ()  # what loading did that a reader of the result should know
 
 
 def sniff(data: bytes) -> str:
@@ -55,6 +56,8 @@ def load(source: str | Path | bytes, *, name: str | None = None) -> Document:
         if not path.exists():
             raise InputError(f"{path}: no such file")
         fmt = _format_of(path)
+        if fmt in ("txt", "md") and (structured := _structured_sibling(path, name)) is not None:
+            return structured
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -84,8 +87,30 @@ def _finish(raw: str, data: bytes, fmt: str, label: str, path: Path | None) -> D
     return Document(text=body, source=source, name=path.name if path else label)
 
 
+def _structured_sibling(path: Path, name: str | None) -> Document | None:
+    """The same document saved as HTML next to a text file (a crawl keeps both, 「x.txt」 and
+    「x.html」): its tables keep their rows and cells, which the text may have lost. Read it instead,
+    and say so; an HTML file that is not a readable report is ignored."""
+    for suffix in (".html", ".htm"):
+        other = path.with_suffix(suffix)
+        if other.is_file():
+            try:
+                doc = load(other, name=name)
+            except InputError:
+                continue
+            note = Finding(rule="EXTRACTION", check="load.structured_sibling", severity="info",
+                           message=f"{path.name} 旁有同名的 {other.name}：按表格结构完整的 HTML 版本读取")
+            return Document(doc.text, doc.source, doc.name, (*doc.findings, note))
+    return None
+
+
 def _looks_like_path(s: str) -> bool:
-    return "\n" not in s and len(s) < 4096 and (Path(s).suffix.lower() in _SUFFIXES or Path(s).exists())
+    if "\n" in s or len(s) >= 4096:
+        return False
+    try:
+        return Path(s).suffix.lower() in _SUFFIXES or Path(s).exists()
+    except OSError:  # a whole report on one line is no file name (「File name too long」)
+        return False
 
 
 def _format_of(path: Path) -> str:

@@ -34,7 +34,6 @@ _SHOWN = 6
 _P4_WIDTH = 15
 _NEW, _IN, _SUM, _OUT = "p3.new_received", "p3.carried_over", "p3.outcome_total", "p3.carried_forward"
 _PART = {"二": 2, "三": 3, "四": 4}
-_SEPARATORS = " \t|:："
 _LABEL_END = re.compile(r"[\u3400-\u9fff)）”」】]")
 
 
@@ -100,9 +99,11 @@ def _find(text: str, where: Regions, layout: Layout, specs: dict[str, CellSpec],
             tail = glued.tail(line)
             if tail is None or len(tail.digits) < 2 or tail.start > _MAX_LABEL:
                 continue
-            label = line[:tail.start].rstrip(_SEPARATORS)
+            label = line[:tail.start]
             if not label or not _LABEL_END.match(label[-1]):
-                continue  # values before the digits (「采购  5  308.7」): a short row, not a glued one
+                # Glued digits follow their label directly; after a gap they are one value of a
+                # row with blank cells (「行政规范性文件      192」), or after other values a short row.
+                continue
             matches = list(pattern.finditer(plain(label)))
             if not matches or not matches[-1].lastgroup.startswith("r"):
                 continue
@@ -114,9 +115,9 @@ def _find(text: str, where: Regions, layout: Layout, specs: dict[str, CellSpec],
     if p4 is not None and where.t4 is not None:
         for start, line in _lines(text, where.t4):
             tail = glued.tail(line)
-            label = line[:tail.start].rstrip(_SEPARATORS) if tail is not None else ""
-            if label and not _LABEL_END.match(label[-1]):
-                continue
+            label = line[:tail.start] if tail is not None else ""
+            if label.strip() and not _LABEL_END.match(label[-1]):
+                continue  # the digits alone on their line, or right after the header
             if tail is not None and tail.digits.isdigit() and len(tail.digits) >= _P4_WIDTH - 1:
                 out.append(_decode(p4, start + tail.start, tail.digits, None, specs))
                 break
