@@ -50,36 +50,38 @@ _T3_STARTS = (
                   "无正当理由|要求行政机关|申请人|其他"),
 )
 # Row labels of 表二, each only after a value, a cell separator or the end of a header cell.
-_T2_LABELS = "第二十条|规章|行政规范性文件|(?<!行政)规范性文件|行政许可|其他对外管理服务事项|行政处罚|行政强制|行政事业性收费|政府集中采购"
-_ROW_MARK = re.compile(
-    "|".join(rf"{ordinal}\s*(?=(?:{text}))" for ordinal, text in _T3_STARTS)
-    + rf"|(?:(?<=[\d|\s)])|(?<=数量|件数|/减|万元|合计))(?={_T2_LABELS})"
-)
+_T2_MARK = re.compile("第二十条|规章|行政规范性文件|规范性文件|行政许可|其他对外管理服务事项|行政处罚|行政强制|行政事业性收费|政府集中采购")
+_T2_AFTER = ("数量", "件数", "/减", "万元", "合计")
+# Each starts with a literal character, so that a search skips fast over ordinary text.
+_T3_MARK = re.compile("|".join(rf"{ordinal}\s*(?=(?:{text}))" for ordinal, text in _T3_STARTS))
+_LINE_START_NUMERAL = re.compile(rf"^[ \t#*>\-•|]*第?([{NUMERALS}])[ \t]*[、.,:．]", re.M)
+_SHORT = 60  # a line this short holds no flattened table
 
 
 def reflow(text: str) -> str:
     """``text`` with line breaks before mid-line part headings and flattened table rows."""
     lines = text.split("\n")
-    at_start = {n for n in NUMERALS if any(is_heading(ln, n) for ln in lines if n in ln[:12])}
-    if len(at_start) == len(NUMERALS):
-        return _rows_only(lines, text)
+    at_start = set()
+    for m in _LINE_START_NUMERAL.finditer(text):
+        if m.group(1) not in at_start:
+            end = text.find("\n", m.start())
+            if is_heading(text[m.start():end if end >= 0 else len(text)], m.group(1)):
+                at_start.add(m.group(1))
+    missing = [n for n in NUMERALS if n not in at_start]
+    has_numeral = re.compile(f"[{''.join(missing)}]").search if missing else lambda _: None
     out = []
     for line in lines:
-        out.extend(_split_rows(piece) for piece in _split_headings(line, at_start))
+        if len(line) > _SHORT or has_numeral(line):
+            line = "\n".join(_split_rows(piece) for piece in _split_headings(line, missing))
+        out.append(line)
     return "\n".join(out)
 
 
-def _rows_only(lines: list[str], text: str) -> str:
-    if not any(len(ln) > 60 for ln in lines):
-        return text
-    return "\n".join(_split_rows(ln) for ln in lines)
-
-
-def _split_headings(line: str, at_start: set[str]) -> list[str]:
+def _split_headings(line: str, missing: list[str]) -> list[str]:
     """The line cut before and after each heading of a part that has none at a line start."""
     cuts: list[int] = []
-    for numeral in NUMERALS:
-        if numeral in at_start or numeral not in line:
+    for numeral in missing:
+        if numeral not in line:
             continue
         for m in _MID_HEADING[numeral].finditer(line):
             if line[:m.start()].strip():
@@ -106,10 +108,17 @@ def _split_rows(line: str) -> str:
     """A flattened table: the line cut before each row label, when it holds several."""
     if len(line) < 20:
         return line
-    starts = [m.start() for m in _ROW_MARK.finditer(line) if m.start() > 0]
+    starts = [m.start() for m in _T3_MARK.finditer(line) if m.start() > 0]
+    starts += [m.start() for m in _T2_MARK.finditer(line) if m.start() > 0 and _after_a_cell(line, m.start())]
     if len(starts) < MIN_ROW_MARKS:
         return line
     return _cut(line, starts)
+
+
+def _after_a_cell(line: str, at: int) -> bool:
+    """A 表二 label starts a row after a value, a cell separator or the end of a header cell."""
+    before = line[at - 1]
+    return before.isdigit() or before in "| \t)" or line[max(0, at - 2):at] in _T2_AFTER
 
 
 def _cut(line: str, cuts: list[int]) -> str:
