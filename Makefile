@@ -42,6 +42,10 @@ bench-batch: $(STAMP)  ## batch throughput, memory and time per stage on N synth
 bench: $(STAMP)  ## rules reader throughput (documents/s, one core) and peak memory on text input
 	$(BIN)/python -m evals.bench_rules
 
+.PHONY: bench-glued
+bench-glued: $(STAMP)  ## glued cells: share of cells right per table, silent errors, time per report (N=1000)
+	$(BIN)/python -m evals.bench_glued --count $(or $(N),1000)
+
 # ---------------------------------------------------------------- LLM reader (docs/llm.md)
 .PHONY: local-llm record
 
