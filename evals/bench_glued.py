@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     stats: dict[str, Counter] = {t: Counter() for t in _TABLES.values()}
     seconds = 0.0
     silent: list[str] = []
+    bands: dict[str, Counter] = {}  # decoded cells by how they were decided: confidence and accuracy
     for doc in generate(args.count, args.seed, layouts=["glued"]):
         start = time.perf_counter()
         result = extract(doc.data, settings)
@@ -54,6 +55,12 @@ def main(argv: list[str] | None = None) -> int:
                     s["missing_with_cause"] += 1
                 else:
                     s["other"] += 1
+            if "粘连" in (cell.note or "") and cell.value is not None:
+                how = _how(cell.note, cell.status)
+                b = bands.setdefault(how, Counter())
+                b["cells"] += 1
+                b["right"] += right
+                b["confidence"] += cell.confidence
             row = cid.rsplit(".", 1)[0] if table != "四" else "p4"
             rows.setdefault(row, []).append(cell.status == "ok" and right and "粘连" in (cell.note or ""))
         for row, decoded in rows.items():
@@ -68,9 +75,23 @@ def main(argv: list[str] | None = None) -> int:
               f"flagged with candidates {s['flagged_with_candidates']}, missing with a cause "
               f"{s['missing_with_cause']}, other {s['other']}; rows decoded to one split by the glue decoder "
               f"{s['rows_decoded']}/{s['rows']}")
+    print("decoded cells by how the split was decided (confidence after the validator):")
+    for how, b in sorted(bands.items()):
+        print(f"  {how:28} {b['cells']:6} cells, mean confidence {b['confidence'] / b['cells']:.3f}, "
+              f"right {b['right'] / b['cells']:.4f}")
     for line in silent[:20]:
         print("silent:", line)
     return 0
+
+
+def _how(note: str, status: str) -> str:
+    if status != "ok":
+        return "several splits (flagged)" if "种拆分" in note else "other (flagged)"
+    if "勾稽关系印证" in note:
+        return "unique + column identities"
+    if "只容其一" in note:
+        return "picked by column identities"
+    return "unique, own row only"
 
 
 if __name__ == "__main__":
