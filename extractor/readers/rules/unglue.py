@@ -170,12 +170,11 @@ def _by_columns(rows3: list[GluedRow], rows: list[RowRead], cells: dict[str, Fie
         size *= len(options[k])
     if size > _MAX_COMBOS:
         return
-    fixed = {k: v[0] for k, v in options.items() if len(v) == 1}
+    checks = [_Identity(left, right, options, open_) for left, right in identities]
     alive: dict[str, set[tuple]] = {k: set() for k in open_}
     any_alive = False
     for combo in itertools.product(*(options[k] for k in open_)):
-        values = {**fixed, **dict(zip(open_, combo))}
-        if all(_fits(values, left, right) for left, right in identities):
+        if all(c.fits(combo) for c in checks):
             any_alive = True
             for k, v in zip(open_, combo):
                 alive[k].add(v)
@@ -191,19 +190,26 @@ def _by_columns(rows3: list[GluedRow], rows: list[RowRead], cells: dict[str, Fie
             g.confidence = CONFIRMED
 
 
-def _fits(values: dict[str, tuple], left: list[str], right: list[str]) -> bool:
-    """Σ left = Σ right in every column; with rows unknown on one side only, the known side is
-    at most the other."""
-    lost_left = any(k not in values for k in left)
-    lost_right = any(k not in values for k in right)
-    if lost_left and lost_right:
+class _Identity:
+    """Σ left = Σ right in every column; with rows unknown on one side only, the known side is at
+    most the other (counts are never negative). The rows with one split are added up once."""
+
+    def __init__(self, left: list[str], right: list[str], options: dict[str, list[tuple]], open_: list[str]):
+        self.lost_left = any(k not in options for k in left)
+        self.lost_right = any(k not in options for k in right)
+        self.idle = self.lost_left and self.lost_right
+        fixed = [k for k in (*left, *right) if k in options and k not in open_]
+        self.base = [sum(options[k][0][c] * (1 if k in left else -1) for k in fixed) for c in range(7)]
+        self.signs = [(i, 1 if k in left else -1) for i, k in enumerate(open_) if k in left or k in right]
+
+    def fits(self, combo: tuple[tuple, ...]) -> bool:
+        if self.idle:
+            return True
+        for c in range(7):
+            diff = self.base[c] + sum(sign * combo[i][c] for i, sign in self.signs)  # left − right
+            if (diff > 0) if self.lost_left else (diff < 0) if self.lost_right else (diff != 0):
+                return False
         return True
-    for c in range(7):
-        a = sum(values[k][c] for k in left if k in values)
-        b = sum(values[k][c] for k in right if k in values)
-        if (a > b) if lost_left else (b > a) if lost_right else (a != b):
-            return False
-    return True
 
 
 def _cells(g: GluedRow, specs: dict[str, CellSpec]) -> tuple[dict[str, Fields], Finding | None]:
