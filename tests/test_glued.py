@@ -104,9 +104,10 @@ def test_one_line_report_is_decoded_with_exact_spans(one_line):
 
 
 def test_several_splits_are_flagged_with_the_candidates(one_line):
-    result, _ = one_line
+    result, text = one_line
     first = result.cells["p3.disclosed.natural_person"]
     assert first.status == "flagged" and first.value is None
+    assert text[first.span[0]:first.span[1]] == first.raw == "393001043"  # the whole string, to be cut
     assert sorted(first.readings.values()) == [3, 39]
     assert "3|9|30|0|1|0|43" in first.note and "39|3|0|0|1|0|43" in first.note
     assert result.cells["p3.disclosed.total"].value == 43  # every split agrees: kept, still flagged

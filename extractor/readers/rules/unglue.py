@@ -269,8 +269,9 @@ def _ambiguous(g: GluedRow) -> dict[str, Fields]:
             start, end, value = pieces.pop()
             out[cid] = dict(value=value, status="flagged", confidence=0.5, span=(g.start + start, g.start + end),
                             raw=g.digits[start:end], reader=READER, note=note, readings=readings)
-        else:
-            out[cid] = dict(status="flagged", reader=READER, note=note, readings=readings)
+        else:  # the span is the whole digit string the reviewer must cut
+            out[cid] = dict(status="flagged", span=(g.start, g.start + len(g.digits)), raw=g.digits, reader=READER,
+                            note=note, readings=readings)
     return out
 
 
