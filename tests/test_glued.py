@@ -147,3 +147,19 @@ def test_generated_glued_reports_never_give_a_wrong_value_as_ok():
             assert cell.status != "ok", (doc.name, cid)
             assert (cell.status == "flagged" and cell.readings) or (cell.status == "missing" and cell.note), (doc.name, cid)
     assert right / printed >= 0.97
+
+
+def test_table2_accepts_only_a_split_the_cell_count_forces(one_line):
+    result, _ = one_line
+    assert [result.cells[f"p2.regulations.{c}"].value for c in ("issued", "repealed", "in_force")] == [0, 0, 0]
+    assert result.cells["p2.regulations.issued"].status == "ok"
+
+
+def test_digits_after_a_gap_are_a_row_with_blank_cells_not_a_glued_row():
+    text = ("某县2021年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第(一)项\n"
+            "信息内容    本年制发件数    本年废止件数    现行有效件数\n规章    0    0    0\n"
+            "行政规范性文件                          192\n三、收到和处理政府信息公开申请情况\n")
+    result = extract(text, RULES)
+    assert all(result.cells[f"p2.normative_documents.{c}"].value in (None, 192)
+               for c in ("issued", "repealed", "in_force"))
+    assert not any("粘连" in (c.note or "") for c in result.cells.values())
