@@ -163,3 +163,13 @@ def test_digits_after_a_gap_are_a_row_with_blank_cells_not_a_glued_row():
     assert all(result.cells[f"p2.normative_documents.{c}"].value in (None, 192)
                for c in ("issued", "repealed", "in_force"))
     assert not any("粘连" in (c.note or "") for c in result.cells.values())
+
+
+def test_a_table3_row_may_have_a_gap_before_its_glued_digits():
+    text = ("某县2021年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n申请人情况 自然人 商业企业 总计\n"
+            "一、本年新收政府信息公开申请数量   12530000128\n二、上年结转政府信息公开申请数量 | 4000004\n"
+            "四、政府信息公开行政复议、行政诉讼情况\n行政复议 行政诉讼 总计  100011200300000\n")
+    result = extract(text, RULES)
+    assert result.cells["p3.new_received.natural_person"].value == 125
+    assert result.cells["p3.carried_over.total"].value == 4
+    assert result.cells["p4.suit_direct.total"].value == 3

@@ -34,6 +34,7 @@ _SHOWN = 6
 _P4_WIDTH = 15
 _NEW, _IN, _SUM, _OUT = "p3.new_received", "p3.carried_over", "p3.outcome_total", "p3.carried_forward"
 _PART = {"二": 2, "三": 3, "四": 4}
+_GAP = " \t|:："
 _LABEL_END = re.compile(r"[\u3400-\u9fff)）”」】]")
 
 
@@ -100,9 +101,13 @@ def _find(text: str, where: Regions, layout: Layout, specs: dict[str, CellSpec],
             if tail is None or len(tail.digits) < 2 or tail.start > _MAX_LABEL:
                 continue
             label = line[:tail.start]
+            if defs is layout.table3:
+                label = label.rstrip(_GAP)
             if not label or not _LABEL_END.match(label[-1]):
-                # Glued digits follow their label directly; after a gap they are one value of a
-                # row with blank cells (「行政规范性文件      192」), or after other values a short row.
+                # A 表二 row's glued digits follow its label directly: after a gap they are one
+                # value of a row with blank cells (「行政规范性文件      192」). A 表三 row's may
+                # follow a gap: its seven cells as one value of seven digits or more is no count.
+                # After other values it is a short row.
                 continue
             matches = list(pattern.finditer(plain(label)))
             if not matches or not matches[-1].lastgroup.startswith("r"):
@@ -115,9 +120,9 @@ def _find(text: str, where: Regions, layout: Layout, specs: dict[str, CellSpec],
     if p4 is not None and where.t4 is not None:
         for start, line in _lines(text, where.t4):
             tail = glued.tail(line)
-            label = line[:tail.start] if tail is not None else ""
-            if label.strip() and not _LABEL_END.match(label[-1]):
-                continue  # the digits alone on their line, or right after the header
+            label = line[:tail.start].rstrip(_GAP) if tail is not None else ""
+            if label and not _LABEL_END.match(label[-1]):
+                continue  # the digits alone on their line, or after the header
             if tail is not None and tail.digits.isdigit() and len(tail.digits) >= _P4_WIDTH - 1:
                 out.append(_decode(p4, start + tail.start, tail.digits, None, specs))
                 break
