@@ -81,3 +81,12 @@ def test_an_html_sibling_that_is_no_report_is_ignored(tmp_path):
     (tmp_path / "r.html").write_text("<html><body><p>页面不存在</p></body></html>", encoding="utf-8")
     doc = load(tmp_path / "r.txt")
     assert doc.source.format == "txt" and not doc.findings
+
+
+def test_one_heading_mid_line_in_an_otherwise_lined_report():
+    text = normalize("报告\n一、总体情况\n正文。\n二、主动公开政府信息情况\n表。 三、收到和处理政府信息公开申请情况\n表三。\n"
+                     "四、政府信息公开行政复议、行政诉讼情况\n五、存在的主要问题及改进情况\n六、其他需要报告的事项\n")
+    out = reflow(text)
+    assert "\n三、收到和处理政府信息公开申请情况\n" in out.replace(" 三、", "三、")
+    assert split_parts(out)["p3"].status == "present"
+    assert reflow(out) == out
