@@ -56,6 +56,10 @@ bench: $(STAMP)  ## rules reader throughput (documents/s, one core) and peak mem
 	$(BIN)/python -m evals.bench_rules
 	$(BIN)/python -m evals.bench_cli
 
+.PHONY: bench-glued
+bench-glued: $(STAMP)  ## glued cells: share of cells right per table, silent errors, time per report (N=1000)
+	$(BIN)/python -m evals.bench_glued --count $(or $(N),1000)
+
 # ---------------------------------------------------------------- LLM reader (docs/llm.md)
 .PHONY: local-llm record
 

@@ -42,7 +42,7 @@ def extract_document(doc: Document, settings: Settings) -> Result:
         meta=meta,
         parts=infos,
         cells=reading.cells,
-        findings=[*detection.findings, *part_findings(parts, reading.cells), *reading.findings],
+        findings=[*doc.findings, *detection.findings, *part_findings(parts, reading.cells), *reading.findings],
         narrative=read_narrative(doc.text, infos),
         provenance=Provenance(nianbao=__version__, backend=backend, model=reading.model,
                               prompts=reading.prompts, usage=reading.usage),

@@ -71,6 +71,12 @@ def split_parts(text: str) -> dict[str, Part]:
     return parts
 
 
+def is_heading(line: str, numeral: str) -> bool:
+    """Whether ``line`` is, on its own, the heading of part ``numeral`` as ``split_parts`` finds it."""
+    bare = _DECOR.sub("", line)
+    return len(bare) <= 40 and _HEADING[numeral].match(bare) is not None
+
+
 def preamble_end(parts: dict[str, Part]) -> int:
     """Offset where the first part starts (the title and preamble lie before it)."""
     starts = [p.start for p in parts.values() if p.start >= 0]

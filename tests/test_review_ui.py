@@ -118,3 +118,23 @@ def test_a_failed_write_is_said_and_the_cell_stays(folder, monkeypatch):
     run = drive(folder, ["a", "q"])
     assert "NOT recorded" in drive(folder, ["a", "a"])["messages"][1]
     assert run["seen"] == [("003_589bf4f08d70f012.txt", "p4.review.upheld")] * 2
+
+
+def test_a_number_key_takes_a_glued_rows_candidate(tmp_path):
+    from extractor.cli.main import main
+    from tests.test_glued import _ONE_LINE
+
+    (tmp_path / "oneline.txt").write_text(_ONE_LINE, encoding="utf-8")
+    assert main(["batch", str(tmp_path / "oneline.txt"), "--out", str(tmp_path / "out")]) == 0
+    folder = ResultsFolder(tmp_path / "out")
+    entry = folder.entries[0]
+    cell = entry.result.cells["p2.normative_documents.issued"]
+    assert cell.status == "flagged" and list(cell.readings.values()) in ([1, 12], [12, 1])
+    with Store(folder.store_path) as store:
+        first = Review(folder, store, "ana").queue(entry)[0].cell
+    assert first == "p2.normative_documents.issued"
+    out = drive(folder, ["3", "2", "q"])
+    assert "no reading 3" in out["messages"][1]
+    with Store(folder.store_path) as store:
+        decided = Review(folder, store, "ana").in_force(folder.entries[0])
+    assert decided[first].new == list(cell.readings.values())[1]

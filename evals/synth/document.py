@@ -95,7 +95,7 @@ def _features(rng: random.Random, template: str, layout: str, wanted: tuple[str,
     allowed = set(FEATURES)
     if layout not in _BLANK_VISIBLE:
         allowed.discard("blanks")
-    if layout in ("html", "stream"):
+    if layout in ("html", "stream", "glued"):
         allowed.discard("noise")  # OCR garbage does not occur in web pages or their crawls
     if template != "2021":
         allowed.discard("single_other")

@@ -14,6 +14,9 @@ One writer per layout seen in real reports (evals/fixtures, format.md §7):
   around it, in the variants real crawls produce (shared/corpus: pipe-stream class): ``X |``
   cells with lone ``|`` or ``||`` row ends, the pipe on a line of its own, rows opened by a
   lone ``|``, indented cells between pipes; empty cells as lone ``|`` lines, ``||||`` fillers.
+- ``glued``: crawled text of a web page with every cell separator lost: each table row is its
+  label followed by one digit string (``一、本年新收…数量12530000128二、上年结转…``), and the whole
+  report on one line, or its paragraphs on lines with each table flattened into one.
 """
 from __future__ import annotations
 
@@ -23,12 +26,12 @@ import unicodedata
 
 from evals.synth.grid import GCell, Grid, GRow, positional
 
-LAYOUTS = ("lines", "tabs", "pipes", "html", "pdf", "pypdf", "stream")
+LAYOUTS = ("lines", "tabs", "pipes", "html", "pdf", "pypdf", "stream", "glued")
 
 
 def writer(layout: str, rng: random.Random) -> "Writer":
     return {"lines": LinesWriter, "tabs": TabsWriter, "pipes": PipesWriter, "html": HtmlWriter,
-            "pdf": PdfWriter, "pypdf": PypdfWriter, "stream": StreamWriter}[layout](rng)
+            "pdf": PdfWriter, "pypdf": PypdfWriter, "stream": StreamWriter, "glued": GluedWriter}[layout](rng)
 
 
 class Writer:
@@ -368,3 +371,18 @@ class PypdfWriter(Writer):
         out += chunks[:-1]
         out.append(" ".join([chunks[-1], *(v for v in values if v)]).strip())
         return out
+
+
+class GluedWriter(Writer):
+    """Crawled text without cell separators: cells of a row glued, rows glued, tables on one line."""
+
+    def __init__(self, rng: random.Random):
+        super().__init__(rng)
+        self.one_line = rng.random() < 0.6  # the whole report on one line, else paragraphs on lines
+        self.gap = rng.choice((" ", "")) if self.one_line else "\n"
+
+    def table(self, grid: Grid) -> None:
+        self.blocks.append("".join(self.rows(grid)))
+
+    def rows(self, grid: Grid) -> list[str]:
+        return ["".join(cell.text.replace(" ", "") for cell in row.cells) for row in grid.rows]

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from extractor.errors import EmptyDocument, InputError, NotAReport, UnreadableDocument, UnsupportedFormat
 from extractor.normalize import normalize
-from schemas import Source
+from extractor.reflow import reflow
+from schemas import Finding, Source
 
 # Format → loader module, imported on first use: a text report never loads pdfplumber or python-docx.
 _LOADERS = {
@@ -32,6 +33,7 @@ class Document:
     text: str
     source: Source
     name: str
+    findings: tuple[Finding, ...] = ()  # what loading did that a reader of the result should know
 
 
 def sniff(data: bytes) -> str:
@@ -55,6 +57,8 @@ def load(source: str | Path | bytes, *, name: str | None = None) -> Document:
         if not path.exists():
             raise InputError(f"{path}: no such file")
         fmt = _format_of(path)
+        if fmt in ("txt", "md") and (structured := _structured_sibling(path, name)) is not None:
+            return structured
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -75,7 +79,7 @@ def load(source: str | Path | bytes, *, name: str | None = None) -> Document:
 
 
 def _finish(raw: str, data: bytes, fmt: str, label: str, path: Path | None) -> Document:
-    body = normalize(raw)
+    body = reflow(normalize(raw))
     if not body.strip():
         raise EmptyDocument(f"{label}: no text in the document")
     if not _REPORT_MARKS.search(body):
@@ -84,8 +88,30 @@ def _finish(raw: str, data: bytes, fmt: str, label: str, path: Path | None) -> D
     return Document(text=body, source=source, name=path.name if path else label)
 
 
+def _structured_sibling(path: Path, name: str | None) -> Document | None:
+    """The same document saved as HTML next to a text file (a crawl keeps both, 「x.txt」 and
+    「x.html」): its tables keep their rows and cells, which the text may have lost. Read it instead,
+    and say so; an HTML file that is not a readable report is ignored."""
+    for suffix in (".html", ".htm"):
+        other = path.with_suffix(suffix)
+        if other.is_file():
+            try:
+                doc = load(other, name=name)
+            except InputError:
+                continue
+            note = Finding(rule="EXTRACTION", check="load.structured_sibling", severity="info",
+                           message=f"{path.name} 旁有同名的 {other.name}：按表格结构完整的 HTML 版本读取")
+            return Document(doc.text, doc.source, doc.name, (*doc.findings, note))
+    return None
+
+
 def _looks_like_path(s: str) -> bool:
-    return "\n" not in s and len(s) < 4096 and (Path(s).suffix.lower() in _SUFFIXES or Path(s).exists())
+    if "\n" in s or len(s) >= 4096:
+        return False
+    try:
+        return Path(s).suffix.lower() in _SUFFIXES or Path(s).exists()
+    except OSError:  # a whole report on one line is no file name (「File name too long」)
+        return False
 
 
 def _format_of(path: Path) -> str:

@@ -37,6 +37,8 @@ class ReviewApp(App):
         Binding("r", "decide('repair')", "accept repair"),
         Binding("c", "correct", "correct"),
         Binding("m", "decide('missing')", "missing"),
+        Binding("1", "pick(1)", "take reading 1–6"),
+        *(Binding(str(k), f"pick({k})", f"take reading {k}", show=False) for k in range(2, 7)),
         Binding("s,right", "skip", "skip"),
         Binding("u", "undo", "undo"),
         Binding("n", "next_document", "next doc"),
@@ -134,6 +136,17 @@ class ReviewApp(App):
         box.disabled = False
         box.add_class("editing")
         box.focus()
+
+    def action_pick(self, k: int) -> None:
+        """Take the cell's k-th reading as listed in the panel: one split of a glued row, or what
+        one reader read when readers disagree."""
+        if self.item is None:
+            return self.bell()
+        readings = list((self.review.result(self.entry).cells[self.item.cell].readings or {}).values())
+        if not 1 <= k <= len(readings) or readings[k - 1] is None:
+            self.say(f"no reading {k} for this cell")
+            return self.bell()
+        self.decide("correct", str(readings[k - 1]))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()

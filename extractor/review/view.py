@@ -55,8 +55,8 @@ def cell_panel(review: Review, entry: Entry, item: Item) -> Text:
     if cell.raw:
         out.append(f" · as written 「{cell.raw}」")
     out.append("\n")
-    for reader, value in (cell.readings or {}).items():
-        out.append(f"      {reader}: {fmt(value)}\n", style="dim")
+    for k, (reader, value) in enumerate((cell.readings or {}).items(), 1):
+        out.append(f"  [{k}] {reader}: {fmt(value)}\n", style="dim")
     if cell.note:
         out.append(f"      note: {cell.note}\n", style="dim")
 

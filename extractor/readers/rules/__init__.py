@@ -18,7 +18,7 @@ from extractor.load import Document
 from extractor.parts import Part
 from extractor.readers import Reading
 from extractor.readers.rules import findings as table_findings
-from extractor.readers.rules import grid, table2, table3, table4, tokens
+from extractor.readers.rules import grid, table2, table3, table4, tokens, unglue
 from extractor.readers.rules.cells import Fields, RowRead, as_cells, missing, row_cells
 from extractor.readers.rules.regions import regions
 from extractor.readers.rules.rows import layout
@@ -101,4 +101,6 @@ def _read(doc: Document, parts: dict[str, Part], template: str) -> Reading:
         found.extend(row_findings)
     found.extend(table_findings.structure(template, where, rows2, t3, row4, misplaced))
     found.extend(table_findings.noise(text, (lines2, lines3, lines4) if wide is None else (wide,)))
+    # Rows left missing whose cells are glued into one digit string: decoded by their arithmetic.
+    found = unglue.fill(text, where, rows_of, spec, [*rows2, *t3.rows, row4], cells, found)
     return Reading(as_cells({cid: cells[cid] for cid in cell_ids(template)}), found)
