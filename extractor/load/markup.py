@@ -29,6 +29,7 @@ _JS_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[nrt\"'/\\])")
 _JS_UNESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|(.))", re.S)
 _JS_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 _JS_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'', re.S)
+_KEY_AFTER = re.compile(r"\s*:")
 _ESCAPED_TAG = re.compile(r"&lt;/?[A-Za-z]")
 
 
@@ -71,9 +72,10 @@ def _js_escaped(text: str) -> bool:
 
 
 def _js_unescape(text: str) -> str:
-    """The string literals' contents, unescaped (the whole text when it is not wrapped in quotes)."""
+    """The string literals' contents joined, unescaped (the whole text when it is not in quotes)."""
     if not text.lstrip().startswith("<"):
-        literals = [m.group(1) if m.group(1) is not None else m.group(2) for m in _JS_LITERAL.finditer(text)]
+        literals = [m.group(1) if m.group(1) is not None else m.group(2) for m in _JS_LITERAL.finditer(text)
+                    if not _KEY_AFTER.match(text, m.end())]  # a key of an object ({"html": …}) is not content
         if sum(map(len, literals)) >= len(text) / 2:
             text = "".join(literals)
     out = _JS_UNESCAPE.sub(_unescape_one, text)
