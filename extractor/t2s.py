@@ -19,20 +19,37 @@ from extractor._t2s_table import AMBIGUOUS_SIMPLIFIED, AMBIGUOUS_TRADITIONAL, SI
 MIN_TRADITIONAL = 5
 MIN_SHARE = 0.005
 
-_PLAIN = str.maketrans(TRADITIONAL, SIMPLIFIED)
-_ALL = str.maketrans(TRADITIONAL + AMBIGUOUS_TRADITIONAL, SIMPLIFIED + AMBIGUOUS_SIMPLIFIED)
-# One character class: a simplified text (the usual case) costs a single scan and no copy.
-_TRADITIONAL = re.compile("[" + re.escape(TRADITIONAL) + "]")
+_PLAIN = dict(zip(TRADITIONAL, SIMPLIFIED))
+_ALL = {**_PLAIN, **dict(zip(AMBIGUOUS_TRADITIONAL, AMBIGUOUS_SIMPLIFIED))}
+# Character classes of BMP characters compile to a bitmap: a simplified report (the usual case)
+# costs one scan of about 50 µs. The few traditional characters beyond the BMP would make every
+# position a list search, so they are looked for only in a text that has such characters at all.
+_BMP = re.compile("[" + "".join(re.escape(c) for c in TRADITIONAL if ord(c) <= 0xFFFF) + "]")
+_BMP_ALL = re.compile("[" + "".join(re.escape(c) for c in _ALL if ord(c) <= 0xFFFF) + "]")
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_ASTRAL_TRADITIONAL = re.compile("[" + "".join(re.escape(c) for c in TRADITIONAL if ord(c) > 0xFFFF) + "]")
 
 
 def to_simplified(text: str) -> str:
     """``text`` with traditional characters replaced by simplified ones; ``len`` is unchanged."""
-    if _TRADITIONAL.search(text) is None:
+    found = _BMP.findall(text)
+    astral = _ASTRAL_TRADITIONAL.findall(text) if _ASTRAL.search(text) else []
+    if not found and not astral:
         return text
-    return text.translate(_ALL if is_traditional(text) else _PLAIN)
+    if _traditional(len(found) + len(astral), len(text)):
+        text = _BMP_ALL.sub(lambda m: _ALL[m.group()], text)
+    else:  # a stray character or two (an OCR 減, a quoted name): replace just those
+        astral += found
+    for ch in set(astral):
+        text = text.replace(ch, _PLAIN[ch])
+    return text
 
 
 def is_traditional(text: str) -> bool:
     """Whether ``text`` reads as a traditional-character text (the rule :func:`to_simplified` uses)."""
-    found = len(_TRADITIONAL.findall(text))
-    return found >= MIN_TRADITIONAL and found >= MIN_SHARE * len(text)
+    astral = len(_ASTRAL_TRADITIONAL.findall(text)) if _ASTRAL.search(text) else 0
+    return _traditional(len(_BMP.findall(text)) + astral, len(text))
+
+
+def _traditional(found: int, length: int) -> bool:
+    return found >= MIN_TRADITIONAL and found >= MIN_SHARE * length
