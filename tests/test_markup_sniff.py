@@ -1,6 +1,7 @@
 """Text inputs are sniffed by content: markup-dominated text goes to the HTML loader, plain text stays text."""
 import html as htmlmod
 import random
+import re
 
 import pytest
 
@@ -79,3 +80,32 @@ def test_entity_escaped_text_without_markup_is_left_alone():
     assert markup_of(text) is None
     escaped = htmlmod.escape("<table>" + "<tr><td>规章</td><td>0</td></tr>" * 5 + "</table>")
     assert markup_of(escaped).startswith("<table><tr><td>规章")
+
+
+def _html_tables(text: str) -> str:
+    """Every run of tab-separated lines of ``text`` written as an HTML table, the rest left as it is."""
+    out, inside = [], False
+    for line in text.split("\n"):
+        if "\t" in line and not inside:
+            out.append("<table>")
+        elif "\t" not in line and inside:
+            out.append("</table>")
+        inside = "\t" in line
+        out.append("<tr>" + "".join(f"<td>{htmlmod.escape(c)}</td>" for c in line.split("\t")) + "</tr>"
+                   if inside else line)
+    return "\n".join(out + (["</table>"] if inside else []))
+
+
+def _lines(text: str) -> list[str]:
+    return [re.sub(r" *\t *", "\t", ln) for ln in text.splitlines() if ln.strip()]
+
+
+@pytest.mark.parametrize("path", [p for p in SAMPLES if "\t" in p.read_text(encoding="utf-8")],
+                         ids=lambda p: p.parent.name)
+def test_text_with_html_tables_keeps_its_lines(path):
+    """Markdown or text with HTML tables in it: the tables are read as tables, the other lines stay lines."""
+    text = path.read_text(encoding="utf-8")
+    mixed = _html_tables(text)
+    doc = load(mixed.encode())
+    assert doc.source.format == "html"
+    assert _lines(doc.text) == _lines(load(text).text)

@@ -9,7 +9,8 @@ the characters inside tags make at least :data:`MIN_TAG_SHARE` of its non-blank 
 or at least :data:`MIN_TAG_LINES` of its non-blank lines open with a tag (a fragment of
 ``<p>`` paragraphs, where long sentences dilute the tags).
 Plain text that mentions a tag (「请在<table>中填写」) stays text: a handful of tag characters
-in a report is a tiny share.
+in a report is a tiny share. In a fragment (no ``<html>``: copied markup, markdown with HTML
+tables) a line without any tag becomes a paragraph, so text between the tables keeps its lines.
 """
 from __future__ import annotations
 
@@ -39,7 +40,16 @@ def markup_of(text: str) -> str | None:
         text = _js_unescape(text)
     if text.count("&lt;") >= MIN_TAGS and len(_ESCAPED_TAG.findall(text)) > len(_TAG.findall(text)):
         text = htmlmod.unescape(text)
-    return text if is_markup(text) else None
+    if not is_markup(text):
+        return None
+    return text if _DECLARED.match(text) else _keep_text_lines(text)
+
+
+def _keep_text_lines(fragment: str) -> str:
+    """A fragment (no ``<html>``) may be markdown or text with HTML tables in it: its lines
+    without any tag stay lines (HTML would run them into one), each made a paragraph."""
+    return "\n".join(ln if not ln.strip() or "<" in ln and _TAG.search(ln) else f"<p>{ln}</p>"
+                     for ln in fragment.split("\n"))
 
 
 def is_markup(text: str) -> bool:
