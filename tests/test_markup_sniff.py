@@ -63,6 +63,12 @@ def test_a_report_that_mentions_tags_stays_text(path):
     assert load(text.encode()).source.format == "txt"
 
 
+def test_a_markdown_table_with_line_breaks_in_its_cells_stays_text():
+    rows = ["| 信息内容 | 本年<br>制发件数 | 本年<br>废止件数 | 现行<br>有效件数 |", "| --- | --- | --- | --- |"]
+    rows += [f"| 规<br>章{n} | {n} | 0 | {n} |" for n in range(20)]
+    assert markup_of("二、主动公开政府信息情况\n" + "\n".join(rows)) is None
+
+
 def test_the_rule_on_both_sides_of_the_line():
     cells = "".join(f"<td>{n}</td>" for n in range(12))
     assert is_markup(f"<table><tr>{cells}</tr></table>")  # a table fragment: nearly all tags

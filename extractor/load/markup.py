@@ -4,11 +4,11 @@ A page saved as ``.txt``, HTML inside a JavaScript string literal (``"<p class=\
 or entity-escaped markup (``&lt;table&gt;…``) is read by the HTML loader, not as text. The
 rule is measurable: after undoing a JS-string or entity escaping that the text visibly
 carries, the text is *markup-dominated* when it declares itself HTML (starts with
-``<!DOCTYPE html`` or ``<html``), or when it has at least :data:`MIN_TAGS` tags and either
-the characters inside tags make at least :data:`MIN_TAG_SHARE` of its non-blank characters
-or at least :data:`MIN_TAG_LINES` of its non-blank lines open with a tag (a fragment of
-``<p>`` paragraphs, where long sentences dilute the tags).
-Plain text that mentions a tag (「请在<table>中填写」) stays text: a handful of tag characters
+``<!DOCTYPE html`` or ``<html``), or when it has at least :data:`MIN_TAGS` tags (``<br>`` does
+not count: markdown tables carry it in their cells) and either the characters inside tags
+make at least :data:`MIN_TAG_SHARE` of its non-blank characters or at least
+:data:`MIN_TAG_LINES` of its non-blank lines open with a tag (a fragment of ``<p>``
+paragraphs, where long sentences dilute the tags). Plain text that mentions a tag (「请在<table>中填写」) stays text: a handful of tag characters
 in a report is a tiny share. In a fragment (no ``<html>``: copied markup, markdown with HTML
 tables) a line without any tag becomes a paragraph, so text between the tables keeps its lines.
 """
@@ -23,6 +23,7 @@ MIN_TAG_LINES = 0.5
 
 _TAG = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]{0,20}(?:\s[^<>]{0,2000}?)?/?|!--.*?--|![A-Za-z][^<>]{0,200})>", re.S)
 _DECLARED = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S)
+_BREAK = re.compile(r"</?br\b", re.I)
 _OPENS_TAG = re.compile(r"\s*<[/!A-Za-z]")
 _SPACE = re.compile(r"\s+")
 # JS string escapes; a page carries a few in inline scripts, a JS string of HTML carries them everywhere.
@@ -58,7 +59,7 @@ def is_markup(text: str) -> bool:
         return True
     if text.count("<") < MIN_TAGS:
         return False
-    tags = _TAG.findall(text)
+    tags = _tags(text)
     if len(tags) < MIN_TAGS:
         return False
     solid = len(_SPACE.sub("", text))
@@ -72,7 +73,12 @@ def is_markup(text: str) -> bool:
 def tag_share(text: str) -> float:
     """Share of non-blank characters inside tags (what :func:`is_markup` measures)."""
     solid = len(_SPACE.sub("", text))
-    return sum(len(_SPACE.sub("", t)) for t in _TAG.findall(text)) / solid if solid else 0.0
+    return sum(len(_SPACE.sub("", t)) for t in _tags(text)) / solid if solid else 0.0
+
+
+def _tags(text: str) -> list[str]:
+    """The tags of ``text``, less line breaks: markdown tables carry ``<br>`` in their cells."""
+    return [t for t in _TAG.findall(text) if not _BREAK.match(t)]
 
 
 def _js_escaped(text: str) -> bool:
