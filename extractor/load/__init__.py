@@ -3,6 +3,11 @@
 Each format has its own small module returning raw text in which table rows stay on one
 line with cells separated by tabs; this module picks the loader, normalises, and rejects
 what is not a usable report with an :class:`~extractor.errors.InputError`.
+
+The loader follows the content, not the suffix: a text input (``.txt``, ``.md``, raw bytes,
+a string) that is markup-dominated — a saved page, HTML in a JS string, entity-escaped
+HTML — is read by the HTML loader (:mod:`extractor.load.markup` holds the rule), and its
+``source.format`` says ``html``.
 """
 from __future__ import annotations
 
@@ -37,15 +42,12 @@ class Document:
 
 
 def sniff(data: bytes) -> str:
-    """Guess the format of raw bytes from their magic numbers."""
+    """Guess the format of raw bytes from their magic numbers (text is sniffed again once decoded)."""
     head = data[:1024].lstrip()
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "docx"
-    low = head.lower()
-    if low.startswith((b"<!doctype html", b"<html")) or b"<table" in data[:65536].lower():
-        return "html"
     return "txt"
 
 
@@ -74,7 +76,15 @@ def load(source: str | Path | bytes, *, name: str | None = None) -> Document:
     label = name or (str(path) if path else "<input>")
     if not data.strip():
         raise EmptyDocument(f"{label}: empty file")
-    raw = import_module(f"extractor.load.{_LOADERS[fmt]}").load(data, label)
+    if fmt in ("txt", "md"):
+        from extractor.load import markup, text  # light: a text report needs nothing more
+        raw = text.decode(data, label)
+        page = markup.markup_of(raw)
+        if page is not None:
+            from extractor.load import html
+            raw, fmt = html.parse(page), "html"
+    else:
+        raw = import_module(f"extractor.load.{_LOADERS[fmt]}").load(data, label)
     return _finish(raw, data, fmt, label, path)
 
 

@@ -25,7 +25,12 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def load(data: bytes, label: str) -> str:
-    text = _XML_DECLARATION.sub("", decode(data, label))  # lxml refuses a str that declares its encoding
+    return parse(decode(data, label))
+
+
+def parse(source: str) -> str:
+    """The visible text of an HTML source already decoded (also what a sniffed .txt page goes through)."""
+    text = _XML_DECLARATION.sub("", source)  # lxml refuses a str that declares its encoding
     try:
         root = lxml_html.document_fromstring(text)
     except etree.ParserError:  # nothing but whitespace or comments
