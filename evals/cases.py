@@ -19,7 +19,10 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 # match wins: accuracy is reported per class, the unit a fix is made for.
 _CLASSES = (
     ("traditional", "traditional"), ("glued", "glued"), ("oneline", "one-line"),
-    ("narrative", "narrative-only"), ("pdf2md", "pdf-to-markdown"),
+    ("narrative", "narrative-only"), ("tables-missing", "narrative-only"), ("meta", "narrative-only"),
+    ("nonstdheadings", "narrative-only"), ("issuerconfusion", "narrative-only"), ("indented.", "narrative-only"),
+    ("docx2text", "docx-text"), ("pdf2md", "pdf-to-markdown"), ("oldtemplate", "pipe-stream"),
+    ("yearinheader", "pipes"), ("spamname", "pipes"), ("textdeltas", "pipes"),
     ("cellperpara", "cell-per-paragraph"), ("cellperline", "pipe-stream"), ("pipelines", "pipe-stream"),
     ("indentedcells", "pipe-stream"), ("itemvariant", "pipe-stream"), ("splitsubrows", "pipe-stream"),
     ("backslash", "pipe-stream"), ("signed", "pipe-stream"), ("annotated", "pipes"), ("mdpipes", "markdown"),
