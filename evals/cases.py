@@ -21,7 +21,7 @@ _CLASSES = (
     ("traditional", "traditional"), ("glued", "glued"), ("oneline", "one-line"),
     ("narrative", "narrative-only"), ("tables-missing", "narrative-only"), ("meta", "narrative-only"),
     ("nonstdheadings", "narrative-only"), ("issuerconfusion", "narrative-only"), ("indented.", "narrative-only"),
-    ("docx2text", "docx-text"), ("pdf2md", "pdf-to-markdown"), ("oldtemplate", "pipe-stream"),
+    ("docx2text", "docx-text"), ("pdf2md", "pdf-to-markdown"), ("jxx-civil-affairs", "pipe-stream"), ("oldtemplate", "pipes"),
     ("yearinheader", "pipes"), ("spamname", "pipes"), ("textdeltas", "pipes"),
     ("cellperpara", "cell-per-paragraph"), ("cellperline", "pipe-stream"), ("pipelines", "pipe-stream"),
     ("indentedcells", "pipe-stream"), ("itemvariant", "pipe-stream"), ("splitsubrows", "pipe-stream"),
