@@ -12,7 +12,7 @@ from importlib import import_module
 from extractor.errors import NianbaoError
 
 # Each sub-command is a module in this package with ``register(subparsers)``.
-COMMANDS = ("extract", "eval", "batch", "review")
+COMMANDS = ("extract", "eval", "batch", "review", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,77 @@
+"""One issuer's reports year by year: its tables side by side, changes and broken links marked.
+
+Which report follows which is the batch's own pairing (:mod:`extractor.batch.crossyear`:
+one report per issuer and year, names matched across years); the cross-year rules S2
+(结转下年度 → next year's 上年结转) and S3 are the validator's.
+"""
+from __future__ import annotations
+
+from extractor.batch import crossyear
+from extractor.serve.documents import tables
+from schemas import Result
+
+
+def issuers(results: dict[str, Result]) -> list[dict]:
+    """Groups of reports by issuer (linked through consecutive years), the latest name first."""
+    docs = [(key, r.meta.issuer, r.meta.year) for key, r in results.items()]
+    pairs, _ = crossyear.pairs(docs)
+    parent = {key: key for key in results}
+
+    def root(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for prev, cur in pairs:
+        parent[root(prev)] = root(cur)
+    groups: dict[str, list[str]] = {}
+    for key in results:
+        groups.setdefault(root(key), []).append(key)
+    out = []
+    for keys in groups.values():
+        keys.sort(key=lambda k: (results[k].meta.year or 0, k))
+        latest = results[keys[-1]].meta
+        out.append({"issuer": latest.issuer or "（单位未识别）", "keys": keys,
+                    "years": [results[k].meta.year for k in keys]})
+    return sorted(out, key=lambda g: (-len(g["keys"]), g["issuer"]))
+
+
+def compare(results: dict[str, Result], keys: list[str], names: dict[str, str]) -> dict:
+    """The reports ``keys`` (one issuer, by year): grids per year with ``changed`` and ``link``
+    marks on cells, and the cross-year findings between consecutive years."""
+    ordered = sorted(keys, key=lambda k: (results[k].meta.year or 0, k))
+    years, links, flagged = [], [], {}
+    previous: tuple[str, Result] | None = None
+    for key in ordered:
+        result = results[key]
+        if previous and previous[1].meta.year is not None and result.meta.year == previous[1].meta.year + 1:
+            for f in crossyear.chain_findings(result, previous[1]):
+                if f.severity == "info":
+                    continue
+                links.append({"rule": f.rule, "year": result.meta.year, "previous_year": previous[1].meta.year,
+                              "message": f.message, "cells": f.cells, "severity": f.severity})
+                for cid in f.cells:
+                    flagged.setdefault(key, set()).add(cid)
+                    flagged.setdefault(previous[0], set()).add(cid)
+        grids = tables(result, {}, {})
+        before = previous[1].cells if previous else {}
+        for grid in grids:
+            for row in grid["rows"]:
+                for cell in row["cells"]:
+                    if cell is None:
+                        continue
+                    old = before.get(cell["id"])
+                    cell["changed"] = bool(previous) and old is not None and old.value != cell["value"]
+                    cell["link"] = cell["id"] in flagged.get(key, set())
+        years.append({"key": key, "name": names.get(key, key), "year": result.meta.year,
+                      "template": result.meta.template, "tables": grids})
+        previous = (key, result)
+    # The previous year's side of a broken link is marked once the later year is known.
+    for y in years:
+        for grid in y["tables"]:
+            for row in grid["rows"]:
+                for cell in row["cells"]:
+                    if cell is not None:
+                        cell["link"] = cell["id"] in flagged.get(y["key"], set())
+    return {"issuer": results[ordered[-1]].meta.issuer, "years": years, "links": links}
