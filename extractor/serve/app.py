@@ -55,9 +55,8 @@ def create_app(config: ServeConfig | None = None) -> FastAPI:
             runner.start()
         try:
             yield
-        finally:
+        finally:  # the catalogue stays open: it belongs to the app, which may start again
             await run_in_threadpool(runner.stop)
-            catalogue.close()
 
     app = FastAPI(title="nianbao", version=__version__, lifespan=lifespan,
                   description="政府信息公开工作年度报告 → verified data: upload, read, review, download. "
