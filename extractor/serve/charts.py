@@ -9,7 +9,7 @@ from html import escape
 
 from extractor.batch.summary import HARD_RULES
 
-FONT = 'font-family="Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif" font-size="12"'
+FONT = 'font-family="Noto Sans CJK SC, Microsoft YaHei, PingFang SC, WenQuanYi Zen Hei, sans-serif" font-size="12"'
 COLOURS = {"holding": "#3a8f4b", "broken": "#c8423b", "not_checkable": "#b8b8b8"}
 RULE_NAMES = {"H1": "表三 收+转=办+结", "H2": "表三 办理结果之和", "H3": "表三 行总计", "H4": "表四 各项总计",
               "H5": "数值类型", "H6": "表格形状"}
@@ -72,7 +72,7 @@ def application_rows(results: list[dict]) -> list[dict]:
 def applications(rows: list[dict], limit: int = 40) -> str:
     """Applications received and their outcomes, one bar per issuer and year."""
     rows = rows[:limit]
-    width, label_w, bar_w, row_h = 760, 230, 380, 24
+    width, label_w, bar_w, row_h = 880, 230, 380, 24
     height = 40 + row_h * max(len(rows), 1) + 34
     top = max([r["received"] or 0 for r in rows] + [sum(v or 0 for v in r["outcomes"].values()) for r in rows] + [1])
     out = [_open(width, height, "依申请公开：收到申请与办理结果"),

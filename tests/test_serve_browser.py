@@ -1,0 +1,83 @@
+"""The page in a real headless Chromium (Debian's `chromium`, driven by Playwright's Python API):
+upload a sample, see a flagged cell, correct a value with the keyboard, download the tables
+and find the correction in them.
+
+Skipped only where no Chromium is installed; CI installs it (.ci/run). Set
+NIANBAO_SCREENSHOT=PATH to keep a screenshot of the page (make serve-screenshot).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import fixture_file
+from serve_kit import Server
+
+CHROMIUM = os.environ.get("NIANBAO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="no Chromium here: apt-get install chromium (CI installs it)")
+SAMPLE = fixture_file("003_589bf4f08d70f012")
+CELL = "p3.new_received.total"
+
+
+@pytest.fixture
+def page(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    server = Server(tmp_path / "data").start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+            try:
+                context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+                page = context.new_page()
+                page.set_default_timeout(60_000)
+                page.goto(server.url + "/")
+                yield page
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+
+
+def test_upload_review_correct_download(page, tmp_path):
+    assert page.title().startswith("年报")
+    page.set_input_files("#files", str(SAMPLE))
+    page.click("#upload")
+    page.locator("#documents tr.ok td").first.click()  # waits for the batch to finish
+    flagged = page.locator("#tables td.needs")
+    flagged.first.wait_for()
+    assert flagged.count() > 0  # cells that need a person are highlighted
+    page.locator(f'#tables td[data-cell="{CELL}"]').click()
+    assert CELL in page.text_content("#cell-label")
+    assert page.locator("#source mark").count() == 1  # the cell's span is highlighted in the source
+    page.keyboard.press("c")
+    page.keyboard.type("7")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('decision-message').textContent.startsWith('已保存')")
+    cell = page.locator(f'#tables td[data-cell="{CELL}"]')
+    assert cell.text_content() == "7" and "corrected" in (cell.get_attribute("class") or "")
+    page.locator("#downloads").wait_for()
+    if os.environ.get("NIANBAO_SCREENSHOT"):
+        _keep_screenshot(page, Path(os.environ["NIANBAO_SCREENSHOT"]))
+    with page.expect_download() as download:
+        page.click("#dl-csv")
+    path = tmp_path / "cells.csv"
+    download.value.save_as(path)
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    row = next(r for r in rows if r["cell"] == CELL)
+    assert (float(row["value"]), row["status"]) == (7.0, "corrected")
+
+
+def _keep_screenshot(page, path: Path) -> None:
+    """The page as it looks now, in 64 colours (a small PNG for the docs)."""
+    from PIL import Image
+
+    page.screenshot(path=str(path))
+    with Image.open(path) as image:
+        image.convert("RGB").quantize(64).save(path, optimize=True)
