@@ -56,11 +56,15 @@ def test_upload_review_correct_download(page, tmp_path):
     page.locator(f'#tables td[data-cell="{CELL}"]').click()
     assert CELL in page.text_content("#cell-label")
     assert page.locator("#source mark").count() == 1  # the cell's span is highlighted in the source
-    page.keyboard.press("c")
-    page.keyboard.type("7")
-    page.keyboard.press("Enter")
-    page.wait_for_function("document.getElementById('decision-message').textContent.startsWith('已保存')")
     cell = page.locator(f'#tables td[data-cell="{CELL}"]')
+    original = cell.text_content()
+    _correct(page, "7")
+    assert cell.text_content() == "7" and "corrected" in (cell.get_attribute("class") or "")
+    page.keyboard.press("u")  # undo brings the value as read back, and the cell on screen
+    page.wait_for_function("document.getElementById('decision-message').textContent.includes('undo')")
+    assert cell.text_content() == original and "corrected" not in (cell.get_attribute("class") or "")
+    assert CELL in page.text_content("#cell-label")
+    _correct(page, "7")
     assert cell.text_content() == "7" and "corrected" in (cell.get_attribute("class") or "")
     page.locator("#downloads").wait_for()
     if os.environ.get("NIANBAO_SCREENSHOT"):
@@ -72,6 +76,15 @@ def test_upload_review_correct_download(page, tmp_path):
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     row = next(r for r in rows if r["cell"] == CELL)
     assert (float(row["value"]), row["status"]) == (7.0, "corrected")
+
+
+def _correct(page, value: str) -> None:
+    """Type a correction for the selected cell with the keyboard, as a reviewer does."""
+    page.evaluate("document.getElementById('decision-message').textContent = ''")
+    page.keyboard.press("c")
+    page.keyboard.type(value)
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('decision-message').textContent.startsWith('已保存')")
 
 
 def _keep_screenshot(page, path: Path) -> None:

@@ -82,7 +82,7 @@ def create_app(config: ServeConfig | None = None) -> FastAPI:
         length = request.headers.get("content-length")
         limit = config.max_upload_bytes * 2 + (1 << 20)  # a request carries a few files at most at full size
         if request.method == "POST" and request.url.path == "/v1/batches":
-            limit = config.max_upload_bytes * config.max_files
+            limit = max(config.max_unzipped_bytes, config.max_upload_bytes) + (1 << 20)
         if length is not None and (not length.isdigit() or int(length) > limit):
             return JSONResponse({"detail": f"request larger than {limit} bytes"}, status_code=413)
         return await call_next(request)

@@ -4,7 +4,7 @@
 const $ = (id) => document.getElementById(id);
 const STATUS = { queued: "排队中", running: "读取中", done: "完成", failed: "失败", ok: "已读取", pending: "等待" };
 const REASONS = { flagged: "存疑", missing: "缺失", "low-confidence": "把握低", "broken-rule": "勾稽不成立", repair: "校验建议" };
-let state = { batch: null, doc: null, selected: null, cells: [], queue: [] };
+let state = { batch: null, doc: null, selected: null, cells: [], queue: [], decided: [] };
 
 function headers(extra) {
   const h = Object.assign({}, extra || {});
@@ -91,6 +91,7 @@ async function openDocument(key, keepCell) {
 }
 
 function showDocument(doc, keepCell) {
+  if (!state.doc || state.doc.key !== doc.key) state.decided = [];
   state.doc = doc;
   $("doc-panel").hidden = false;
   $("doc-name").textContent = doc.name;
@@ -167,13 +168,15 @@ function showSpan(span) {
 
 async function decide(action, value) {
   if (!state.doc || !state.selected) return;
-  const cell = state.selected;
+  // Undo, as in the terminal review: the latest decision made here, brought back on screen.
+  const cell = action === "undo" ? (state.decided.pop() || state.selected) : state.selected;
   $("decision-message").textContent = "保存中…";
   try {
     const r = await api(`/v1/batches/${state.batch}/documents/${state.doc.key}/decisions`, {
       method: "POST", headers: headers({ "Content-Type": "application/json" }),
       body: JSON.stringify({ cell, action, value: value === undefined ? null : String(value) }),
     });
+    if (action !== "undo") state.decided.push(cell);
     $("decision-message").textContent = `已保存：${cell} ${fmt(r.recorded.old)} → ${fmt(r.recorded.new)}（${r.recorded.action}）`;
     const next = action === "undo" ? cell : r.document.queue[0] || cell;
     showDocument(r.document, next);
@@ -189,17 +192,29 @@ function move(step) {
 }
 
 $("value").addEventListener("keydown", (e) => {
-  if (e.key === "Enter") { e.preventDefault(); decide("correct", $("value").value); $("value").blur(); }
+  if (e.key === "Enter") {
+    e.preventDefault();
+    const v = $("value").value.trim();
+    if (v.toLowerCase() === "missing" || v === "无") decide("missing"); else decide("correct", v);
+    $("value").blur();
+  }
   if (e.key === "Escape") { $("value").value = ""; $("value").blur(); }
 });
 
 document.addEventListener("keydown", (e) => {
   if (!state.doc || $("doc-panel").hidden || e.target.tagName === "INPUT" || e.ctrlKey || e.metaKey || e.altKey) return;
-  const keys = { j: () => move(1), ArrowDown: () => move(1), k: () => move(-1), ArrowUp: () => move(-1),
+  const keys = { j: () => move(1), ArrowDown: () => move(1), s: () => move(1), ArrowRight: () => move(1),
+    k: () => move(-1), ArrowUp: () => move(-1), ArrowLeft: () => move(-1), n: () => nextDocument(),
     a: () => decide("accept"), r: () => decide("repair"), m: () => decide("missing"), u: () => decide("undo"),
     c: () => $("value").focus(), Enter: () => $("value").focus() };
   if (keys[e.key]) { e.preventDefault(); keys[e.key](); }
 });
+
+async function nextDocument() {
+  const b = await api(`/v1/batches/${state.batch}`);
+  const ok = b.documents.filter((d) => d.status === "ok").map((d) => d.key);
+  if (ok.length) openDocument(ok[(ok.indexOf(state.doc.key) + 1) % ok.length]);
+}
 
 // ---------------------------------------------------------------- year over year
 async function openCompare(keys) {
