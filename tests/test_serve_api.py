@@ -70,6 +70,8 @@ def test_downloads_of_a_done_batch(done):
     base = f"/v1/batches/{batch['id']}"
     rows = list(csv.DictReader(io.StringIO(c.get(base + "/cells.csv").content.decode("utf-8-sig"))))
     assert {r["key"] for r in rows} == {d["key"] for d in batch["documents"]}
+    # Files are named as they were uploaded, not by the server's paths.
+    assert {r["path"] for r in rows} == {p.name for p in SAMPLES}
     table = pq.read_table(io.BytesIO(c.get(base + "/cells.parquet").content))
     assert table.num_rows == len(rows)
     summary = c.get(base + "/summary").json()

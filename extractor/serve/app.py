@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Path as PathParam, Query, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -145,20 +145,15 @@ def create_app(config: ServeConfig | None = None) -> FastAPI:
 
     @app.get("/v1/batches/{batch_id}/summary", tags=["batches"])
     def get_summary(batch_id: BatchId) -> Response:
-        folder = _done_tables(catalogue, batch_id)
-        return FileResponse(folder / "summary.json", media_type="application/json")
+        return _send(_done_tables(catalogue, batch_id), "summary.json", None)
 
     @app.get("/v1/batches/{batch_id}/cells.csv", tags=["batches"])
     def get_cells_csv(batch_id: BatchId) -> Response:
-        folder = _done_tables(catalogue, batch_id)
-        return FileResponse(folder / "cells.csv", media_type=outputs.TABLES["cells.csv"],
-                            filename=f"cells-{batch_id}.csv")
+        return _send(_done_tables(catalogue, batch_id), "cells.csv", f"cells-{batch_id}.csv")
 
     @app.get("/v1/batches/{batch_id}/cells.parquet", tags=["batches"])
     def get_cells_parquet(batch_id: BatchId) -> Response:
-        folder = _done_tables(catalogue, batch_id)
-        return FileResponse(folder / "cells.parquet", media_type=outputs.TABLES["cells.parquet"],
-                            filename=f"cells-{batch_id}.parquet")
+        return _send(_done_tables(catalogue, batch_id), "cells.parquet", f"cells-{batch_id}.parquet")
 
     @app.get("/v1/batches/{batch_id}/cells.xlsx", tags=["batches"],
              responses={501: {"description": "this build has no Excel writer"}})
@@ -307,7 +302,22 @@ def _done_tables(catalogue: Catalogue, batch_id: str) -> Path:
     batch = _batch_or_404(catalogue, batch_id)
     if batch.status != "done":
         raise HTTPException(409, f"batch {batch_id} is {batch.status}; its tables come once it is done")
-    return outputs.tables_dir(catalogue.batch_dir(batch_id))
+    uploads = [(f.stored, f.name, f.key) for f in catalogue.files(batch_id)]
+    return outputs.tables_dir(catalogue.batch_dir(batch_id), uploads)
+
+
+def _send(folder: Path, name: str, download_as: str | None) -> Response:
+    """Stream a table from a handle opened now: a rebuild that replaces the folder meanwhile
+    cannot cut the download short."""
+    handle = open(folder / name, "rb")
+
+    def chunks():
+        with handle:
+            while chunk := handle.read(CHUNK):
+                yield chunk
+
+    headers = {"Content-Disposition": f'attachment; filename="{download_as}"'} if download_as else None
+    return StreamingResponse(chunks(), media_type=outputs.MEDIA[name], headers=headers)
 
 
 def _results(folder: Path) -> dict[str, Result]:
