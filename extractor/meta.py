@@ -1,11 +1,27 @@
-"""Report metadata from the title, preamble and signature: issuer, year, publication date."""
+"""Report metadata from the title, preamble and signature: issuer, year, publication date.
+
+The issuer is the body named in the title (``XX局2023年政府信息公开工作年度报告``). Pages saved
+from government sites put chrome before it on the same line: field labels (``标题:``,
+``|标 题|``), breadcrumbs (``当前位置:首页>…``), toolbar words (``字体大小:A+ A A- 分享: 打印``),
+bullets and dates, or a preamble sentence (``根据《条例》…现发布``); these are cut off. Without
+a title the page's ``发布机构`` field names the issuer, else the signature at the end.
+"""
 from __future__ import annotations
 
 import re
 
 from schemas import Meta
 
-_TITLE = re.compile(r"^(?P<issuer>.{0,40}?)(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:政府信息公开|政务公开|信息公开)[^\n]{0,12}?年度?报告")
+_TITLE = re.compile(r"^(?P<issuer>.{0,40}?)(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:(?:政府|政务)?信息公开|政务公开)"
+                    r"[^\n]{0,12}?年度?报告")
+# Chrome before the issuer on a title line, cut at its last occurrence: a field label or any
+# "label:" / "|" / breadcrumb separator, a verb that introduces the title in a preamble sentence.
+_CHROME_CUT = re.compile(r"^.*(?:[:：|｜>»›]|标\s*题|题\s*名|名\s*称|现(?:予以)?(?:发布|公布)|特(?:向社会)?(?:发布|公布)"
+                         r"|编制(?:了)?|公布(?:了)?|发布(?:了)?)")
+_CHROME_LEAD = re.compile(r"^(?:[-–—•·*#\s\d./年月日]|首页|当前位置|您的位置|打印本页|打印|分享到|分享|收藏|关闭窗口|关闭|"
+                          r"字号|字体大小|字体|A\+|A-|AA|公告公示|通知公告|政务公开|信息公开|年度报告|政府信息公开年报)+")
+_NOT_AN_ISSUER = re.compile(r"根据|依据|条例|我(?:单位|局|委|办|镇|乡|旗|县|区|市|厅|部|院|中心|街道)|本(?:单位|机关|级)|^[\W\d]*$")
+_PUBLISHER = re.compile(r"(?:发布机构|发文机关|发布单位|来源单位)\s*[:：|]?\s*(?P<name>[^\s|:：]{2,40}?)\s*(?:[|\n]|$|\s{2,}|发布日期|发文日期|成文日期|生成日期)", re.M)
 _PERIOD_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?(?:至|到|-|—)")
 _YEAR_DU = re.compile(r"((?:19|20)\d{2})\s*年度")
 _PUBLISHED = re.compile(r"(?:发布|公开|印发)(?:时间|日期)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
@@ -23,7 +39,7 @@ def read_meta(text: str, preamble_end: int) -> Meta:
         for joined in (lines[i], "".join(lines[i:i + 2])):  # titles are often split over two lines
             m = _TITLE.search(joined)
             if m:
-                title, issuer, year = m.group(0), m["issuer"].strip() or None, int(m["year"])
+                title, issuer, year = m.group(0), clean_issuer(m["issuer"]), int(m["year"])
                 break
         if title:
             break
@@ -32,11 +48,32 @@ def read_meta(text: str, preamble_end: int) -> Meta:
         year = int(m.group(1)) if m else None
     tail = text[-1500:]
     if issuer is None:
+        issuer = _publisher(head)
+    if issuer is None:
         sig = _SIGNATURE.findall(tail)
         issuer = sig[-1] if sig else None
     elif issuer.endswith(_LEVEL_SUFFIX) and f"{issuer}人民政府" in text:
         issuer = f"{issuer}人民政府"
     return Meta(issuer=issuer, year=year, title=title, published=_published(text, tail))
+
+
+def clean_issuer(candidate: str) -> str | None:
+    """The issuer part of what stands before the year on a title line, without page chrome and
+    field labels; ``None`` where what is left names no body (a pronoun, a sentence)."""
+    name = _CHROME_CUT.sub("", candidate.strip())
+    name = _CHROME_LEAD.sub("", name).strip()
+    if len(name) < 2 or _NOT_AN_ISSUER.search(name):
+        return None
+    return name
+
+
+def _publisher(head: str) -> str | None:
+    """The page's ``发布机构`` field, where it holds a name (not a date, not the next label)."""
+    for m in _PUBLISHER.finditer(head):
+        name = clean_issuer(m["name"])
+        if name and not re.search(r"\d|日期|索引|文号", name):
+            return name
+    return None
 
 
 def _published(text: str, tail: str) -> str | None:

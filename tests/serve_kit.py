@@ -97,3 +97,13 @@ class Server:
                 self.proc.wait(20)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def xlsx_detail(data: bytes, cell: str) -> list[dict]:
+    """The rows of cells.xlsx's long sheet (明细) for one cell id, by Chinese header."""
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(data), read_only=True)["明细"]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows)
+    return [dict(zip(header, row)) for row in rows if row[header.index("单元格编号")] == cell]

@@ -39,7 +39,9 @@ def mixed(tmp_path_factory):
     gbk = fixture_file("003_589bf4f08d70f012").read_text(encoding="utf-8").encode("gbk")
     (inputs / "gbk.txt").write_bytes(gbk)
     shutil.copy(fixture_file("004_a0c7fabfdf456585"), inputs / "copy of 004.txt")
-    (inputs / "notes.json").write_text("{}")  # not a format nianbao reads: ignored in folders
+    (inputs / "notes.json").write_text("{}")  # not formats nianbao reads: each gets an unsupported record
+    (inputs / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0 an old Word file")
+    (inputs / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     out = root / "out"
     summary = run_batch([str(inputs)], out, BatchOptions(jobs=2, backend="rules"))
     return inputs, out, summary
@@ -47,10 +49,16 @@ def mixed(tmp_path_factory):
 
 def test_every_input_accounted_for_and_duplicate_processed_once(mixed):
     inputs, out, summary = mixed
-    files = sorted(str(p) for p in inputs.rglob("*") if p.is_file() and p.suffix != ".json")
+    files = sorted(str(p) for p in inputs.rglob("*") if p.is_file())
     rows = {r["path"]: r for r in read_csv(out / "inputs.csv")}
-    assert sorted(rows) == files
+    assert sorted(rows) == files  # every file, whatever its type
     outcome = {p.split("/in/", 1)[1]: r["outcome"] for p, r in rows.items()}
+    unsupported = {p: o for p, o in outcome.items() if o == "unsupported"}
+    assert set(unsupported) == {"notes.json", "old.doc", "scan.png"}
+    for p in unsupported:
+        del outcome[p]
+    assert "save it as .docx" in rows[str(inputs / "old.doc")]["message"]
+    assert "OCR" in rows[str(inputs / "scan.png")]["message"]
     assert outcome.pop("bad/empty.txt") == "empty"
     assert outcome.pop("bad/binary.txt") == "unreadable"
     assert outcome.pop("bad/scan.pdf") == "no_text_layer"
@@ -60,14 +68,14 @@ def test_every_input_accounted_for_and_duplicate_processed_once(mixed):
     assert dup["key"] == orig["key"]
     results = sorted(p.stem for p in (out / "results").glob("*.json"))
     errors = sorted(p.stem for p in (out / "errors").glob("*.json"))
-    assert len(results) == len(SOURCES) + 1 and len(errors) == 3  # + GBK; the duplicate is not extracted twice
+    assert len(results) == len(SOURCES) + 1 and len(errors) == 6  # + GBK; the duplicate is not extracted twice
     assert not set(results) & set(errors)
     assert summary["last_run"]["processed"] == len(files) - 1
     docs = summary["documents"]
     assert (docs["inputs"], docs["distinct_inputs"], docs["ok"], docs["failed"], docs["pending"]) == \
-        (len(files), len(files) - 1, len(results), 3, 0)
-    assert docs["failed_by_reason"] == {"empty": 1, "no_text_layer": 1, "unreadable": 1}
-    assert summary["last_run"]["ignored_files"] == 1
+        (len(files), len(files) - 1, len(results), 6, 0)
+    assert docs["failed_by_reason"] == {"empty": 1, "no_text_layer": 1, "unreadable": 1, "unsupported": 3}
+    assert summary["last_run"]["ignored_files"] == 3
     assert json.loads((out / "summary.json").read_text()) == summary
 
 
@@ -153,13 +161,13 @@ def test_inputs_that_match_nothing_and_a_busy_folder_are_refused(tmp_path):
 
 def test_cli_batch_prints_a_summary_without_a_progress_bar_when_piped(tmp_path):
     src = fixture_file("001_9a2f7be38055e01f")
-    proc = subprocess.run([sys.executable, "-m", "extractor.cli.main", "batch", str(src), str(src.parent / "*.json"),
+    proc = subprocess.run([sys.executable, "-m", "extractor.cli.main", "--lang", "en", "batch", str(src), str(src.parent / "*.json"),
                            "--out", str(tmp_path / "out"), "--jobs", "1", "--backend", "rules"],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "1 ok, 1 failed (1 unsupported)" in proc.stdout  # gold.json, named by the glob
     assert "\r" not in proc.stdout and "docs/s" in proc.stdout
-    bad = subprocess.run([sys.executable, "-m", "extractor.cli.main", "batch", str(tmp_path / "nope"),
+    bad = subprocess.run([sys.executable, "-m", "extractor.cli.main", "--lang", "en", "batch", str(tmp_path / "nope"),
                           "--out", str(tmp_path / "out")], capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "no such file or folder" in bad.stderr
 

@@ -13,8 +13,9 @@ TEMPLATES = {"000_964c95048e543ea8": "2019", "001_9a2f7be38055e01f": "2019", "00
              "hongze-2024": "2021", "szfgs2024": "2021"}
 
 
-def nianbao(*args, input_bytes=None):
-    return subprocess.run([sys.executable, "-m", "extractor.cli.main", *map(str, args)],
+def nianbao(*args, input_bytes=None, lang="en"):
+    lang_args = ["--lang", lang] if lang else []
+    return subprocess.run([sys.executable, "-m", "extractor.cli.main", *lang_args, *map(str, args)],
                           capture_output=True, input=input_bytes)
 
 
@@ -54,13 +55,14 @@ def test_text_round_trip(tmp_path):
     ("table.xls", b"\xd0\xcf\x11\xe0", "unsupported file type"),
     ("story.txt", "今天天气很好。".encode(), "not a government information-disclosure annual report"),
 ])
-def test_bad_input_exit_2_with_one_line(tmp_path, name, data, needle):
+@pytest.mark.parametrize(("lang", "prefix"), [("en", "nianbao: error:"), ("zh", "nianbao: 错误:")])
+def test_bad_input_exit_2_with_one_line(tmp_path, name, data, needle, lang, prefix):
     path = tmp_path / name
     path.write_bytes(data)
-    proc = nianbao("extract", path, "--json")
+    proc = nianbao("extract", path, "--json", lang=lang)
     err = proc.stderr.decode()
     assert proc.returncode == 2
-    assert err.count("\n") == 1 and err.startswith("nianbao: error:") and needle in err
+    assert err.count("\n") == 1 and err.startswith(prefix) and needle in err
     assert "Traceback" not in err and proc.stdout == b""
 
 
@@ -73,6 +75,21 @@ def test_missing_file_exit_2(tmp_path, name):
 def test_batch_of_files_keeps_going_past_a_bad_one(tmp_path):
     bad = tmp_path / "empty.txt"
     bad.write_bytes(b"")
-    proc = nianbao("extract", bad, fixture_file("004_a0c7fabfdf456585"), "--cells")
+    good = fixture_file("004_a0c7fabfdf456585")
+    proc = nianbao("extract", bad, good, "--cells")
     assert proc.returncode == 2
-    assert json.loads(proc.stdout.decode().strip())  # the good one was still extracted
+    line = json.loads(proc.stdout.decode().strip())  # the good one was still extracted, its path with it
+    assert line["path"] == str(good) and list(line["cells"]) == list(cell_ids("2021"))
+
+
+def test_cells_over_several_files_is_one_object_per_line_with_its_path(tmp_path):
+    files = [fixture_file("003_589bf4f08d70f012"), fixture_file("004_a0c7fabfdf456585")]
+    proc = nianbao("extract", *files, "--cells")
+    assert proc.returncode == 0, proc.stderr.decode()
+    lines = proc.stdout.decode().splitlines()
+    assert len(lines) == 2
+    for path, line in zip(files, lines):
+        obj = json.loads(line)
+        assert obj["path"] == str(path) and set(obj) == {"path", "cells"}
+    one = json.loads(nianbao("extract", files[0], "--cells").stdout)
+    assert json.loads(lines[0])["cells"] == one  # a single file keeps the flat form

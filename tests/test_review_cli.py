@@ -27,7 +27,7 @@ def batch(tmp_path, monkeypatch):
 
 
 def nianbao(capsys, *args) -> tuple[int, str, str]:
-    code = main(["review", *map(str, args)])
+    code = main(["--lang", "en", "review", *map(str, args)])
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -13,7 +13,7 @@ from conftest import SAMPLES, fixture_file
 from extractor.cli.main import main
 from extractor.review import Store
 from extractor.serve import charts
-from serve_kit import client, files, wait_done
+from serve_kit import client, files, wait_done, xlsx_detail
 
 SAMPLE_003 = fixture_file("003_589bf4f08d70f012")
 
@@ -116,7 +116,8 @@ def test_review_decision_reaches_the_store_and_the_tables(tmp_path):
         key = batch["documents"][0]["key"]
         base = f"/v1/batches/{batch['id']}"
         r = c.post(f"{base}/documents/{key}/decisions",
-                   json={"cell": "p3.new_received.total", "action": "correct", "value": "7", "reviewer": "张三"})
+                   json={"cell": "p3.new_received.total", "action": "correct", "value": "7", "reviewer": "张三",
+                         "reason": "原文第 3 页"})
         assert r.status_code == 200, r.text
         assert r.json()["recorded"]["new"] == 7
         cell = next(x for t in r.json()["document"]["tables"] for row in t["rows"] for x in row["cells"]
@@ -128,7 +129,17 @@ def test_review_decision_reaches_the_store_and_the_tables(tmp_path):
         assert [(e.cell, e.new, e.action, e.reviewer) for e in events] == [("p3.new_received.total", 7, "correct", "张三")]
         rows = list(csv.DictReader(io.StringIO(c.get(base + "/cells.csv").content.decode("utf-8-sig"))))
         row = next(r for r in rows if r["cell"] == "p3.new_received.total")
-        assert (float(row["value"]), row["status"]) == (7.0, "corrected")
+        assert (float(row["value"]), row["status"], row["reviewer"], row["review_reason"]) == \
+            (7.0, "corrected", "张三", "原文第 3 页")
+        assert float(row["original_value"]) == 0
+        table = pq.read_table(io.BytesIO(c.get(base + "/cells.parquet").content)).to_pylist()
+        assert next(r for r in table if r["cell"] == "p3.new_received.total")["status"] == "corrected"
+        xlsx = c.get(base + "/cells.xlsx")
+        assert xlsx.status_code == 200 and "spreadsheetml" in xlsx.headers["content-type"]
+        (detail,) = xlsx_detail(xlsx.content, "p3.new_received.total")
+        assert (detail["数值"], detail["状态"], detail["审核人"], detail["原读取值"]) == (7, "已审核", "张三", 0)
+        summary = c.get(base + "/summary").json()
+        assert summary["review"]["corrected"] == 1
         # Undo puts the extracted value back, in the store and in the tables.
         assert c.post(f"{base}/documents/{key}/decisions",
                       json={"cell": "p3.new_received.total", "action": "undo"}).status_code == 200

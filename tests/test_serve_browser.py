@@ -1,14 +1,12 @@
 """The page in a real headless Chromium (Debian's `chromium`, driven by Playwright's Python API):
-upload a sample, see a flagged cell, correct a value with the keyboard, download the tables
-and find the correction in them.
+upload a sample, see a flagged cell, correct a value with the keyboard, download cells.xlsx
+and find the correction in it.
 
 Skipped only where no Chromium is installed; CI installs it (.ci/run). Set
 NIANBAO_SCREENSHOT=PATH to keep a screenshot of the page (make serve-screenshot).
 """
 from __future__ import annotations
 
-import csv
-import io
 import os
 import shutil
 from pathlib import Path
@@ -16,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import fixture_file
-from serve_kit import Server
+from serve_kit import Server, xlsx_detail
 
 CHROMIUM = os.environ.get("NIANBAO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
@@ -70,12 +68,11 @@ def test_upload_review_correct_download(page, tmp_path):
     if os.environ.get("NIANBAO_SCREENSHOT"):
         _keep_screenshot(page, Path(os.environ["NIANBAO_SCREENSHOT"]))
     with page.expect_download() as download:
-        page.click("#dl-csv")
-    path = tmp_path / "cells.csv"
+        page.click("#dl-xlsx")
+    path = tmp_path / "cells.xlsx"
     download.value.save_as(path)
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    row = next(r for r in rows if r["cell"] == CELL)
-    assert (float(row["value"]), row["status"]) == (7.0, "corrected")
+    (row,) = xlsx_detail(path.read_bytes(), CELL)
+    assert (row["数值"], row["状态"], row["审核操作"]) == (7, "已审核", "更正")
 
 
 def _correct(page, value: str) -> None:

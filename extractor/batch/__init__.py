@@ -23,9 +23,10 @@ from extractor.batch.ratelimit import TokenBucket
 from extractor.batch.run import run_jobs
 from extractor.batch.store import ResultsFolder
 from extractor.batch.outcome import Outcome
+from extractor.errors import InputError
 from extractor.settings import Backend, Settings
 
-__all__ = ["BatchOptions", "Outcome", "run_batch"]
+__all__ = ["BatchOptions", "Outcome", "export_folder", "run_batch"]
 
 
 @dataclass(slots=True)
@@ -48,7 +49,7 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
     options = options or BatchOptions()
     settings = Settings(backend=options.backend)
     threads = settings.resolved_backend() in ("llm", "hybrid")
-    workers = options.jobs or (4 if threads else len(os.sched_getaffinity(0)))
+    workers = options.jobs or (4 if threads else _cpus())
     folder = ResultsFolder(Path(out))
     with folder.locked():
         started = perf_counter()
@@ -70,7 +71,34 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
         stats.seconds["run"] = perf_counter() - started - stats.seconds["discover"]
         inputs_index = {**folder.read_inputs(), **found.inputs}
         last_run = stats.as_dict(backend=settings.resolved_backend(), workers=workers)
-        return export_tables(folder, inputs_index, last_run, workers=min(workers, len(os.sched_getaffinity(0))))
+        return export_tables(folder, inputs_index, last_run, workers=min(workers, _cpus()))
+
+
+def export_folder(out: Path, workers: int | None = None) -> dict:
+    """Rebuild a results folder's outputs (cells, cells_wide, findings, inputs, cells.xlsx,
+    summary.json) from its results, errors and review decisions, and return the summary.
+
+    This is how review decisions reach the tables (``nianbao export DIR``); a batch run does
+    the same at its end. ``last_run`` in the summary stays that of the last batch. Raises
+    :class:`~extractor.errors.InputError` for a folder that is not a results folder or that a
+    batch holds."""
+    import json
+
+    folder = ResultsFolder(Path(out))
+    if not folder.results.is_dir():
+        raise InputError(f"{out}: not a results folder (no results/ inside)")
+    with folder.locked():
+        try:
+            last_run = json.loads((folder.root / "summary.json").read_text(encoding="utf-8"))["last_run"]
+            last_run["seconds"] = dict(last_run.get("seconds") or {})
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            last_run = {"seconds": {}}  # no batch wrote this folder (a review of one document), or no summary
+        return export_tables(folder, folder.read_inputs(), last_run, workers=workers or _cpus())
+
+
+def _cpus() -> int:
+    """Cores this process may use (``sched_getaffinity`` is Linux only)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @dataclass(slots=True)

@@ -1,8 +1,9 @@
 """Turn the command line's INPUTs (files, folders, globs) into jobs keyed by content hash.
 
-Folders are searched recursively for the formats nianbao reads; a file named explicitly
-is taken whatever its type (an unsupported one gets an error record, not silence).
-Files with the same bytes become one job that remembers every path.
+Folders are searched recursively. Every file found or named is accounted for: one of a
+type nianbao does not read (.doc, .wps, images, …) becomes an ``unsupported`` job with a
+message that says what to do, without being loaded. Files with the same bytes become one job
+that remembers every path.
 """
 from __future__ import annotations
 
@@ -25,13 +26,14 @@ class Job:
     sha256: str | None  # None when the file could not be read
     paths: list[str] = field(default_factory=list)
     problem: str | None = None  # why the file could not be read
+    reason: str = "unreadable"  # the error record's reason when there is a problem
 
 
 @dataclass(slots=True)
 class Discovery:
     jobs: list[Job]
     inputs: dict[str, str]  # path → key, for every input file
-    ignored: int  # files in the folders with a type nianbao does not read
+    ignored: int  # files in the folders with a type nianbao does not read (each has an unsupported job)
 
 
 def discover(args: list[str], exclude: Path | None = None) -> Discovery:
@@ -40,15 +42,18 @@ def discover(args: list[str], exclude: Path | None = None) -> Discovery:
     jobs: dict[str, Job] = {}
     inputs: dict[str, str] = {}
     for path in files:
+        reason = "unreadable"
         try:
             sha = _sha256(path)
             key, problem = key_of(sha), None
         except OSError as e:
             # No content to hash: key the record by the path, so it is still accounted for.
-            sha, key = None, hashlib.sha256(f"path:{Path(path).resolve()}".encode()).hexdigest()[:KEY_LEN]
+            sha, key = None, _path_key(path)
             problem = f"{path}: cannot read ({e.strerror or e})"
+        if Path(path).suffix.lower() not in SUFFIXES:  # never loaded: what to do with it instead
+            problem, reason = unsupported_message(path), "unsupported"
         inputs[path] = key
-        job = jobs.setdefault(key, Job(key, path, sha, problem=problem))
+        job = jobs.setdefault(key, Job(key, path, sha, problem=problem, reason=reason))
         job.paths.append(path)
     return Discovery(list(jobs.values()), inputs, ignored)
 
@@ -67,13 +72,41 @@ def _expand(args: list[str], exclude: Path | None) -> tuple[list[str], int]:
                 for f in sorted(match.rglob("*")):
                     if not f.is_file() or _hidden(f.relative_to(match)) or results_folder.holds(f):
                         continue
-                    if f.suffix.lower() in SUFFIXES:
-                        seen.setdefault(f.resolve(), str(f))
-                    else:
-                        ignored += 1
+                    seen.setdefault(f.resolve(), str(f))
+                    ignored += f.suffix.lower() not in SUFFIXES
             elif not (_GLOB_CHARS & set(arg) and results_folder.holds(match)):
                 seen.setdefault(match.resolve(), str(match))
     return sorted(seen.values()), ignored
+
+
+# What to do with a file nianbao does not read, by kind (the CLI shows it in the user's language).
+ADVICE_KINDS = {
+    "word": ({".doc", ".wps", ".rtf", ".odt", ".wpt", ".dot"},
+             "an old Word/WPS document: save it as .docx (Word or WPS: 另存为 .docx) and run again"),
+    "image": ({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic"},
+              "an image: run OCR on it and give nianbao the text, or a PDF with a text layer"),
+    "sheet": ({".xls", ".xlsx", ".et", ".ods", ".csv"},
+              "a spreadsheet: nianbao reads whole reports; save the report as .docx or PDF"),
+    "archive": ({".zip", ".rar", ".7z", ".gz", ".tar"}, "an archive: unpack it and give nianbao the folder"),
+}
+OTHER_ADVICE = "not a format nianbao reads (.txt .md .html .htm .pdf .docx)"
+
+
+def advice_kind(path: str) -> str:
+    """``word``, ``image``, ``sheet``, ``archive`` or ``other``: what an unsupported file is."""
+    suffix = Path(path).suffix.lower()
+    return next((kind for kind, (suffixes, _) in ADVICE_KINDS.items() if suffix in suffixes), "other")
+
+
+def unsupported_message(path: str) -> str:
+    kind = advice_kind(path)
+    advice = ADVICE_KINDS[kind][1] if kind in ADVICE_KINDS else OTHER_ADVICE
+    return f"{path}: unsupported file type {Path(path).suffix or '(no extension)'}: {advice}"
+
+
+def _path_key(path: str) -> str:
+    """A key for a file whose content is not read: from its path, so it is still accounted for."""
+    return hashlib.sha256(f"path:{Path(path).resolve()}".encode()).hexdigest()[:KEY_LEN]
 
 
 def _hidden(rel: Path) -> bool:

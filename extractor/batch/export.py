@@ -1,9 +1,10 @@
 """Rebuild the analysts' tables from the results folder, streaming a chunk of documents at a time.
 
-Everything here is derived from ``results/``, ``errors/`` and the inputs index, so the
-tables always agree with the folder, however many runs (or kills) built it. Each table is
-written under a temporary name and moved into place, so a kill mid-export leaves the
-previous tables whole.
+Everything here is derived from ``results/``, ``errors/``, the inputs index and the review
+store's decisions (``extractor.review.apply``), so the tables always agree with the folder,
+however many runs (or kills) built it. Each table is written under a temporary name and
+moved into place, and ``summary.json`` last, so a kill mid-export leaves the previous
+tables whole; the next export (or batch run) writes them all again.
 """
 from __future__ import annotations
 
@@ -18,25 +19,33 @@ from pathlib import Path
 from time import perf_counter, process_time
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from extractor.batch import crossyear
 from extractor.batch.pool import process_pool
 from extractor.batch.store import ResultsFolder
-from extractor.resultsdir import write_atomic
 from extractor.batch.summary import Tally
+from extractor.batch.xlsx import write_xlsx
+from extractor.resultsdir import write_atomic
+from extractor.review.apply import Provenance, apply_review, decisions_by_key
+from extractor.review.store import Event
 from schemas import Result, cell_ids, specs
 
 _DOC = [("key", pa.string()), ("path", pa.string()), ("issuer", pa.string()), ("year", pa.int32()),
         ("template", pa.string())]
 _LABELS = ("part", "table", "row", "column", "unit")
 _CELL = [("cell", pa.string()), *((name, pa.string()) for name in _LABELS)]
+# A reviewed cell's provenance: the decision and the value and span the readers gave.
+REVIEW = [("review_action", pa.string()), ("reviewer", pa.string()), ("reviewed_at", pa.string()),
+          ("review_reason", pa.string()), ("original_value", pa.float64()),
+          ("original_span_start", pa.int32()), ("original_span_end", pa.int32())]
 LONG = pa.schema([*_DOC, *_CELL,
-                  ("value", pa.float64()), ("status", pa.string()), ("confidence", pa.float64())])
+                  ("value", pa.float64()), ("status", pa.string()), ("confidence", pa.float64()), *REVIEW])
 # Value columns are float64: money is decimal 万元; every other cell holds a whole number.
 WIDE = pa.schema([*_DOC, ("cells_ok", pa.int32()), ("cells_flagged", pa.int32()), ("cells_missing", pa.int32()),
-                  *((cid, pa.float64()) for cid in cell_ids(None))])
+                  ("cells_corrected", pa.int32()), *((cid, pa.float64()) for cid in cell_ids(None))])
 FINDINGS = pa.schema([*_DOC, *((name, pa.string()) for name in ("rule", "check", "severity", "cells", "message")),
                       ("expected", pa.float64()), ("actual", pa.float64()), ("repair_cell", pa.string()),
                       ("repair_value", pa.float64()),
@@ -51,33 +60,49 @@ CHUNK = 256  # documents per piece of work: a few MiB of rows, so memory stays f
 
 
 def export_tables(folder: ResultsFolder, inputs: dict[str, str], last_run: dict, workers: int = 1) -> dict:
-    """Write cells, cells_wide, findings, inputs and summary; return the summary.
+    """Write cells, cells_wide, findings, inputs, cells.xlsx and summary; return the summary.
 
-    The rows are built ``CHUNK`` documents at a time, on ``workers`` processes when there is
-    more than one chunk, and written in key order whatever the number of workers."""
+    Review decisions in force are applied to the documents they concern (status
+    ``corrected``, provenance columns). The rows are built ``CHUNK`` documents at a time, on
+    ``workers`` processes when there is more than one chunk, and written in key order
+    whatever the number of workers."""
     started, tally, worker_cpu = perf_counter(), Tally(), 0.0
     docs: list[tuple[str, str | None, int | None]] = []  # (key, issuer, year), to pair years
     result_keys = folder.result_keys()
+    decisions, last_event = decisions_by_key(folder.root)
     chunks = [result_keys[i:i + CHUNK] for i in range(0, len(result_keys), CHUNK)]
-    with _Table(folder.root, "cells", LONG) as long, _Table(folder.root, "cells_wide", WIDE) as wide, \
-            _Table(folder.root, "findings", FINDINGS, parquet=False) as findings:
-        for piece, elsewhere in _in_order(partial(rows, folder.root), chunks, workers):
+    moves: list[tuple[Path, Path]] = []  # (temporary, final): every output is moved into place at the end
+    with _Table(folder.root, "cells", LONG, moves=moves) as long, \
+            _Table(folder.root, "cells_wide", WIDE, moves=moves) as wide, \
+            _Table(folder.root, "findings", FINDINGS, parquet=False, moves=moves) as findings:
+        for piece, elsewhere in _in_order(partial(rows, folder.root, decisions), chunks, workers):
             worker_cpu += piece.cpu_seconds if elsewhere else 0.0
             long.write(piece.long)
             wide.write(piece.wide)
             findings.write(piece.findings)
             tally.merge(piece.tally)
             docs.extend(piece.docs)
-        _add_cross_year(folder, docs, findings, tally)
+        _add_cross_year(folder, docs, findings, tally, decisions)
     errors = {}
     for key in set(folder.error_keys()) - set(result_keys):
         errors[key] = folder.read_error(key)
         tally.add_error(errors[key])
     accounted = set(result_keys) | errors.keys()
-    _write_inputs(folder.root, inputs, set(result_keys), errors)
+    _write_inputs(folder.root, inputs, set(result_keys), errors, moves)
+    written = dict((final.name, tmp) for tmp, final in moves)
+    xlsx = folder.root / f".cells.xlsx.{os.getpid()}.tmp"
+    write_xlsx(folder.root, target=xlsx, sources={name: written[f"{name}{suffix}"] for name, suffix in
+                                                  (("cells", ".parquet"), ("cells_wide", ".parquet"),
+                                                   ("findings", ".csv"))})
+    moves.append((xlsx, folder.root / "cells.xlsx"))
     last_run["seconds"]["export"] = perf_counter() - started
     last_run["export_worker_cpu_seconds"] = worker_cpu
-    summary = tally.as_dict(inputs, accounted, last_run)
+    tally.review_last_event = last_event
+    summary = tally.as_dict(inputs, accounted, last_run, errors)
+    # Nothing is replaced until every output is whole; summary.json (which names the last review
+    # event the tables include) goes last.
+    for tmp, final in moves:
+        os.replace(tmp, final)
     write_atomic(folder.root / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     return summary
 
@@ -94,24 +119,37 @@ class Rows:
     cpu_seconds: float  # building them
 
 
-def rows(root: Path, keys: list[str]) -> Rows:
-    """Rows of the results ``keys`` in ``root`` (run in a worker process: everything here is picklable)."""
+def rows(root: Path, decisions: dict[str, dict[str, Event]], keys: list[str]) -> Rows:
+    """Rows of the results ``keys`` in ``root``, with the review ``decisions`` ({key: {cell:
+    event}}) applied (run in a worker process: everything here is picklable)."""
     cpu, folder, tally, docs = process_time(), ResultsFolder(root), Tally(), []
     long, wide, findings = _Long(), _Columns(WIDE), _Columns(FINDINGS)
     for key in keys:
         result = folder.read_result(key)
+        reviewed: dict[str, Provenance] = {}
+        if key in decisions:
+            result, reviewed = _reviewed(folder, key, result, decisions[key])
+            tally.add_review(reviewed)
         meta = result["meta"]
         doc = (key, result["source"].get("path"), meta.get("issuer"), meta.get("year"), meta.get("template"))
         docs.append((key, meta.get("issuer"), meta.get("year")))
         cells = result["cells"]
-        statuses = long.add(doc, cells)
+        statuses = long.add(doc, cells, reviewed)
         counts = Counter(statuses)
-        wide.add((*doc, counts["ok"], counts["flagged"], counts["missing"],
+        wide.add((*doc, counts["ok"], counts["flagged"], counts["missing"], counts["corrected"],
                   *map({cid: c.get("value") for cid, c in cells.items()}.get, cell_ids(None))))
         for f in result.get("findings") or []:
             findings.add(_finding_row(doc, f))
-        tally.add_result(result)
+        tally.add_result(result, key)
     return Rows(long.batch(), wide.batch(), findings.batch(), tally, docs, process_time() - cpu)
+
+
+def _reviewed(folder: ResultsFolder, key: str, result: dict,
+              events: dict[str, Event]) -> tuple[dict, dict[str, Provenance]]:
+    text_path = folder.texts / f"{key}.txt"
+    text = text_path.read_text(encoding="utf-8") if text_path.exists() else ""
+    reviewed, provenance = apply_review(Result.model_validate(result), events, text)
+    return reviewed.model_dump(mode="json"), provenance
 
 
 def _in_order(work: Callable[[list[str]], Rows], chunks: list[list[str]],
@@ -139,10 +177,11 @@ def _finding_row(doc: tuple, f: dict, previous_key: str | None = None) -> tuple:
             f.get("cause"), ";".join(f.get("blocked_by") or []) or None, previous_key)
 
 
-def _add_cross_year(folder: ResultsFolder, docs: list[tuple], findings: "_Table", tally: Tally) -> None:
+def _add_cross_year(folder: ResultsFolder, docs: list[tuple], findings: "_Table", tally: Tally,
+                    decisions: dict[str, dict[str, Event]]) -> None:
     found_pairs, tally.several_per_issuer_year = crossyear.pairs(docs)
     for prev_key, cur_key in found_pairs:
-        previous, current = (Result.model_validate_json(folder.read_result_text(k)) for k in (prev_key, cur_key))
+        previous, current = (_result(folder, k, decisions.get(k)) for k in (prev_key, cur_key))
         found = [f.model_dump() for f in crossyear.chain_findings(current, previous)]
         meta = current.meta
         doc = (cur_key, current.source.path, meta.issuer, meta.year, meta.template)
@@ -151,8 +190,17 @@ def _add_cross_year(folder: ResultsFolder, docs: list[tuple], findings: "_Table"
         tally.add_pair((meta.template, previous.meta.template), found)
 
 
-def _write_inputs(root: Path, inputs: dict[str, str], ok: set[str], errors: dict[str, dict]) -> None:
-    with _Table(root, "inputs", INPUTS, parquet=False) as table:
+def _result(folder: ResultsFolder, key: str, events: dict[str, Event] | None) -> Result:
+    result = Result.model_validate_json(folder.read_result_text(key))
+    if events:
+        text_path = folder.texts / f"{key}.txt"
+        result = apply_review(result, events, text_path.read_text(encoding="utf-8") if text_path.exists() else "")[0]
+    return result
+
+
+def _write_inputs(root: Path, inputs: dict[str, str], ok: set[str], errors: dict[str, dict],
+                  moves: list[tuple[Path, Path]] | None = None) -> None:
+    with _Table(root, "inputs", INPUTS, parquet=False, moves=moves) as table:
         for path, key in sorted(inputs.items()):
             if key in ok:
                 table.add((path, key, "ok", None))
@@ -198,11 +246,12 @@ class _Long:
         self.values: list = []
         self.statuses: list = []
         self.confidences: list = []
+        self.review: list[list] = [[] for _ in REVIEW]
         self._label_row: dict[tuple[str | None, str], int] = {}  # (template, cell id) → row in labels
         self._contract: dict[str | None, tuple[tuple[str, ...], list[int]]] = {}  # template → its ids, their rows
 
-    def add(self, doc: tuple, cells: dict) -> list[str]:
-        """Add a document's cells; return their statuses."""
+    def add(self, doc: tuple, cells: dict, reviewed: dict[str, Provenance]) -> list[str]:
+        """Add a document's cells, with the provenance of the ``reviewed`` ones; return their statuses."""
         self.doc_of.extend([len(self.docs)] * len(cells))
         self.docs.add(doc)
         ids, rows = self._contract_rows(doc[4])
@@ -214,6 +263,16 @@ class _Long:
         self.values.extend(c.get("value") for c in cells.values())
         self.statuses.extend(statuses)
         self.confidences.extend(c.get("confidence") for c in cells.values())
+        if not reviewed:
+            for column in self.review:
+                column.extend([None] * len(cells))
+            return statuses
+        for cid in cells:
+            p = reviewed.get(cid)
+            span = p.original_span if p and p.original_span else (None, None)
+            row = (p.action, p.reviewer, p.at, p.reason, p.original_value, *span) if p else (None,) * len(REVIEW)
+            for column, value in zip(self.review, row):
+                column.append(value)
         return statuses
 
     def _contract_rows(self, template: str | None) -> tuple[tuple[str, ...], list[int]]:
@@ -234,16 +293,36 @@ class _Long:
         doc_of, label_of = pa.array(self.doc_of, pa.int32()), pa.array(self.label_of, pa.int32())
         columns = [*(c.take(doc_of) for c in docs.columns), *(c.take(label_of) for c in labels.columns),
                    pa.array(self.values, pa.float64()), pa.array(self.statuses, pa.string()),
-                   pa.array(self.confidences, pa.float64())]
+                   pa.array(self.confidences, pa.float64()),
+                   *(pa.array(values, type) for values, (_, type) in zip(self.review, REVIEW))]
         return pa.RecordBatch.from_arrays(columns, schema=LONG)
+
+
+# Text a spreadsheet would run as a formula (OWASP "CSV injection"): = + - @ tab CR first.
+_FORMULA_LIKE = r"^[=+\-@\t\r]"
+
+
+def neutralised(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """``batch`` for a CSV file: text that starts like a formula gets a leading apostrophe, as
+    OWASP recommends, so Excel and WPS show it as text; numbers stay numbers. (Parquet keeps
+    the text as it is: it is not opened by spreadsheets.)"""
+    columns = list(batch.columns)
+    for i, field in enumerate(batch.schema):
+        if pa.types.is_string(field.type) and columns[i].null_count < len(columns[i]):
+            risky = pc.fill_null(pc.match_substring_regex(columns[i], _FORMULA_LIKE), False)
+            if pc.any(risky).as_py():
+                columns[i] = pc.if_else(risky, pc.binary_join_element_wise("'", columns[i], ""), columns[i])
+    return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
 
 
 class _Table:
     """``name.csv`` (and ``name.parquet``) streamed batch by batch under a temporary name,
-    moved into place once whole."""
+    moved into place once whole, or, with ``moves``, listed there as (temporary, final) for
+    the caller to move."""
 
-    def __init__(self, root: Path, name: str, schema: pa.Schema, parquet: bool = True, group_rows: int = 1 << 14):
-        self.root, self.name, self.schema = root, name, schema
+    def __init__(self, root: Path, name: str, schema: pa.Schema, parquet: bool = True, group_rows: int = 1 << 14,
+                 moves: list[tuple[Path, Path]] | None = None):
+        self.root, self.name, self.schema, self.moves = root, name, schema, moves
         self.rows, self.group_rows = _Columns(schema), group_rows  # add()ed rows, written in groups
         self._csv_file = open(self._tmp(".csv"), "wb")
         self._csv_file.write(BOM)
@@ -262,7 +341,7 @@ class _Table:
         if len(self.rows):  # rows added before come first
             self.write(self.rows.batch())
         if batch.num_rows:
-            self._csv.write_batch(batch)
+            self._csv.write_batch(neutralised(batch))
             if self._parquet:
                 self._parquet.write_batch(batch)
 
@@ -277,6 +356,11 @@ class _Table:
         if self._parquet:
             self._parquet.close()
         if exc_type is None:
-            os.replace(self._tmp(".csv"), self.root / f"{self.name}.csv")
+            done = [(self._tmp(".csv"), self.root / f"{self.name}.csv")]
             if self._parquet:
-                os.replace(self._tmp(".parquet"), self.root / f"{self.name}.parquet")
+                done.append((self._tmp(".parquet"), self.root / f"{self.name}.parquet"))
+            if self.moves is None:
+                for tmp, final in done:
+                    os.replace(tmp, final)
+            else:
+                self.moves.extend(done)

@@ -48,7 +48,7 @@ def run_jobs(jobs: list[Job], settings: Settings, *, workers: int, timeout: floa
     ``work(key, path, sha256, settings)`` runs one document (tests pass fakes)."""
     for job in jobs:
         if job.problem:
-            yield failed(job, "unreadable", job.problem)
+            yield failed(job, job.reason, job.problem)
     pending: deque[Job] = deque(job for job in jobs if not job.problem)
     if not pending:
         return

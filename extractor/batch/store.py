@@ -8,13 +8,13 @@ at a text that is not there. One batch at a time holds the folder's lock.
 from __future__ import annotations
 
 import csv
-import fcntl
 import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from pydantic_core import from_json
 
 from extractor.batch.outcome import TRANSIENT, Outcome
@@ -35,21 +35,24 @@ class ResultsFolder:
         try:
             for d in (self.results, self.texts, self.errors):
                 d.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.root / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
+        except OSError as e:
+            raise InputError(f"{self.root}: cannot write the results folder ({e.strerror})") from e
+        # filelock: flock on POSIX, msvcrt on Windows; released when the process dies.
+        lock = FileLock(self.root / ".lock", timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise InputError(f"{self.root}: another batch is running on this folder") from None
         except OSError as e:
             raise InputError(f"{self.root}: cannot write the results folder ({e.strerror})") from e
         try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise InputError(f"{self.root}: another batch is running on this folder") from None
             self._remove_temp_files()
             try:
                 yield self
             finally:
                 self._remove_temp_files()  # of workers killed mid-write (timeouts)
         finally:
-            os.close(fd)  # closing releases the lock
+            lock.release()
 
     def _remove_temp_files(self) -> None:
         """Left by a process killed mid-write; safe to delete while we hold the lock."""

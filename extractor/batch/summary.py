@@ -1,4 +1,10 @@
-"""Counting a results folder into ``summary.json``: documents, templates, rules, cells, usage."""
+"""Counting a results folder into ``summary.json``: documents, templates, rules, cells, usage, review.
+
+Each input file gets one status that says what happened to it (``STATUSES``): ``read`` (every
+cell of its template has a value), ``partly_read`` (some have), ``empty`` (no value found, or
+an empty file), ``not_a_report``, ``unsupported`` (a type nianbao does not read, or a scan
+without text) or ``error`` (unreadable, timeout, crash, endpoint or internal error).
+"""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -6,6 +12,20 @@ from collections import Counter, defaultdict
 from extractor.batch import crossyear
 
 HARD_RULES = ("H1", "H2", "H3", "H4", "H5", "H6")
+STATUSES = ("read", "partly_read", "empty", "not_a_report", "unsupported", "error")
+_STATUS_OF_REASON = {"empty": "empty", "not_a_report": "not_a_report", "unsupported": "unsupported",
+                     "no_text_layer": "unsupported"}  # any other reason: error
+REVIEW_ACTIONS = ("accept", "repair", "correct", "missing")
+
+
+def status_of_result(result: dict) -> str:
+    """``read``, ``partly_read`` or ``empty`` by how many of the document's cells have a value."""
+    values = [c.get("value") is not None for c in result["cells"].values()]
+    return "read" if values and all(values) else "partly_read" if any(values) else "empty"
+
+
+def status_of_error(reason: str | None) -> str:
+    return _STATUS_OF_REASON.get(reason or "", "error")
 
 
 def rule_status(findings: list[dict], rule: str) -> str:
@@ -29,8 +49,13 @@ class Tally:
         self.usage: Counter[str] = Counter()
         self.cost: float | None = None
         self.failed: Counter[str] = Counter()
+        self.status_of_key: dict[str, str] = {}  # result key → read / partly_read / empty
+        self.review: Counter[str] = Counter()  # decisions in force by action; "documents"
+        self.review_last_event = 0
 
-    def add_result(self, result: dict) -> None:
+    def add_result(self, result: dict, key: str | None = None) -> None:
+        if key is not None:
+            self.status_of_key[key] = status_of_result(result)
         template = result["meta"].get("template")
         self.templates[template or "unknown"] += 1
         statuses = Counter(c["status"] for c in result["cells"].values())
@@ -56,8 +81,15 @@ class Tally:
         for rule, counts in other.findings.items():
             self.findings[rule].update(counts)
         self.usage.update(other.usage)
+        self.status_of_key.update(other.status_of_key)
+        self.review.update(other.review)
         if other.cost is not None:
             self.cost = (self.cost or 0.0) + other.cost
+
+    def add_review(self, reviewed: dict) -> None:
+        """Count one document's reviewed cells (``{cell id: provenance}``)."""
+        self.review["documents"] += 1
+        self.review.update(p.action for p in reviewed.values())
 
     def add_error(self, record: dict) -> None:
         self.failed[record.get("reason") or "internal_error"] += 1
@@ -70,9 +102,14 @@ class Tally:
             if crossyear.applicable(rule, *templates):
                 counts[rule_status(findings, rule)] += 1
 
-    def as_dict(self, inputs: dict[str, str], settled: set[str], last_run: dict) -> dict:
+    def as_dict(self, inputs: dict[str, str], settled: set[str], last_run: dict,
+                errors: dict[str, dict] | None = None) -> dict:
+        """The summary; ``errors`` ({key: error record}) lists the files not read with their reasons."""
         ok, failed = sum(self.templates.values()), sum(self.failed.values())
+        by_status, not_read = self._files(inputs, errors or {})
+        decided = sum(self.review[a] for a in REVIEW_ACTIONS)
         return {
+            "files": {"by_status": by_status, "not_read": not_read},
             "documents": {
                 "inputs": len(inputs), "distinct_inputs": len(set(inputs.values())),
                 "in_folder": ok + failed, "ok": ok, "failed": failed,
@@ -81,6 +118,10 @@ class Tally:
                 "by_template": {t: self.templates[t] for t in ("2019", "2021", "unknown")},
             },
             "cells": {s: self.cells[s] for s in ("ok", "flagged", "missing", "corrected")},
+            # Reviewed cells have status "corrected" (a value a person decided) or "missing".
+            "review": {"documents": self.review["documents"], "cells_reviewed": decided,
+                       "corrected": self.review["correct"] + self.review["repair"], "accepted": self.review["accept"],
+                       "marked_missing": self.review["missing"], "last_event": self.review_last_event},
             "hard_rules": {r: {k: c[k] for k in ("holding", "broken", "not_checkable")} for r, c in self.hard.items()},
             "cross_year": {"pairs": self.pairs, "issuer_years_with_several_documents": self.several_per_issuer_year,
                            **{r: {k: c[k] for k in ("holding", "broken", "not_checkable")}
@@ -90,3 +131,22 @@ class Tally:
                       "cost_usd": self.cost},
             "last_run": last_run,
         }
+
+    def _files(self, inputs: dict[str, str], errors: dict[str, dict]) -> tuple[dict[str, int], list[dict]]:
+        """Input files by status, and every file not fully read with its reason, by path."""
+        by_status: Counter[str] = Counter()
+        not_read = []
+        for path, key in sorted(inputs.items()):
+            if key in self.status_of_key:
+                status = self.status_of_key[key]
+                by_status[status] += 1
+                if status == "empty":
+                    not_read.append({"path": path, "status": status, "reason": "no_value",
+                                     "message": "no table value found in the document"})
+            elif key in errors:
+                record = errors[key]
+                status = status_of_error(record.get("reason"))
+                by_status[status] += 1
+                not_read.append({"path": path, "status": status, "reason": record.get("reason"),
+                                 "message": record.get("message")})
+        return {s: by_status[s] for s in STATUSES}, not_read

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import os
-import resource
 import select
 import signal
 import threading
@@ -25,6 +24,11 @@ from extractor.errors import (BackendError, ConfigError, EmptyDocument, InputErr
                               UnreadableDocument, UnsupportedFormat)
 from extractor.batch.outcome import Outcome
 
+try:
+    import resource  # POSIX only: peak memory is not measured on Windows
+except ImportError:
+    resource = None  # type: ignore[assignment]
+
 # The reason slug of each input error, most specific class first.
 _INPUT_REASONS = ((UnsupportedFormat, "unsupported"), (EmptyDocument, "empty"), (NoTextLayer, "no_text_layer"),
                   (NotAReport, "not_a_report"), (UnreadableDocument, "unreadable"), (InputError, "unreadable"))
@@ -37,7 +41,7 @@ def extract_one(key: str, path: str, sha256: str | None, settings: Settings) -> 
     cpu = process_time()
     out = _extract(Outcome(key, path, sha256), settings)
     out.cpu_seconds = process_time() - cpu
-    out.worker_maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out.worker_maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss if resource else 0
     return out
 
 
@@ -68,7 +72,7 @@ def _alarm(seconds: float | None) -> Iterator[None]:
 
     Python code is interrupted at once; a call into C (a regular expression, a parser) only
     when it returns: the batch kills a worker that stays stuck past that."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
     signal.signal(signal.SIGALRM, _time_up)
@@ -122,7 +126,7 @@ def start_worker(pid: int) -> None:
 def _exit_when_gone(pid: int) -> None:
     try:
         select.select([os.pidfd_open(pid)], [], [])  # readable when the process has ended
-    except OSError:  # no pidfd (old kernel), or already gone
+    except (OSError, AttributeError):  # no pidfd (old kernel, not Linux), or already gone
         while _alive(pid):
             time.sleep(1.0)
     os._exit(1)

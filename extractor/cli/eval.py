@@ -10,21 +10,24 @@ import sys
 import time
 from pathlib import Path
 
-from rich.console import Console
-from rich.table import Table
-
-from extractor.api import __version__
-from extractor.errors import ConfigError, InputError
-from extractor.settings import Settings
+from extractor.cli.i18n import t
 
 GATE_FAILED = 3
-_console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)  # files and pipes get wide tables
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)  # files and pipes get wide tables
 
 
 def register(sub) -> None:
-    p = sub.add_parser("eval", help="score extraction against gold fixtures or synthetic reports",
-                       description="Score a backend cell by cell against hand-labelled gold fixtures "
-                                   "(default) or generated reports with exact truth.")
+    p = sub.add_parser("eval", help=t("用人工标注或合成报告评测提取准确率",
+                                      "score extraction against gold fixtures or synthetic reports"),
+                       description=t("逐个单元格对照人工标注（默认）或真值已知的合成报告评测一种读取方式。"
+                                     "评测报告的表格为英文。",
+                                     "Score a backend cell by cell against hand-labelled gold fixtures "
+                                     "(default) or generated reports with exact truth."))
     p.add_argument("--backend", choices=["auto", "rules", "llm", "hybrid"], default="rules")
     source = p.add_mutually_exclusive_group()
     source.add_argument("--fixtures", type=Path, metavar="DIR", help="gold fixtures folder (default: evals/fixtures)")
@@ -47,6 +50,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from extractor.api import __version__
+    from extractor.errors import ConfigError
+    from extractor.settings import Settings
     from evals.cases import FIXTURES, load_fixtures, synth_cases
     from evals.compare import Gates, compare, gate
     from evals.report import baseline_view, build_report
@@ -91,12 +97,14 @@ def run(args) -> int:
         shown = [s for s in shown if s.title in ("Summary", "Gates", "Against the baseline")]
     for section in shown:
         _print(section)
-    _console.print(f"[dim]wrote {out / 'report.json'} and {out / 'report.md'}"
+    _console().print(f"[dim]wrote {out / 'report.json'} and {out / 'report.md'}"
                    + (f"; baseline {args.write_baseline}" if args.write_baseline else "") + "[/dim]")
     return GATE_FAILED if failures else 0
 
 
 def _read_baseline(path: Path) -> dict:
+    from extractor.errors import InputError
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -113,19 +121,24 @@ def _with_progress(run_cases, cases, settings, count: int):
         return run_cases(cases, settings)
     from rich.progress import Progress
 
+    from rich.console import Console
+
     with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("extracting", total=count)
         return run_cases(cases, settings, lambda _: progress.advance(task))
 
 
 def _print(section) -> None:
+    from rich.table import Table
+
+    console = _console()
     table = Table(title=section.title, title_justify="left", title_style="bold", show_lines=False)
     for column in section.columns:
         table.add_column(column, overflow="fold")
     for row in section.rows:
         table.add_row(*(("[red]" + c + "[/red]") if c.startswith("FAIL") else c for c in row))
     if section.rows:
-        _console.print(table)
+        console.print(table)
     if section.note:
-        _console.print(f"  [dim]{section.note}[/dim]")
-    _console.print()
+        console.print(f"  [dim]{section.note}[/dim]")
+    console.print()

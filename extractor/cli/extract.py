@@ -5,28 +5,30 @@ import json
 import sys
 from pathlib import Path
 
-from extractor.api import extract_document
-from extractor.cli.render import print_summary
-from extractor.errors import InputError
-from extractor.load import load
-from extractor.settings import Settings
-from extractor.validate import is_fatal
+from extractor.cli.i18n import t
 
 STRICT_EXIT = 3  # --strict and some document has an error finding; the output is still written
 SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf", ".docx"}
 
 
 def register(sub) -> None:
-    p = sub.add_parser("extract", help="extract one or more reports",
-                       description="Extract reports. Directories are searched for .txt .md .html .pdf .docx.")
-    p.add_argument("paths", nargs="+", metavar="FILE", type=Path)
+    p = sub.add_parser("extract", help=t("提取一份或多份年报", "extract one or more reports"),
+                       description=t("提取年报。文件夹中查找 .txt .md .html .pdf .docx 文件。",
+                                     "Extract reports. Directories are searched for .txt .md .html .pdf .docx."))
+    p.add_argument("paths", nargs="+", metavar=t("文件", "FILE"), type=Path)
     out = p.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="the full result (output-contract.md)")
-    out.add_argument("--cells", action="store_true", help="flat {cell id: value-or-null}")
-    out.add_argument("--text", action="store_true", help="the normalised text the spans index into")
-    p.add_argument("--backend", choices=["auto", "rules", "llm", "hybrid"], default="auto")
+    out.add_argument("--json", action="store_true", help=t("完整结果（见 output-contract.md）",
+                                                           "the full result (output-contract.md)"))
+    out.add_argument("--cells", action="store_true",
+                     help=t("扁平的 {单元格编号: 数值或 null}；多个文件时每行一个 {\"path\", \"cells\"}",
+                            "flat {cell id: value-or-null}; with several files one {\"path\", \"cells\"} per line"))
+    out.add_argument("--text", action="store_true", help=t("规范化后的全文（span 以它为准）",
+                                                           "the normalised text the spans index into"))
+    p.add_argument("--backend", choices=["auto", "rules", "llm", "hybrid"], default="auto",
+                   help=t("读取方式（默认 auto）", "the reader (default auto)"))
     p.add_argument("--strict", action="store_true",
-                   help=f"exit {STRICT_EXIT} when a document has an error finding (a table value is certainly wrong)")
+                   help=t(f"有错误级别的校验发现时退出码为 {STRICT_EXIT}",
+                          f"exit {STRICT_EXIT} when a document has an error finding (a table value is certainly wrong)"))
     p.set_defaults(func=run)
 
 
@@ -41,8 +43,16 @@ def expand(paths: list[Path]) -> list[Path]:
 
 
 def run(args) -> int:
+    from extractor.api import extract_document
+    from extractor.cli.main import error_line
+    from extractor.errors import InputError
+    from extractor.load import load
+    from extractor.settings import Settings
+    from extractor.validate import is_fatal
+
     settings = Settings(backend=args.backend)
     files = expand(args.paths)
+    several = len(files) > 1
     status = 0
     for path in files:
         try:
@@ -52,17 +62,25 @@ def run(args) -> int:
                 continue
             result = extract_document(doc, settings)
         except InputError as e:
-            if len(files) == 1:
+            if not several:
                 raise
-            print(f"nianbao: error: {e}", file=sys.stderr)
+            print(error_line(e), file=sys.stderr)
             status = 2
             continue
         if is_fatal(result.findings, args.strict) and status == 0:
             status = STRICT_EXIT
         if args.json:
-            print(result.model_dump_json(indent=None if len(files) > 1 else 2))
+            print(result.model_dump_json(indent=None if several else 2))
         elif args.cells:
-            print(json.dumps(result.values(), ensure_ascii=False, indent=None if len(files) > 1 else 2))
+            print(json.dumps(cells_line(str(path), result.values()) if several else result.values(),
+                             ensure_ascii=False, indent=None if several else 2))
         else:
+            from extractor.cli.render import print_summary
+
             print_summary(result, doc.name)
     return status
+
+
+def cells_line(path: str, values: dict) -> dict:
+    """One file's line of ``--cells`` over several files: which file, then its cells."""
+    return {"path": path, "cells": values}

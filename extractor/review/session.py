@@ -142,8 +142,9 @@ class Review:
     def queue(self, entry: Entry) -> list[queue.Item]:
         return queue.build(self.result(entry), self.in_force(entry), self.threshold)
 
-    def decide(self, entry: Entry, cell: str, action: Action, value: Number | None = None) -> Event:
-        """Record one decision (committed before this returns)."""
+    def decide(self, entry: Entry, cell: str, action: Action, value: Number | None = None,
+               reason: str | None = None) -> Event:
+        """Record one decision, with the reviewer's ``reason`` if given (committed before this returns)."""
         result = self.result(entry)
         if cell not in result.cells:
             raise InputError(f"{cell!r} is not a cell of {entry.name} (template {result.meta.template})")
@@ -163,7 +164,7 @@ class Review:
             value = parse_value(str(value), specs(result.meta.template)[cell])
         else:
             raise InputError(f"unknown action {action!r}")
-        return self.store.record(entry.sha, cell, old, value, action, self.reviewer)
+        return self.store.record(entry.sha, cell, old, value, action, self.reviewer, reason)
 
     def undo(self, entry: Entry | None = None) -> tuple[Entry, Event] | None:
         """Cancel this reviewer's latest decision in force (in ``entry``, or anywhere); returns

@@ -19,8 +19,8 @@ from schemas.result import Number
 Action = Literal["accept", "repair", "correct", "missing", "undo"]
 DECISIONS: tuple[Action, ...] = ("accept", "repair", "correct", "missing")
 
-# Ordered migrations; the index + 1 is the schema's user_version. Each is idempotent, so two
-# processes opening a new store at once both succeed.
+# Ordered migrations; the index + 1 is the schema's user_version. Each is idempotent (or its
+# "duplicate column" error is taken as done), so two processes opening a new store at once both succeed.
 _MIGRATIONS = (
     """
     CREATE TABLE IF NOT EXISTS events (
@@ -39,6 +39,8 @@ _MIGRATIONS = (
     CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
         BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
     """,
+    # 2: the reviewer's reason for a decision (free text, optional).
+    "ALTER TABLE events ADD COLUMN reason TEXT",
 )
 
 
@@ -52,6 +54,7 @@ class Event:
     action: Action
     at: str
     reviewer: str
+    reason: str | None = None
 
 
 class Store:
@@ -68,21 +71,27 @@ class Store:
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         for i, script in enumerate(_MIGRATIONS[version:], start=version + 1):
-            self._db.executescript(f"BEGIN IMMEDIATE; {script}; PRAGMA user_version={i}; COMMIT;")
+            try:
+                self._db.executescript(f"BEGIN IMMEDIATE; {script}; PRAGMA user_version={i}; COMMIT;")
+            except sqlite3.OperationalError as e:  # another process added the column first
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                if "duplicate column" not in str(e):
+                    raise
 
     def record(self, doc: str, cell: str, old: Number | None, new: Number | None,
-               action: Action, reviewer: str) -> Event:
+               action: Action, reviewer: str, reason: str | None = None) -> Event:
         at = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
         cur = self._db.execute(
-            "INSERT INTO events (doc, cell, old, new, action, at, reviewer) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (doc, cell, json.dumps(old), json.dumps(new), action, at, reviewer))
-        return Event(cur.lastrowid, doc, cell, old, new, action, at, reviewer)
+            "INSERT INTO events (doc, cell, old, new, action, at, reviewer, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc, cell, json.dumps(old), json.dumps(new), action, at, reviewer, reason))
+        return Event(cur.lastrowid or 0, doc, cell, old, new, action, at, reviewer, reason)
 
     def events(self, doc: str | None = None) -> list[Event]:
-        sql = "SELECT id, doc, cell, old, new, action, at, reviewer FROM events"
+        sql = "SELECT id, doc, cell, old, new, action, at, reviewer, reason FROM events"
         rows = self._db.execute(sql + " WHERE doc = ? ORDER BY id" if doc else sql + " ORDER BY id",
                                 (doc,) if doc else ())
-        return [Event(i, d, c, json.loads(o), json.loads(n), a, t, r) for i, d, c, o, n, a, t, r in rows]
+        return [Event(i, d, c, json.loads(o), json.loads(n), a, t, r, why) for i, d, c, o, n, a, t, r, why in rows]
 
     def close(self) -> None:
         self._db.close()

@@ -42,6 +42,7 @@ class Decision(BaseModel):
     action: Literal["accept", "repair", "correct", "missing", "undo"]
     value: str | None = Field(None, description="the corrected value (action 'correct')", max_length=40)
     reviewer: str | None = Field(None, description="name recorded in the audit log (default 'web')", max_length=80)
+    reason: str | None = Field(None, description="why (kept in the audit log and the tables)", max_length=500)
 
 
 def create_app(config: ServeConfig | None = None) -> FastAPI:
@@ -155,12 +156,9 @@ def create_app(config: ServeConfig | None = None) -> FastAPI:
     def get_cells_parquet(batch_id: BatchId) -> Response:
         return _send(_done_tables(catalogue, batch_id), "cells.parquet", f"cells-{batch_id}.parquet")
 
-    @app.get("/v1/batches/{batch_id}/cells.xlsx", tags=["batches"],
-             responses={501: {"description": "this build has no Excel writer"}})
+    @app.get("/v1/batches/{batch_id}/cells.xlsx", tags=["batches"])
     def get_cells_xlsx(batch_id: BatchId) -> Response:
-        _done_tables(catalogue, batch_id)
-        raise HTTPException(501, "cells.xlsx is not available in this build: it needs the Excel writer "
-                                 "(issue 16); download cells.csv or cells.parquet")
+        return _send(_done_tables(catalogue, batch_id), "cells.xlsx", f"cells-{batch_id}.xlsx")
 
     @app.get("/v1/batches/{batch_id}/charts/rules.svg", tags=["charts"])
     def chart_rules(batch_id: BatchId) -> Response:
@@ -206,7 +204,8 @@ def create_app(config: ServeConfig | None = None) -> FastAPI:
         with _review(catalogue, batch_id, decision.reviewer or "web") as review:
             entry = _entry_or_404(review, key)
             try:
-                recorded = documents.decide(review, entry, decision.cell, decision.action, decision.value)
+                recorded = documents.decide(review, entry, decision.cell, decision.action, decision.value,
+                                            decision.reason)
             except InputError as e:
                 raise HTTPException(422, str(e)) from None
             return {"recorded": recorded, "document": documents.view(review, entry, _name(catalogue, batch_id, key))}

@@ -72,7 +72,8 @@ def tables(result: Result, needs: dict[str, list[str]], decided: dict[str, str])
                            for label, cells in g["rows"].items()]} for g in grids.values()]
 
 
-def decide(review: Review, entry: Entry, cell: str, action: str, value: str | None) -> dict:
+def decide(review: Review, entry: Entry, cell: str, action: str, value: str | None,
+           reason: str | None = None) -> dict:
     """Record one decision (or undo the latest one on ``cell``); returns what was recorded."""
     if action == "undo":
         event = review.in_force(entry).get(cell)
@@ -84,6 +85,6 @@ def decide(review: Review, entry: Entry, cell: str, action: str, value: str | No
         raise InputError(f"unknown action {action!r}: one of {', '.join(ACTIONS)}")
     if action == "correct" and (value is None or str(value).strip() == ""):
         raise InputError("a correction needs a value")
-    event = review.decide(entry, cell, action, value)  # type: ignore[arg-type]
+    event = review.decide(entry, cell, action, value, reason)  # type: ignore[arg-type]
     return {"cell": cell, "action": event.action, "old": event.old, "new": event.new,
-            "reviewer": event.reviewer, "at": event.at}
+            "reviewer": event.reviewer, "at": event.at, "reason": event.reason}

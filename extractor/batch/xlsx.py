@@ -1,0 +1,211 @@
+"""``cells.xlsx``: the results folder's tables as one Excel workbook for people who use Excel or WPS.
+
+Sheets, headers in Chinese:
+
+- 表二, 表三, 表四: one row per report (单位, 年度, 模板, then that table's cells in the
+  contract's order, then 文件); flagged cells yellow, reviewed cells green;
+- 明细: one row per report × cell with the review provenance (the long table);
+- 校验发现: the findings;
+- 说明: what the colours mean, and where the long sheet was cut.
+
+Built from ``cells_wide.parquet``, ``cells.parquet`` and ``findings.csv`` after they are
+written, and moved into place whole. Numbers are stored as numbers, a missing value is an
+empty cell (never 0), and text that a spreadsheet would take for a formula is stored with
+Excel's quote prefix (shown as text, never evaluated).
+"""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import xlsxwriter
+
+from schemas import cell_ids, specs
+
+PARTS = ("二", "三", "四")
+# Excel holds 1,048,576 rows a sheet, and writing a row of the long sheet costs about 20 µs:
+# past this many cells the long sheet keeps only the cells that are not plain "ok".
+LONG_SHEET_MAX_ROWS = 200_000
+STATUS_ZH = {"ok": "正常", "flagged": "存疑", "missing": "缺失", "corrected": "已审核"}
+ACTION_ZH = {"accept": "确认原值", "repair": "采纳校验建议", "correct": "更正", "missing": "确认缺失"}
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+_LONG_COLUMNS = (  # (column in cells.parquet, Chinese header)
+    ("key", "文件键"), ("path", "文件"), ("issuer", "单位"), ("year", "年度"), ("template", "模板"),
+    ("cell", "单元格编号"), ("part", "部分"), ("table", "表"), ("row", "行"), ("column", "列"), ("unit", "计量单位"),
+    ("value", "数值"), ("status", "状态"), ("confidence", "置信度"), ("review_action", "审核操作"),
+    ("reviewer", "审核人"), ("reviewed_at", "审核时间（UTC）"), ("review_reason", "审核理由"),
+    ("original_value", "原读取值"), ("original_span_start", "原文位置起"), ("original_span_end", "原文位置止"))
+_FINDING_COLUMNS = (
+    ("key", "文件键"), ("path", "文件"), ("issuer", "单位"), ("year", "年度"), ("template", "模板"),
+    ("rule", "规则"), ("check", "检查项"), ("severity", "严重程度"), ("cells", "涉及单元格"), ("message", "说明"),
+    ("expected", "应为"), ("actual", "实为"), ("repair_cell", "建议修改单元格"), ("repair_value", "建议值"),
+    ("cause", "原因"), ("blocked_by", "缺失而无法校验的单元格"), ("previous_key", "上年文件键"))
+
+
+def neutralise(text: str) -> bool:
+    """Whether a spreadsheet would read ``text`` as a formula (OWASP CSV injection)."""
+    return text.startswith(_FORMULA_START)
+
+
+def write_xlsx(root: Path, *, target: Path | None = None, sources: dict[str, Path] | None = None) -> Path:
+    """Write ``root/cells.xlsx`` (or exactly ``target``, not moved) from the tables in ``root``
+    (or the files ``sources`` names for ``cells``, ``cells_wide`` and ``findings``); return its path."""
+    final = target or root / "cells.xlsx"
+    tmp = target or root / f".cells.xlsx.{os.getpid()}.tmp"
+    book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
+                                          "strings_to_numbers": False, "strings_to_urls": False})
+    # A fixed creation date: the same folder gives the same bytes (a resumed batch equals an
+    # uninterrupted one); the file's own modification time says when it was written.
+    book.set_properties({"created": datetime(2000, 1, 1, tzinfo=timezone.utc), "title": "nianbao cells"})
+    try:
+        _Sheets(book, {"cells": root / "cells.parquet", "cells_wide": root / "cells_wide.parquet",
+                       "findings": root / "findings.csv", **(sources or {})}).write_all()
+    finally:
+        book.close()
+    if tmp != final:
+        os.replace(tmp, final)
+    return final
+
+
+class _Sheets:
+    def __init__(self, book: xlsxwriter.Workbook, sources: dict[str, Path]):
+        self.book, self.sources = book, sources
+        self.header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#D9E1F2",
+                                       "border": 1})
+        self.styles = {"flagged": book.add_format({"bg_color": "#FFEB9C"}),
+                       "corrected": book.add_format({"bg_color": "#C6EFCE"})}
+        self.quoted = book.add_format({"quote_prefix": True})
+        self.notes: list[str] = []
+
+    def write_all(self) -> None:
+        long = pq.read_table(self.sources["cells"])
+        marked = long.filter(pc.is_in(long["status"], value_set=_strings("flagged", "corrected")))
+        status_of = {(k, c): s for k, c, s in zip(*(marked[n].to_pylist() for n in ("key", "cell", "status")))}
+        wide = pq.read_table(self.sources["cells_wide"])
+        for part in PARTS:
+            self._wide_sheet(part, wide, status_of)
+        self._long_sheet(long)
+        self._findings_sheet()
+        self._legend()
+
+    def _wide_sheet(self, part: str, wide, status_of: dict) -> None:
+        labels = specs(None)
+        ids = [cid for cid in cell_ids(None) if labels[cid].part == part]
+        sheet = self.book.add_worksheet(f"表{part}")
+        headers = ["单位", "年度", "模板", *(_label(labels[cid]) for cid in ids), "文件"]
+        self._headers(sheet, headers, widths=[28, 6, 6, *([14] * len(ids)), 30])
+        columns = [wide[name].to_pylist() for name in ("issuer", "year", "template", *ids, "path")]
+        keys = wide["key"].to_pylist()
+        for r, key in enumerate(keys, start=1):
+            row = [c[r - 1] for c in columns]
+            self._text_or_number(sheet, r, 0, row[0])
+            self._text_or_number(sheet, r, 1, row[1])
+            self._text_or_number(sheet, r, 2, row[2])
+            for j, cid in enumerate(ids, start=3):
+                style = self.styles.get(status_of.get((key, cid), ""))
+                self._text_or_number(sheet, r, j, row[j], style)
+            self._text_or_number(sheet, r, len(row) - 1, row[-1])
+        sheet.freeze_panes(1, 3)
+
+    def _long_sheet(self, long) -> None:
+        sheet = self.book.add_worksheet("明细")
+        self._headers(sheet, [zh for _, zh in _LONG_COLUMNS], widths=[18, 30, 28, 6, 6, 34, 5, 24, 30, 20, 8, 10, 8,
+                                                                      8, 12, 10, 24, 24, 10, 10, 10])
+        total = long.num_rows
+        if total > LONG_SHEET_MAX_ROWS:
+            long = long.filter(pc.not_equal(long["status"], "ok"))
+            self.notes.append(f"全部 {total} 个单元格超过 {LONG_SHEET_MAX_ROWS} 行，明细表只列出状态不是“正常”的 "
+                              f"{long.num_rows} 个；全部单元格见 cells.csv / cells.parquet。")
+        if long.num_rows > LONG_SHEET_MAX_ROWS:
+            long = long.slice(0, LONG_SHEET_MAX_ROWS)
+            self.notes.append(f"明细表只列出其中前 {LONG_SHEET_MAX_ROWS} 行；完整数据见 cells.csv / cells.parquet。")
+        columns = [long[name].to_pylist() for name, _ in _LONG_COLUMNS]
+        status_col = [name for name, _ in _LONG_COLUMNS].index("status")
+        action_col = status_col + 2
+        for r in range(long.num_rows):
+            status = columns[status_col][r]
+            style = self.styles.get(status)
+            for j, values in enumerate(columns):
+                value = values[r]
+                if j == status_col:
+                    value = STATUS_ZH.get(value, value)
+                elif j == action_col and value:
+                    value = ACTION_ZH.get(value, value)
+                self._text_or_number(sheet, r + 1, j, value, style if j == 11 else None)
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(long.num_rows, 1), len(_LONG_COLUMNS) - 1)
+
+    def _findings_sheet(self) -> None:
+        sheet = self.book.add_worksheet("校验发现")
+        self._headers(sheet, [zh for _, zh in _FINDING_COLUMNS],
+                      widths=[18, 30, 28, 6, 6, 6, 16, 8, 30, 80, 8, 8, 24, 8, 10, 30, 18])
+        findings = pacsv.read_csv(self.sources["findings"],
+                                  convert_options=pacsv.ConvertOptions(column_types=_finding_types()))
+        columns = [findings[name].to_pylist() for name, _ in _FINDING_COLUMNS]
+        severity_col = [name for name, _ in _FINDING_COLUMNS].index("severity")
+        for r in range(findings.num_rows):
+            for j, values in enumerate(columns):
+                value = values[r]
+                if j == severity_col:
+                    value = SEVERITY_ZH.get(value, value)
+                self._text_or_number(sheet, r + 1, j, _unquote(value))
+        sheet.freeze_panes(1, 0)
+
+    def _legend(self) -> None:
+        sheet = self.book.add_worksheet("说明")
+        sheet.set_column(0, 0, 100)
+        lines = [("黄色：存疑的值（读取器之间不一致、违反校验规则或置信度低），请核对原文。", self.styles["flagged"]),
+                 ("绿色：已审核的值（审核人确认、更正或采纳校验建议；见“明细”表的审核列）。", self.styles["corrected"]),
+                 ("空白：报告中没有找到的值（缺失），不是 0。", None),
+                 ("数据来源：cells.csv / cells.parquet（明细）、cells_wide（宽表）、findings.csv（校验发现）。", None),
+                 *((note, None) for note in self.notes)]
+        for r, (text, style) in enumerate(lines):
+            sheet.write_string(r, 0, text, style)
+
+    def _headers(self, sheet, headers: list[str], widths: list[int]) -> None:
+        for j, (text, width) in enumerate(zip(headers, widths)):
+            sheet.set_column(j, j, width)
+            sheet.write_string(0, j, text, self.header)
+        sheet.set_row(0, 48)
+
+    def _text_or_number(self, sheet, r: int, c: int, value, style=None) -> None:
+        if value is None:
+            if style is not None:
+                sheet.write_blank(r, c, None, style)
+        elif isinstance(value, (int, float)):
+            sheet.write_number(r, c, value, style)
+        elif neutralise(value):
+            sheet.write_string(r, c, value, self.quoted)
+        else:
+            sheet.write_string(r, c, value, style)
+
+
+def _label(spec) -> str:
+    return f"{spec.row}｜{spec.column}（{spec.unit}）"
+
+
+def _strings(*values: str):
+    import pyarrow as pa
+
+    return pa.array(values, pa.string())
+
+
+def _finding_types() -> dict:
+    import pyarrow as pa
+
+    numeric = {"year": pa.int32(), "expected": pa.float64(), "actual": pa.float64(), "repair_value": pa.float64()}
+    return {name: numeric.get(name, pa.string()) for name, _ in _FINDING_COLUMNS}
+
+
+def _unquote(value):
+    """findings.csv neutralises formula-like text with a leading apostrophe; the sheet uses Excel's
+    quote prefix instead, so the value is shown as the report has it."""
+    if isinstance(value, str) and value.startswith("'") and neutralise(value[1:]):
+        return value[1:]
+    return value
