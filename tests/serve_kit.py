@@ -67,7 +67,7 @@ class Server:
         self.env = {**os.environ, **(env or {})}
         self.proc: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 30.0) -> "Server":
+    def start(self, timeout: float = 30.0) -> Server:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "extractor.cli.main", "serve", "--port", str(self.port),
              "--data-dir", str(self.data_dir), "--backend", "rules"],

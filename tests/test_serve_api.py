@@ -8,12 +8,12 @@ import xml.etree.ElementTree as ET
 
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import SAMPLES, fixture_file
+from serve_kit import client, files, wait_done, xlsx_detail
+
 from extractor.cli.main import main
 from extractor.review import Store
 from extractor.serve import charts
-from serve_kit import client, files, wait_done, xlsx_detail
 
 SAMPLE_003 = fixture_file("003_589bf4f08d70f012")
 

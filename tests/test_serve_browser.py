@@ -12,7 +12,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import fixture_file
 from serve_kit import Server, xlsx_detail
 

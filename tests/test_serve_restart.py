@@ -5,7 +5,6 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-
 from conftest import SAMPLES
 from serve_kit import Server, files, wait_done
 

@@ -6,11 +6,11 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from conftest import SAMPLES, blank_pdf
+from serve_kit import client, files, wait_done, zip_of
+
 from extractor.serve.config import ServeConfig
 from extractor.serve.uploads import sniff
-from serve_kit import client, files, wait_done, zip_of
 
 REPORT = SAMPLES[0].read_bytes()
 
@@ -118,7 +118,7 @@ def test_token_guards_write_routes_only(tmp_path, monkeypatch):
     monkeypatch.setenv("NIANBAO_API_TOKEN", "s3cret")
     assert ServeConfig().token == "s3cret"
     with client(tmp_path, start_jobs=False, token="s3cret") as c:
-        post = lambda headers: c.post("/v1/batches", files=files(SAMPLES[:1]), headers=headers)  # noqa: E731
+        post = lambda headers: c.post("/v1/batches", files=files(SAMPLES[:1]), headers=headers)
         assert post({}).status_code == 401
         assert post({"Authorization": "Bearer wrong"}).status_code == 401
         assert post({"Authorization": "s3cret"}).status_code == 401

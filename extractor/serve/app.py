@@ -15,7 +15,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import Depends, FastAPI, File, Form, HTTPException, Path as PathParam, Query, Request, UploadFile
+from fastapi import (
+    Depends,
+    FastAPI,
+    File,
+    HTTPException,
+    Query,
+    Request,
+    UploadFile,
+)
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -23,7 +32,8 @@ from starlette.concurrency import run_in_threadpool
 from extractor.api import __version__, extract_document
 from extractor.errors import InputError, NianbaoError
 from extractor.load import load
-from extractor.serve import charts, compare as yoy, documents, outputs
+from extractor.serve import charts, documents, outputs
+from extractor.serve import compare as yoy
 from extractor.serve.config import ServeConfig
 from extractor.serve.jobs import JobRunner
 from extractor.serve.storage import Batch, Catalogue
@@ -308,7 +318,7 @@ def _done_tables(catalogue: Catalogue, batch_id: str) -> Path:
 def _send(folder: Path, name: str, download_as: str | None) -> Response:
     """Stream a table from a handle opened now: a rebuild that replaces the folder meanwhile
     cannot cut the download short."""
-    handle = open(folder / name, "rb")
+    handle = open(folder / name, "rb")  # noqa: SIM115 -- closed by the generator that streams it
 
     def chunks():
         with handle:

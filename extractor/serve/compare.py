@@ -6,6 +6,8 @@ one report per issuer and year, names matched across years); the cross-year rule
 """
 from __future__ import annotations
 
+from typing import Any
+
 from extractor.batch import crossyear
 from extractor.serve.documents import tables
 from schemas import Result
@@ -41,7 +43,9 @@ def compare(results: dict[str, Result], keys: list[str], names: dict[str, str]) 
     """The reports ``keys`` (one issuer, by year): grids per year with ``changed`` and ``link``
     marks on cells, and the cross-year findings between consecutive years."""
     ordered = sorted(keys, key=lambda k: (results[k].meta.year or 0, k))
-    years, links, flagged = [], [], {}
+    years: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
+    flagged: dict[str, set[str]] = {}
     previous: tuple[str, Result] | None = None
     for key in ordered:
         result = results[key]

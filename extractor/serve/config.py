@@ -5,13 +5,15 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extractor.settings import Backend
+
 MiB = 1 << 20
 
 
 @dataclass(slots=True)
 class ServeConfig:
     data_dir: Path = Path("nianbao-data")
-    backend: str = "auto"  # as `nianbao batch --backend`
+    backend: Backend = "auto"  # as `nianbao batch --backend`
     jobs: int = 1  # documents at a time inside one batch job
     timeout: float = 120.0  # seconds per document
     max_upload_bytes: int = 50 * MiB  # one uploaded file (a zip counts as one)

@@ -19,7 +19,7 @@ import shutil
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from extractor.resultsdir import key_of
@@ -113,7 +113,7 @@ class Catalogue:
             rows.append((batch_id, n, upload.name, stored, upload.format,
                          hashlib.sha256(upload.data).hexdigest(), len(upload.data)))
         _fsync_dir(inputs)
-        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        created = datetime.now(UTC).isoformat(timespec="seconds")
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute("INSERT INTO batches (id, created, status, skipped) VALUES (?, ?, 'queued', ?)",

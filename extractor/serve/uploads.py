@@ -36,7 +36,7 @@ def sniff(data: bytes) -> str | None:
     head = data[:4096].lstrip()
     if head.startswith(b"%PDF-"):
         return "pdf"
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 names = set(z.namelist())
