@@ -107,3 +107,13 @@ def xlsx_detail(data: bytes, cell: str) -> list[dict]:
     rows = sheet.iter_rows(values_only=True)
     header = next(rows)
     return [dict(zip(header, row)) for row in rows if row[header.index("单元格编号")] == cell]
+
+
+CARRIED_OVER_ROW = "二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0"
+
+
+def next_year_copy(text: str) -> str:
+    """Sample 003 (2020) as the same issuer's 2021 report whose 上年结转 is 3, not last year's
+    结转下年度 (0): the cross-year link S2 is broken."""
+    assert CARRIED_OVER_ROW in text and "2020" in text
+    return text.replace("2020", "2021").replace(CARRIED_OVER_ROW, CARRIED_OVER_ROW.replace("0", "3"))

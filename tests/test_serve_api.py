@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pyarrow.parquet as pq
 import pytest
 from conftest import SAMPLES, fixture_file
-from serve_kit import client, files, wait_done, xlsx_detail
+from serve_kit import client, files, next_year_copy, wait_done, xlsx_detail
 
 from extractor.cli.main import main
 from extractor.review import Store
@@ -140,6 +140,7 @@ def test_review_decision_reaches_the_store_and_the_tables(tmp_path):
         assert (detail["数值"], detail["状态"], detail["审核人"], detail["原读取值"]) == (7, "已审核", "张三", 0)
         summary = c.get(base + "/summary").json()
         assert summary["review"]["corrected"] == 1
+        assert "收到 7" in c.get(base + "/charts/applications.svg").text  # the charts show the reviewed data
         # Undo puts the extracted value back, in the store and in the tables.
         assert c.post(f"{base}/documents/{key}/decisions",
                       json={"cell": "p3.new_received.total", "action": "undo"}).status_code == 200
@@ -189,9 +190,7 @@ def test_year_over_year_marks_changes_and_broken_links(tmp_path):
     """Two years of one issuer made from one sample; the later year's 上年结转 is not the earlier
     year's 结转下年度 (0), so S2 breaks and the cell both changed and broke the link."""
     text = SAMPLE_003.read_text(encoding="utf-8")
-    row = "二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0"
-    assert row in text
-    later = text.replace("2020", "2021").replace(row, row.replace("0", "3"))
+    later = next_year_copy(text)
     with client(tmp_path, backend="rules") as c:
         batch = wait_done(c, c.post("/v1/batches", files=[("files", ("a.txt", text.encode())),
                                                           ("files", ("b.txt", later.encode()))]).json()["id"])
@@ -203,10 +202,13 @@ def test_year_over_year_marks_changes_and_broken_links(tmp_path):
     assert [y["year"] for y in view["years"]] == [2020, 2021]
     # One S2 finding per column of the row (all seven now read 3).
     assert {(link["rule"], link["previous_year"], link["year"]) for link in view["links"]} == {("S2", 2020, 2021)}
-    assert len(view["links"]) == 7
+    assert len(view["links"]) == 7 and view["pairs"] == 1
     cell = {y["year"]: {x["id"]: x for t in y["tables"] for r in t["rows"] for x in r["cells"] if x}
             for y in view["years"]}
     assert cell[2021]["p3.carried_over.total"]["value"] == 3
     assert cell[2021]["p3.carried_over.total"]["changed"] and cell[2021]["p3.carried_over.total"]["link"]
     assert not cell[2021]["p3.new_received.total"]["changed"]  # same figure both years
     assert not cell[2020]["p3.carried_over.total"]["changed"]  # the first year has nothing to differ from
+    # The earlier report's side of the link is its 结转下年度, not its own 上年结转.
+    assert cell[2020]["p3.carried_forward.total"]["link"] and not cell[2020]["p3.carried_over.total"]["link"]
+    assert not cell[2021]["p3.carried_forward.total"]["link"]

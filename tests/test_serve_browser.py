@@ -1,6 +1,7 @@
 """The page in a real headless Chromium (Debian's `chromium`, driven by Playwright's Python API):
-upload a sample, see a flagged cell, correct a value with the keyboard, download cells.xlsx
-and find the correction in it.
+upload a sample (and its issuer's next year), see a flagged cell, correct a value with the
+keyboard, download cells.xlsx and find the correction in it; then the charts and the
+year-over-year view with its broken link.
 
 Skipped only where no Chromium is installed; CI installs it (.ci/run). Set
 NIANBAO_SCREENSHOT=PATH to keep a screenshot of the page (make serve-screenshot).
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import fixture_file
-from serve_kit import Server, xlsx_detail
+from serve_kit import Server, next_year_copy, xlsx_detail
 
 CHROMIUM = os.environ.get("NIANBAO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
@@ -44,9 +45,14 @@ def page(tmp_path):
 
 def test_upload_review_correct_download(page, tmp_path):
     assert page.title().startswith("年报")
-    page.set_input_files("#files", str(SAMPLE))
+    later = {"name": "next-year.txt", "mimeType": "text/plain",
+             "buffer": next_year_copy(SAMPLE.read_text(encoding="utf-8")).encode()}
+    first = {"name": SAMPLE.name, "mimeType": "text/plain", "buffer": SAMPLE.read_bytes()}
+    page.set_input_files("#files", [first, later])
     page.click("#upload")
-    page.locator("#documents tr.ok td").first.click()  # waits for the batch to finish
+    page.wait_for_function("document.getElementById('batch-status').textContent === '完成'")
+    page.locator("#documents tbody tr:nth-child(1).ok td").first.click()  # the first file: SAMPLE
+    page.wait_for_function(f"document.getElementById('doc-name').textContent === '{SAMPLE.name}'")
     flagged = page.locator("#tables td.needs")
     flagged.first.wait_for()
     assert flagged.count() > 0  # cells that need a person are highlighted
@@ -64,14 +70,26 @@ def test_upload_review_correct_download(page, tmp_path):
     _correct(page, "7")
     assert cell.text_content() == "7" and "corrected" in (cell.get_attribute("class") or "")
     page.locator("#downloads").wait_for()
-    if os.environ.get("NIANBAO_SCREENSHOT"):
-        _keep_screenshot(page, Path(os.environ["NIANBAO_SCREENSHOT"]))
+    shot = os.environ.get("NIANBAO_SCREENSHOT")
+    if shot:
+        _keep_screenshot(page, Path(shot))
     with page.expect_download() as download:
         page.click("#dl-xlsx")
     path = tmp_path / "cells.xlsx"
     download.value.save_as(path)
-    (row,) = xlsx_detail(path.read_bytes(), CELL)
+    (row,) = [r for r in xlsx_detail(path.read_bytes(), CELL) if r["文件"] == SAMPLE.name]
     assert (row["数值"], row["状态"], row["审核操作"]) == (7, "已审核", "更正")
+    # The charts are drawn (server-side SVG), and the issuer's two years compare side by side.
+    for chart in ("#chart-rules", "#chart-apps"):
+        page.wait_for_function(f"document.querySelector('{chart}').complete && "
+                               f"document.querySelector('{chart}').naturalWidth > 0")
+    page.locator("#issuers li").first.click()
+    page.locator("#compare-years td.link").first.wait_for()
+    assert page.locator("#compare-years h3").count() == 2
+    assert "S2" in page.text_content("#compare-links")
+    if shot:
+        _keep_screenshot(page, Path(shot).with_name(Path(shot).stem + "-charts.png"), "#batch-panel")
+        _keep_screenshot(page, Path(shot).with_name(Path(shot).stem + "-years.png"), "#compare-panel", 64)
 
 
 def _correct(page, value: str) -> None:
@@ -83,10 +101,13 @@ def _correct(page, value: str) -> None:
     page.wait_for_function("document.getElementById('decision-message').textContent.startsWith('已保存')")
 
 
-def _keep_screenshot(page, path: Path) -> None:
-    """The page as it looks now, in 64 colours (a small PNG for the docs)."""
+def _keep_screenshot(page, path: Path, element: str | None = None, colours: int = 128) -> None:
+    """The page (or one element of it) as it looks now, in a few colours (a small PNG for the docs)."""
     from PIL import Image
 
-    page.screenshot(path=str(path))
+    if element:
+        page.locator(element).screenshot(path=str(path))
+    else:
+        page.screenshot(path=str(path))
     with Image.open(path) as image:
-        image.convert("RGB").quantize(64).save(path, optimize=True)
+        image.convert("RGB").quantize(colours).save(path, optimize=True)

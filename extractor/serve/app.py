@@ -32,6 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from extractor.api import __version__, extract_document
 from extractor.errors import InputError, NianbaoError
 from extractor.load import load
+from extractor.review.apply import apply_review, decisions_by_key
 from extractor.serve import charts, documents, outputs
 from extractor.serve import compare as yoy
 from extractor.serve.config import ServeConfig
@@ -330,7 +331,17 @@ def _send(folder: Path, name: str, download_as: str | None) -> Response:
 
 
 def _results(folder: Path) -> dict[str, Result]:
-    return {p.stem: Result.model_validate_json(p.read_bytes()) for p in sorted((folder / "results").glob("*.json"))}
+    """The results in a tables folder with the review decisions of its store applied (what the
+    tables hold), for the charts and the year-over-year view."""
+    decisions, _ = decisions_by_key(folder)
+    out = {}
+    for path in sorted((folder / "results").glob("*.json")):
+        result = Result.model_validate_json(path.read_bytes())
+        if path.stem in decisions:
+            text = (folder / "texts" / f"{path.stem}.txt").read_text(encoding="utf-8")
+            result, _ = apply_review(result, decisions[path.stem], text)
+        out[path.stem] = result
+    return out
 
 
 def _review(catalogue: Catalogue, batch_id: str, reviewer: str):

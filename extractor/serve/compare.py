@@ -39,25 +39,37 @@ def issuers(results: dict[str, Result]) -> list[dict]:
     return sorted(out, key=lambda g: (-len(g["keys"]), g["issuer"]))
 
 
+def _previous_side(rule: str, cells: list[str]) -> list[str]:
+    """The earlier report's cells in a broken cross-year link (the finding names this year's):
+    S2 compares 上年结转 with last year's 结转下年度; S3 this year's 现行有效 with last year's."""
+    if rule == "S2":
+        return [c.replace("p3.carried_over.", "p3.carried_forward.") for c in cells]
+    if rule == "S3":
+        return [c for c in cells if c.endswith(".in_force")]
+    return []
+
+
 def compare(results: dict[str, Result], keys: list[str], names: dict[str, str]) -> dict:
     """The reports ``keys`` (one issuer, by year): grids per year with ``changed`` and ``link``
-    marks on cells, and the cross-year findings between consecutive years."""
+    marks on cells, and the cross-year findings between consecutive years (severity ``info``:
+    the link could not be checked)."""
     ordered = sorted(keys, key=lambda k: (results[k].meta.year or 0, k))
     years: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
     flagged: dict[str, set[str]] = {}
     previous: tuple[str, Result] | None = None
+    pairs = 0  # consecutive years checked
     for key in ordered:
         result = results[key]
         if previous and previous[1].meta.year is not None and result.meta.year == previous[1].meta.year + 1:
+            pairs += 1
             for f in crossyear.chain_findings(result, previous[1]):
-                if f.severity == "info":
-                    continue
                 links.append({"rule": f.rule, "year": result.meta.year, "previous_year": previous[1].meta.year,
                               "message": f.message, "cells": f.cells, "severity": f.severity})
-                for cid in f.cells:
-                    flagged.setdefault(key, set()).add(cid)
-                    flagged.setdefault(previous[0], set()).add(cid)
+                if f.severity == "info":  # not checkable (cells missing): said so, nothing marked
+                    continue
+                flagged.setdefault(key, set()).update(f.cells)
+                flagged.setdefault(previous[0], set()).update(_previous_side(f.rule, f.cells))
         grids = tables(result, {}, {})
         before = previous[1].cells if previous else {}
         for grid in grids:
@@ -67,15 +79,14 @@ def compare(results: dict[str, Result], keys: list[str], names: dict[str, str]) 
                         continue
                     old = before.get(cell["id"])
                     cell["changed"] = bool(previous) and old is not None and old.value != cell["value"]
-                    cell["link"] = cell["id"] in flagged.get(key, set())
         years.append({"key": key, "name": names.get(key, key), "year": result.meta.year,
                       "template": result.meta.template, "tables": grids})
         previous = (key, result)
-    # The previous year's side of a broken link is marked once the later year is known.
+    # Links are marked once every pair is checked: a year's earlier side is known only from the next.
     for y in years:
         for grid in y["tables"]:
             for row in grid["rows"]:
                 for cell in row["cells"]:
                     if cell is not None:
                         cell["link"] = cell["id"] in flagged.get(y["key"], set())
-    return {"issuer": results[ordered[-1]].meta.issuer, "years": years, "links": links}
+    return {"issuer": results[ordered[-1]].meta.issuer, "years": years, "links": links, "pairs": pairs}

@@ -222,8 +222,9 @@ async function openCompare(keys) {
   const c = await api(`/v1/batches/${state.batch}/compare?${q}`);
   $("compare-panel").hidden = false;
   $("compare-issuer").textContent = c.issuer || "";
-  $("compare-links").replaceChildren(...(c.links.length ? c.links.map((l) => el("li", { className: "error", textContent: `${l.previous_year}→${l.year} ${l.rule}：${l.message}` }))
-    : [el("li", { textContent: "跨年衔接全部成立（或无法核验）" })]));
+  $("compare-links").replaceChildren(...(c.links.length ? c.links.map((l) => el("li", {
+    className: l.severity === "info" ? "" : "error", textContent: `${l.previous_year}→${l.year} ${l.rule}：${l.message}` }))
+    : [el("li", { textContent: c.pairs ? "相邻年度的衔接全部成立" : "没有相邻的两个年度可以核对衔接" })]));
   $("compare-years").replaceChildren(...c.years.map((y) => el("div", {},
     el("h3", { textContent: `${y.year || "年度未识别"} · ${y.name}` }), ...y.tables.map((t) => grid(t)))));
   $("compare-panel").scrollIntoView({ block: "start" });
