@@ -212,3 +212,17 @@ def test_year_over_year_marks_changes_and_broken_links(tmp_path):
     # The earlier report's side of the link is its 结转下年度, not its own 上年结转.
     assert cell[2020]["p3.carried_forward.total"]["link"] and not cell[2020]["p3.carried_over.total"]["link"]
     assert not cell[2021]["p3.carried_forward.total"]["link"]
+
+
+def test_serve_command_defaults_and_help(capsys):
+    from pathlib import Path
+
+    from extractor.cli.main import build_parser
+
+    args = build_parser("serve").parse_args(["serve"])
+    assert (args.host, args.port, args.data_dir) == ("127.0.0.1", 8000, Path("nianbao-data"))
+    with pytest.raises(SystemExit) as exit_:
+        main(["--lang", "en", "serve", "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert "--data-dir" in out and "/openapi.json" in out
