@@ -45,6 +45,11 @@ def page(tmp_path):
 
 def test_upload_review_correct_download(page, tmp_path):
     assert page.title().startswith("年报")
+    junk = {"name": "photo.pdf", "mimeType": "application/pdf", "buffer": b"\x89PNG\r\n\x1a\n" + bytes(range(256))}
+    page.set_input_files("#files", [junk])
+    page.click("#upload")
+    page.wait_for_function("document.getElementById('upload-message').textContent.startsWith('上传失败')")
+    assert "不是能读取的报告格式" in page.text_content("#upload-message")  # said in Chinese, with the reason
     later = {"name": "next-year.txt", "mimeType": "text/plain",
              "buffer": next_year_copy(SAMPLE.read_text(encoding="utf-8")).encode()}
     first = {"name": SAMPLE.name, "mimeType": "text/plain", "buffer": SAMPLE.read_bytes()}

@@ -111,7 +111,8 @@ def create_app(config: ServeConfig | None = None) -> FastAPI:
                          422: {"description": "readable, but not a usable report"}})
     async def extract_one(file: Annotated[UploadFile, File(description="one report: PDF, .docx, HTML or text")],
                           ) -> Response:
-        uploads, _ = _accepted(file.filename or "upload", await _read(file, config), config)
+        data = await _read(file, config)
+        uploads, _ = await run_in_threadpool(_accepted, file.filename or "upload", data, config)
         if len(uploads) != 1:
             raise HTTPException(400, "one report per request: send several, or a zip, to /v1/batches")
         result = await run_in_threadpool(_extract, catalogue, uploads[0], config)
@@ -128,7 +129,8 @@ def create_app(config: ServeConfig | None = None) -> FastAPI:
         uploads: list[Upload] = []
         skipped: list[str] = []
         for f in files:
-            found, passed = _accepted(f.filename or "upload", await _read(f, config), config)
+            data = await _read(f, config)  # sniffing and unzipping off the event loop: uploads run side by side
+            found, passed = await run_in_threadpool(_accepted, f.filename or "upload", data, config)
             uploads += found
             skipped += passed
         if len(uploads) > config.max_files:

@@ -4,6 +4,8 @@
 const $ = (id) => document.getElementById(id);
 const STATUS = { queued: "排队中", running: "读取中", done: "完成", failed: "失败", ok: "已读取", pending: "等待" };
 const REASONS = { flagged: "存疑", missing: "缺失", "low-confidence": "把握低", "broken-rule": "勾稽不成立", repair: "校验建议" };
+const HTTP_ZH = { 400: "上传的文件有问题", 401: "需要令牌（右上角填写）", 404: "找不到", 409: "还没处理完",
+  413: "太大了", 415: "不是能读取的报告格式（PDF、Word .docx、HTML、文本）", 422: "无法读取", 500: "服务器内部错误" };
 let state = { batch: null, doc: null, selected: null, cells: [], queue: [], decided: [] };
 
 function headers(extra) {
@@ -18,7 +20,10 @@ $("token").addEventListener("change", () => localStorage.setItem("nianbao-token"
 async function api(path, options) {
   const r = await fetch(path, Object.assign({ headers: headers() }, options || {}));
   const body = r.headers.get("content-type")?.includes("json") ? await r.json() : null;
-  if (!r.ok) throw new Error((body && body.detail && (typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail))) || r.statusText);
+  if (!r.ok) {
+    const detail = body && body.detail ? (typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail)) : r.statusText;
+    throw new Error((HTTP_ZH[r.status] ? HTTP_ZH[r.status] + "（" : "") + detail + (HTTP_ZH[r.status] ? "）" : ""));
+  }
   return body;
 }
 function el(tag, props, ...children) {
@@ -36,6 +41,7 @@ $("upload").addEventListener("click", async () => {
   const form = new FormData();
   for (const f of files) form.append("files", f, f.name);
   $("upload-message").textContent = "上传中…";
+  $("upload-message").className = "";
   try {
     const r = await api("/v1/batches", { method: "POST", body: form });
     $("upload-message").textContent = `已接收 ${r.files} 份报告` + (r.skipped.length ? `；跳过（不是报告）：${r.skipped.join("、")}` : "");
