@@ -18,6 +18,16 @@ demo: $(STAMP)  ## extract every bundled fixture and print a summary per documen
 test: $(STAMP)  ## the whole offline test suite (cassettes replayed, never recorded)
 	$(BIN)/python -m pytest -q --record-mode=none
 
+LINT_STAMP := $(VENV)/.lint-installed
+$(LINT_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[test,lint]'
+	touch $(LINT_STAMP)
+
+.PHONY: lint
+lint: $(LINT_STAMP)  ## ruff and mypy (config in pyproject.toml); not yet part of `make test`
+	$(BIN)/ruff check extractor schemas evals tests
+	$(BIN)/mypy
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
 
@@ -39,8 +49,9 @@ bench-validator: $(STAMP)  ## validator: localisation of single-cell errors, rec
 bench-batch: $(STAMP)  ## batch throughput, memory and time per stage on N synthetic reports (N=10000)
 	$(BIN)/python -m evals.bench_batch --count $(or $(N),10000) --jobs $(or $(JOBS),2)
 
-bench: $(STAMP)  ## rules reader throughput (documents/s, one core) and peak memory on text input
+bench: $(STAMP)  ## rules reader throughput (documents/s, one core) and peak memory on text input; CLI start-up
 	$(BIN)/python -m evals.bench_rules
+	$(BIN)/python -m evals.bench_cli
 
 # ---------------------------------------------------------------- LLM reader (docs/llm.md)
 .PHONY: local-llm record

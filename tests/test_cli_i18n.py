@@ -87,3 +87,11 @@ def test_the_review_help_default_is_the_queue_threshold():
     from extractor.review import queue
 
     assert review.DEFAULT_THRESHOLD == queue.DEFAULT_THRESHOLD
+
+
+def test_the_extract_summary_speaks_the_chosen_language():
+    src = fixture_file("003_589bf4f08d70f012")
+    zh, en = run("extract", src), run("extract", src, env={"LANG": "en_US.UTF-8"})
+    assert zh.returncode == en.returncode == 0
+    assert "单元格：正常" in zh.stdout and "模板 2019" in zh.stdout
+    assert "cells: " in en.stdout and "template 2019" in en.stdout

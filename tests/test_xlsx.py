@@ -116,3 +116,12 @@ def test_a_long_sheet_past_its_limit_keeps_the_cells_to_look_at_and_says_so(fold
     assert book["明细"].max_row == 51 and "正常" not in statuses
     notes = [r[0].value for r in book["说明"].iter_rows()]
     assert any("cells.csv" in n and "50" in n for n in notes)
+
+
+def test_no_xlsx_removes_an_old_workbook_so_it_never_disagrees(folder, tmp_path):
+    out, _, _ = folder
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    assert (copy / "cells.xlsx").exists()
+    export_folder(copy, workers=1, xlsx=False)
+    assert not (copy / "cells.xlsx").exists() and (copy / "cells.csv").exists()

@@ -19,10 +19,10 @@ from time import perf_counter
 
 from extractor.batch.discover import discover
 from extractor.batch.export import export_tables
+from extractor.batch.outcome import Outcome
 from extractor.batch.ratelimit import TokenBucket
 from extractor.batch.run import run_jobs
 from extractor.batch.store import ResultsFolder
-from extractor.batch.outcome import Outcome
 from extractor.errors import InputError
 from extractor.settings import Backend, Settings
 
@@ -36,6 +36,7 @@ class BatchOptions:
     timeout: float | None = 120.0  # seconds per document
     force: bool = False  # re-extract documents that already have a result
     llm_rps: float | None = None  # documents started per second on llm/hybrid backends
+    xlsx: bool = True  # write cells.xlsx (about 1–3 ms of CPU a report: docs/batch.md)
 
 
 def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = None,
@@ -71,10 +72,10 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
         stats.seconds["run"] = perf_counter() - started - stats.seconds["discover"]
         inputs_index = {**folder.read_inputs(), **found.inputs}
         last_run = stats.as_dict(backend=settings.resolved_backend(), workers=workers)
-        return export_tables(folder, inputs_index, last_run, workers=min(workers, _cpus()))
+        return export_tables(folder, inputs_index, last_run, workers=min(workers, _cpus()), xlsx=options.xlsx)
 
 
-def export_folder(out: Path, workers: int | None = None) -> dict:
+def export_folder(out: Path, workers: int | None = None, xlsx: bool = True) -> dict:
     """Rebuild a results folder's outputs (cells, cells_wide, findings, inputs, cells.xlsx,
     summary.json) from its results, errors and review decisions, and return the summary.
 
@@ -93,7 +94,7 @@ def export_folder(out: Path, workers: int | None = None) -> dict:
             last_run["seconds"] = dict(last_run.get("seconds") or {})
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             last_run = {"seconds": {}}  # no batch wrote this folder (a review of one document), or no summary
-        return export_tables(folder, folder.read_inputs(), last_run, workers=workers or _cpus())
+        return export_tables(folder, folder.read_inputs(), last_run, workers=workers or _cpus(), xlsx=xlsx)
 
 
 def _cpus() -> int:

@@ -59,8 +59,10 @@ INPUTS = pa.schema([(name, pa.string()) for name in ("path", "key", "outcome", "
 CHUNK = 256  # documents per piece of work: a few MiB of rows, so memory stays flat in N
 
 
-def export_tables(folder: ResultsFolder, inputs: dict[str, str], last_run: dict, workers: int = 1) -> dict:
-    """Write cells, cells_wide, findings, inputs, cells.xlsx and summary; return the summary.
+def export_tables(folder: ResultsFolder, inputs: dict[str, str], last_run: dict, workers: int = 1,
+                  xlsx: bool = True) -> dict:
+    """Write cells, cells_wide, findings, inputs, cells.xlsx (unless ``xlsx`` is false: then an
+    old one is removed, so it never disagrees with the tables) and summary; return the summary.
 
     Review decisions in force are applied to the documents they concern (status
     ``corrected``, provenance columns). The rows are built ``CHUNK`` documents at a time, on
@@ -89,12 +91,13 @@ def export_tables(folder: ResultsFolder, inputs: dict[str, str], last_run: dict,
         tally.add_error(errors[key])
     accounted = set(result_keys) | errors.keys()
     _write_inputs(folder.root, inputs, set(result_keys), errors, moves)
-    written = dict((final.name, tmp) for tmp, final in moves)
-    xlsx = folder.root / f".cells.xlsx.{os.getpid()}.tmp"
-    write_xlsx(folder.root, target=xlsx, sources={name: written[f"{name}{suffix}"] for name, suffix in
-                                                  (("cells", ".parquet"), ("cells_wide", ".parquet"),
-                                                   ("findings", ".csv"))})
-    moves.append((xlsx, folder.root / "cells.xlsx"))
+    if xlsx:
+        written = {final.name: tmp for tmp, final in moves}
+        book = folder.root / f".cells.xlsx.{os.getpid()}.tmp"
+        write_xlsx(folder.root, target=book, sources={name: written[f"{name}{suffix}"] for name, suffix in
+                                                      (("cells", ".parquet"), ("cells_wide", ".parquet"),
+                                                       ("findings", ".csv"))})
+        moves.append((book, folder.root / "cells.xlsx"))
     last_run["seconds"]["export"] = perf_counter() - started
     last_run["export_worker_cpu_seconds"] = worker_cpu
     tally.review_last_event = last_event
@@ -103,6 +106,8 @@ def export_tables(folder: ResultsFolder, inputs: dict[str, str], last_run: dict,
     # event the tables include) goes last.
     for tmp, final in moves:
         os.replace(tmp, final)
+    if not xlsx:
+        (folder.root / "cells.xlsx").unlink(missing_ok=True)
     write_atomic(folder.root / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     return summary
 
@@ -177,7 +182,7 @@ def _finding_row(doc: tuple, f: dict, previous_key: str | None = None) -> tuple:
             f.get("cause"), ";".join(f.get("blocked_by") or []) or None, previous_key)
 
 
-def _add_cross_year(folder: ResultsFolder, docs: list[tuple], findings: "_Table", tally: Tally,
+def _add_cross_year(folder: ResultsFolder, docs: list[tuple], findings: _Table, tally: Tally,
                     decisions: dict[str, dict[str, Event]]) -> None:
     found_pairs, tally.several_per_issuer_year = crossyear.pairs(docs)
     for prev_key, cur_key in found_pairs:
@@ -345,7 +350,7 @@ class _Table:
             if self._parquet:
                 self._parquet.write_batch(batch)
 
-    def __enter__(self) -> "_Table":
+    def __enter__(self) -> _Table:
         return self
 
     def __exit__(self, exc_type, *_) -> None:

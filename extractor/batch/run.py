@@ -30,9 +30,9 @@ from functools import partial
 from time import monotonic
 
 from extractor.batch.discover import Job
-from extractor.batch.ratelimit import TokenBucket
 from extractor.batch.outcome import Outcome
 from extractor.batch.pool import process_pool
+from extractor.batch.ratelimit import TokenBucket
 from extractor.batch.worker import Work, extract_one, in_process
 from extractor.settings import Settings
 

@@ -30,7 +30,7 @@ class ResultsFolder:
         self.results, self.texts, self.errors = root / "results", root / "texts", root / "errors"
 
     @contextmanager
-    def locked(self) -> Iterator["ResultsFolder"]:
+    def locked(self) -> Iterator[ResultsFolder]:
         """Create the folder and hold its lock; a second batch on the same folder is refused."""
         try:
             for d in (self.results, self.texts, self.errors):

@@ -72,7 +72,7 @@ class Tally:
         if usage.get("cost_usd") is not None:
             self.cost = (self.cost or 0.0) + usage["cost_usd"]
 
-    def merge(self, other: "Tally") -> None:
+    def merge(self, other: Tally) -> None:
         """Add the results counted by ``other`` (a tally of other documents)."""
         self.templates.update(other.templates)
         self.cells.update(other.cells)
@@ -135,7 +135,7 @@ class Tally:
     def _files(self, inputs: dict[str, str], errors: dict[str, dict]) -> tuple[dict[str, int], list[dict]]:
         """Input files by status, and every file not fully read with its reason, by path."""
         by_status: Counter[str] = Counter()
-        not_read = []
+        not_read: list[dict] = []
         for path, key in sorted(inputs.items()):
             if key in self.status_of_key:
                 status = self.status_of_key[key]

@@ -16,7 +16,7 @@ Excel's quote prefix (shown as text, never evaluated).
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow.compute as pc
@@ -27,9 +27,11 @@ import xlsxwriter
 from schemas import cell_ids, specs
 
 PARTS = ("二", "三", "四")
-# Excel holds 1,048,576 rows a sheet, and writing a row of the long sheet costs about 20 µs:
-# past this many cells the long sheet keeps only the cells that are not plain "ok".
-LONG_SHEET_MAX_ROWS = 200_000
+# Excel holds 1,048,576 rows a sheet, but a cell costs XlsxWriter 3–6 µs of CPU (a row of the
+# long sheet 60–130 µs): past this many cells (about 100 reports) the long sheet keeps only
+# the cells that are not plain "ok", and at most this many of them.
+LONG_SHEET_MAX_ROWS = 20_000
+BATCH_ROWS = 4096  # rows read from the Parquet tables at a time: memory stays flat in the number of reports
 STATUS_ZH = {"ok": "正常", "flagged": "存疑", "missing": "缺失", "corrected": "已审核"}
 ACTION_ZH = {"accept": "确认原值", "repair": "采纳校验建议", "correct": "更正", "missing": "确认缺失"}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -62,7 +64,7 @@ def write_xlsx(root: Path, *, target: Path | None = None, sources: dict[str, Pat
                                           "strings_to_numbers": False, "strings_to_urls": False})
     # A fixed creation date: the same folder gives the same bytes (a resumed batch equals an
     # uninterrupted one); the file's own modification time says when it was written.
-    book.set_properties({"created": datetime(2000, 1, 1, tzinfo=timezone.utc), "title": "nianbao cells"})
+    book.set_properties({"created": datetime(2000, 1, 1, tzinfo=UTC), "title": "nianbao cells"})
     try:
         _Sheets(book, {"cells": root / "cells.parquet", "cells_wide": root / "cells_wide.parquet",
                        "findings": root / "findings.csv", **(sources or {})}).write_all()
@@ -84,62 +86,90 @@ class _Sheets:
         self.notes: list[str] = []
 
     def write_all(self) -> None:
-        long = pq.read_table(self.sources["cells"])
-        marked = long.filter(pc.is_in(long["status"], value_set=_strings("flagged", "corrected")))
-        status_of = {(k, c): s for k, c, s in zip(*(marked[n].to_pylist() for n in ("key", "cell", "status")))}
-        wide = pq.read_table(self.sources["cells_wide"])
+        marks = self._marks()
         for part in PARTS:
-            self._wide_sheet(part, wide, status_of)
-        self._long_sheet(long)
+            self._wide_sheet(part, marks)
+        self._long_sheet()
         self._findings_sheet()
         self._legend()
 
-    def _wide_sheet(self, part: str, wide, status_of: dict) -> None:
+    def _marks(self) -> dict[str, dict[str, object]]:
+        """``{key: {cell id: style}}`` of the flagged and reviewed cells (read a batch at a time)."""
+        marks: dict[str, dict[str, object]] = {}
+        wanted = _strings("flagged", "corrected")
+        for batch in pq.ParquetFile(self.sources["cells"]).iter_batches(BATCH_ROWS, columns=["key", "cell", "status"]):
+            batch = batch.filter(pc.is_in(batch.column(2), value_set=wanted))
+            for key, cid, status in zip(*(batch.column(i).to_pylist() for i in range(3))):
+                marks.setdefault(key, {})[cid] = self.styles[status]
+        return marks
+
+    def _wide_sheet(self, part: str, marks: dict[str, dict[str, object]]) -> None:
         labels = specs(None)
         ids = [cid for cid in cell_ids(None) if labels[cid].part == part]
         sheet = self.book.add_worksheet(f"表{part}")
         headers = ["单位", "年度", "模板", *(_label(labels[cid]) for cid in ids), "文件"]
-        self._headers(sheet, headers, widths=[28, 6, 6, *([14] * len(ids)), 30])
-        columns = [wide[name].to_pylist() for name in ("issuer", "year", "template", *ids, "path")]
-        keys = wide["key"].to_pylist()
-        for r, key in enumerate(keys, start=1):
-            row = [c[r - 1] for c in columns]
-            self._text_or_number(sheet, r, 0, row[0])
-            self._text_or_number(sheet, r, 1, row[1])
-            self._text_or_number(sheet, r, 2, row[2])
-            for j, cid in enumerate(ids, start=3):
-                style = self.styles.get(status_of.get((key, cid), ""))
-                self._text_or_number(sheet, r, j, row[j], style)
-            self._text_or_number(sheet, r, len(row) - 1, row[-1])
+        self._headers(sheet, headers, widths=[28, 8, 8, *([14] * len(ids)), 30])
+        # Printed: A4 landscape, the header row and 单位/年度/模板 on every page.
+        sheet.set_paper(9)
+        sheet.set_landscape()
+        sheet.repeat_rows(0)
+        sheet.repeat_columns(0, 2)
+        write_number, write_blank, last = sheet.write_number, sheet.write_blank, 3 + len(ids)
+        names = ["key", "issuer", "year", "template", *ids, "path"]
+        r = 0
+        for batch in pq.ParquetFile(self.sources["cells_wide"]).iter_batches(BATCH_ROWS, columns=names):
+            key_col, issuer, year, template, *values, path = (batch.column(i).to_pylist() for i in range(len(names)))
+            for i, key in enumerate(key_col):
+                r += 1
+                self._value(sheet, r, 0, issuer[i])
+                self._value(sheet, r, 1, year[i])
+                self._value(sheet, r, 2, template[i])
+                marked = marks.get(key)
+                for j, column in enumerate(values):
+                    value, style = column[i], marked.get(ids[j]) if marked else None
+                    if value is not None:
+                        write_number(r, j + 3, value, style)
+                    elif style is not None:
+                        write_blank(r, j + 3, None, style)
+                self._value(sheet, r, last, path[i])
         sheet.freeze_panes(1, 3)
 
-    def _long_sheet(self, long) -> None:
+    def _long_sheet(self) -> None:
         sheet = self.book.add_worksheet("明细")
         self._headers(sheet, [zh for _, zh in _LONG_COLUMNS], widths=[18, 30, 28, 6, 6, 34, 5, 24, 30, 20, 8, 10, 8,
                                                                       8, 12, 10, 24, 24, 10, 10, 10])
-        total = long.num_rows
-        if total > LONG_SHEET_MAX_ROWS:
-            long = long.filter(pc.not_equal(long["status"], "ok"))
+        source = pq.ParquetFile(self.sources["cells"])
+        total = source.metadata.num_rows
+        only_not_ok = total > LONG_SHEET_MAX_ROWS
+        names = [name for name, _ in _LONG_COLUMNS]
+        status_col, action_col, value_col = names.index("status"), names.index("review_action"), names.index("value")
+        r = shown = 0
+        for batch in source.iter_batches(BATCH_ROWS, columns=names):
+            if only_not_ok:
+                batch = batch.filter(pc.not_equal(batch.column(status_col), "ok"))
+            shown += batch.num_rows
+            room = LONG_SHEET_MAX_ROWS - r
+            if room <= 0:
+                continue  # counting what is left out
+            columns = [batch.column(j).to_pylist()[:room] for j in range(len(names))]
+            for i in range(len(columns[0])):
+                r += 1
+                status = columns[status_col][i]
+                for j, values in enumerate(columns):
+                    value = values[i]
+                    if j == status_col:
+                        value = STATUS_ZH.get(value, value)
+                    elif j == action_col and value:
+                        value = ACTION_ZH.get(value, value)
+                    self._value(sheet, r, j, value, self.styles.get(status) if j == value_col else None)
+        if only_not_ok:
             self.notes.append(f"全部 {total} 个单元格超过 {LONG_SHEET_MAX_ROWS} 行，明细表只列出状态不是“正常”的 "
-                              f"{long.num_rows} 个；全部单元格见 cells.csv / cells.parquet。")
-        if long.num_rows > LONG_SHEET_MAX_ROWS:
-            long = long.slice(0, LONG_SHEET_MAX_ROWS)
-            self.notes.append(f"明细表只列出其中前 {LONG_SHEET_MAX_ROWS} 行；完整数据见 cells.csv / cells.parquet。")
-        columns = [long[name].to_pylist() for name, _ in _LONG_COLUMNS]
-        status_col = [name for name, _ in _LONG_COLUMNS].index("status")
-        action_col = status_col + 2
-        for r in range(long.num_rows):
-            status = columns[status_col][r]
-            style = self.styles.get(status)
-            for j, values in enumerate(columns):
-                value = values[r]
-                if j == status_col:
-                    value = STATUS_ZH.get(value, value)
-                elif j == action_col and value:
-                    value = ACTION_ZH.get(value, value)
-                self._text_or_number(sheet, r + 1, j, value, style if j == 11 else None)
+                              f"{min(shown, LONG_SHEET_MAX_ROWS)} 个；全部单元格见 cells.csv / cells.parquet。")
+        if shown > LONG_SHEET_MAX_ROWS:
+            self.notes.append(f"状态不是“正常”的单元格有 {shown} 个，明细表只列出前 {LONG_SHEET_MAX_ROWS} 个；"
+                              "完整数据见 cells.csv / cells.parquet。")
         sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, max(long.num_rows, 1), len(_LONG_COLUMNS) - 1)
+        sheet.autofilter(0, 0, max(r, 1), len(_LONG_COLUMNS) - 1)
 
     def _findings_sheet(self) -> None:
         sheet = self.book.add_worksheet("校验发现")
@@ -154,7 +184,7 @@ class _Sheets:
                 value = values[r]
                 if j == severity_col:
                     value = SEVERITY_ZH.get(value, value)
-                self._text_or_number(sheet, r + 1, j, _unquote(value))
+                self._value(sheet, r + 1, j, _unquote(value))
         sheet.freeze_panes(1, 0)
 
     def _legend(self) -> None:
@@ -174,7 +204,7 @@ class _Sheets:
             sheet.write_string(0, j, text, self.header)
         sheet.set_row(0, 48)
 
-    def _text_or_number(self, sheet, r: int, c: int, value, style=None) -> None:
+    def _value(self, sheet, r: int, c: int, value, style=None) -> None:
         if value is None:
             if style is not None:
                 sheet.write_blank(r, c, None, style)
@@ -187,7 +217,8 @@ class _Sheets:
 
 
 def _label(spec) -> str:
-    return f"{spec.row}｜{spec.column}（{spec.unit}）"
+    """``row｜column（unit）``; the unit only where the official column label does not name it."""
+    return f"{spec.row}｜{spec.column}" + ("" if spec.unit in spec.column else f"（{spec.unit}）")
 
 
 def _strings(*values: str):

@@ -35,6 +35,9 @@ def register(sub) -> None:
                           "seconds per document before it is recorded as a timeout (default: 120)"))
     p.add_argument("--llm-rps", type=_positive(float), metavar="R",
                    help=t("llm/hybrid：每秒最多开始 R 份文件", "llm/hybrid: start at most R documents per second"))
+    p.add_argument("--no-xlsx", action="store_true",
+                   help=t("不写 cells.xlsx（报告很多时可省下导出时间）", "do not write cells.xlsx (saves export time on "
+                                                                  "very large batches)"))
     p.set_defaults(func=run)
 
 
@@ -44,7 +47,7 @@ def run(args) -> int:
     from extractor.batch import BatchOptions, run_batch
 
     options = BatchOptions(backend=args.backend, jobs=args.jobs, timeout=args.timeout, force=args.force,
-                           llm_rps=args.llm_rps)
+                           llm_rps=args.llm_rps, xlsx=not args.no_xlsx)
     console = Console(highlight=False, soft_wrap=True)
     if sys.stdout.isatty() and not os.environ.get("CI"):
         with _ProgressBar(console) as on_outcome:

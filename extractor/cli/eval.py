@@ -50,14 +50,14 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from extractor.api import __version__
-    from extractor.errors import ConfigError
-    from extractor.settings import Settings
     from evals.cases import FIXTURES, load_fixtures, synth_cases
     from evals.compare import Gates, compare, gate
     from evals.report import baseline_view, build_report
     from evals.run import run as run_cases
     from evals.tables import markdown, sections
+    from extractor.api import __version__
+    from extractor.errors import ConfigError
+    from extractor.settings import Settings
 
     if args.fail_under_baseline and not args.baseline:
         raise ConfigError("--fail-under-baseline needs --baseline FILE")
@@ -75,8 +75,8 @@ def run(args) -> int:
         source = f"synthetic: {args.synth} reports, seed {args.seed}{', one injected error each' if args.inject else ''}"
     else:
         root = args.fixtures or FIXTURES
-        cases = load_fixtures(root)
-        count, source = len(cases), f"fixtures: {root.name if args.fixtures else 'evals/fixtures'}"
+        fixtures = load_fixtures(root)
+        cases, count, source = iter(fixtures), len(fixtures), f"fixtures: {root.name if args.fixtures else 'evals/fixtures'}"
     docs = _with_progress(run_cases, cases, settings, count)
     report = build_report(docs, backend=settings.resolved_backend(), source=source,
                           detail=args.synth is None, started=started, nianbao=__version__)
@@ -119,9 +119,8 @@ def _read_baseline(path: Path) -> dict:
 def _with_progress(run_cases, cases, settings, count: int):
     if count < 50 or not sys.stderr.isatty():
         return run_cases(cases, settings)
-    from rich.progress import Progress
-
     from rich.console import Console
+    from rich.progress import Progress
 
     with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("extracting", total=count)

@@ -19,13 +19,14 @@ def register(sub) -> None:
     p.add_argument("out", type=Path, metavar="DIR", help=t("结果文件夹", "the results folder"))
     p.add_argument("--jobs", type=int, metavar="N", help=t("导出用的进程数（默认 CPU 核数）",
                                                            "processes for the export (default: CPU cores)"))
+    p.add_argument("--no-xlsx", action="store_true", help=t("不写 cells.xlsx", "do not write cells.xlsx"))
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from extractor.batch import export_folder
 
-    summary = export_folder(args.out, args.jobs)
+    summary = export_folder(args.out, args.jobs, xlsx=not args.no_xlsx)
     review, cells = summary["review"], summary["cells"]
     print(t(f"{args.out}：已写入 cells.csv、cells.parquet、cells_wide、cells.xlsx、findings.csv、summary.json；"
             f"{review['documents']} 份文件中 {review['cells_reviewed']} 个单元格经过审核"

@@ -67,7 +67,8 @@ def run(args) -> int:
         if command == "list":
             return list_queue(review, args.json)
         if command == "set":
-            return set_value(review, *operands[1:], reason=args.reason)
+            doc, cell, value = operands[1:]
+            return set_value(review, doc, cell, value, reason=args.reason)
         if command == "export":
             return export(review, args.gold, args.results)
         return interactive(review)

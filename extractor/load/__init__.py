@@ -9,15 +9,16 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 
 from extractor.errors import EmptyDocument, InputError, NotAReport, UnreadableDocument, UnsupportedFormat
-from extractor.load import docx, html, pdf, text
 from extractor.normalize import normalize
 from schemas import Source
 
+# Format → loader module, imported on first use: a text report never loads pdfplumber or python-docx.
 _LOADERS = {
-    "txt": text.load, "md": text.load, "html": html.load, "pdf": pdf.load, "docx": docx.load,
+    "txt": "text", "md": "text", "html": "html", "pdf": "pdf", "docx": "docx",
 }
 _SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
              ".xhtml": "html", ".pdf": "pdf", ".docx": "docx"}
@@ -69,7 +70,7 @@ def load(source: str | Path | bytes, *, name: str | None = None) -> Document:
     label = name or (str(path) if path else "<input>")
     if not data.strip():
         raise EmptyDocument(f"{label}: empty file")
-    raw = _LOADERS[fmt](data, label)
+    raw = import_module(f"extractor.load.{_LOADERS[fmt]}").load(data, label)
     return _finish(raw, data, fmt, label, path)
 
 

@@ -23,7 +23,8 @@ _UNSAFE = re.compile(r"[^\w.\-]+")
 
 def export_gold(review: Review, out: Path) -> list[Path]:
     """Write one fixture folder per reviewed document; returns the gold.json paths."""
-    written, used = [], set()
+    written: list[Path] = []
+    used: set[str] = set()
     for entry in review.entries:
         decisions = review.in_force(entry)
         template = entry.result.meta.template

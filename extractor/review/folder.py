@@ -19,6 +19,7 @@ from extractor.resultsdir import key_of, save_document
 from extractor.settings import Settings
 from schemas import Result
 
+
 @dataclass(frozen=True, eq=False)  # identity: two entries are never the same document
 class Entry:
     """One extracted document of the folder."""

@@ -142,9 +142,10 @@ class Review:
     def queue(self, entry: Entry) -> list[queue.Item]:
         return queue.build(self.result(entry), self.in_force(entry), self.threshold)
 
-    def decide(self, entry: Entry, cell: str, action: Action, value: Number | None = None,
+    def decide(self, entry: Entry, cell: str, action: Action, value: Number | str | None = None,
                reason: str | None = None) -> Event:
-        """Record one decision, with the reviewer's ``reason`` if given (committed before this returns)."""
+        """Record one decision, with the reviewer's ``reason`` if given (committed before this returns).
+        A correction's ``value`` may be the text a person typed (``"1,234"``, ``"12万元"``)."""
         result = self.result(entry)
         if cell not in result.cells:
             raise InputError(f"{cell!r} is not a cell of {entry.name} (template {result.meta.template})")
