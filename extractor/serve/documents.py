@@ -85,6 +85,6 @@ def decide(review: Review, entry: Entry, cell: str, action: str, value: str | No
         raise InputError(f"unknown action {action!r}: one of {', '.join(ACTIONS)}")
     if action == "correct" and (value is None or str(value).strip() == ""):
         raise InputError("a correction needs a value")
-    event = review.decide(entry, cell, action, value, reason)  # type: ignore[arg-type]
+    event = review.decide(entry, cell, action, value, reason)
     return {"cell": cell, "action": event.action, "old": event.old, "new": event.new,
             "reviewer": event.reviewer, "at": event.at, "reason": event.reason}
