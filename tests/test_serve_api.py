@@ -226,3 +226,15 @@ def test_serve_command_defaults_and_help(capsys):
     assert exit_.value.code == 0
     out = capsys.readouterr().out
     assert "--data-dir" in out and "/openapi.json" in out
+
+
+def test_a_file_that_is_no_report_is_listed_with_its_reason(tmp_path):
+    with client(tmp_path, backend="rules") as c:
+        r = c.post("/v1/batches", files=[*files(SAMPLES[:1]),
+                                         ("files", ("notes.txt", "与年报无关的一段文字。".encode() * 20))])
+        batch = wait_done(c, r.json()["id"])
+    assert batch["status"] == "done"
+    assert (batch["counts"]["ok"], batch["counts"]["failed"], batch["counts"]["pending"]) == (1, 1, 0)
+    notes = next(d for d in batch["documents"] if d["name"] == "notes.txt")
+    assert notes["status"] == "not_a_report"
+    assert notes["message"].startswith("notes.txt:") and str(tmp_path) not in notes["message"]

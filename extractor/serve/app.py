@@ -151,8 +151,12 @@ def create_app(config: ServeConfig | None = None) -> FastAPI:
         out = catalogue.out(batch_id)
         brief = _batch_brief(catalogue, runner, batch)
         files = []
-        for f in catalogue.files(batch_id):
+        inputs, stored = catalogue.inputs(batch_id), catalogue.files(batch_id)
+        for f in stored:
             status, message = _document_status(out, f.key)
+            if message is not None:  # files named as the client did, not by the server's paths
+                for other in stored:
+                    message = message.replace(str(inputs / other.stored), other.name)
             files.append({"n": f.n, "name": f.name, "format": f.format, "size": f.size, "key": f.key,
                           "status": status, "message": message})
         return {**brief, "documents": files, "skipped": batch.skipped}
