@@ -71,3 +71,12 @@ record: $(STAMP)  ## re-record the LLM cassettes and the eval answer cache again
 	  { echo "set OPENAI_BASE_URL and NIANBAO_MODEL (make local-llm starts a local server)"; exit 2; }
 	$(BIN)/python -m pytest -q -s tests/test_llm_cassettes.py --record-mode=rewrite
 	$(BIN)/python scripts/warm_llm_cache.py evals/llm-cache
+
+# ---------------------------------------------------------------- nianbao serve (docs/serve.md)
+.PHONY: serve serve-screenshot
+
+serve: $(STAMP)  ## start the HTTP service and web page on 127.0.0.1:8000 (data in ./nianbao-data)
+	$(BIN)/nianbao serve
+
+serve-screenshot: $(STAMP)  ## run the browser test and keep its screenshot as docs/img/serve.png (needs chromium)
+	NIANBAO_SCREENSHOT=docs/img/serve.png $(BIN)/python -m pytest -q tests/test_serve_browser.py

@@ -22,6 +22,7 @@ COMMANDS = {
     "export": ("把审核结果写入结果文件夹的表格（csv、parquet、xlsx、summary）",
                "write review decisions into a results folder's tables (csv, parquet, xlsx, summary)"),
     "eval": ("用人工标注或合成报告评测提取准确率", "score extraction against gold fixtures or synthetic reports"),
+    "serve": ("启动网页和 HTTP 接口：上传、核对、下载", "HTTP API and web page: upload, read, review, download"),
 }
 
 
