@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,ocr]'
 	touch $(STAMP)
 
 demo: $(STAMP)  ## extract every bundled fixture and print a summary per document
@@ -53,3 +53,15 @@ record: $(STAMP)  ## re-record the LLM cassettes and the eval answer cache again
 	  { echo "set OPENAI_BASE_URL and NIANBAO_MODEL (make local-llm starts a local server)"; exit 2; }
 	$(BIN)/python -m pytest -q -s tests/test_llm_cassettes.py --record-mode=rewrite
 	$(BIN)/python scripts/warm_llm_cache.py evals/llm-cache
+
+# ---------------------------------------------------------------- OCR of scans (docs/ocr.md)
+.PHONY: bench-ocr eval-ocr ocr-fixtures
+
+ocr-fixtures: $(STAMP)  ## image-only renderings of the real PDFs (150–200 dpi, turned, blurred) in out/ocr-fixtures
+	$(BIN)/python -m evals.ocr_fixtures out/ocr-fixtures
+
+eval-ocr: ocr-fixtures  ## score the OCR path on those renderings against the real PDFs' gold
+	$(BIN)/nianbao eval --backend rules --fixtures out/ocr-fixtures --out out/eval-ocr
+
+bench-ocr: $(STAMP)  ## OCR seconds per page on one core, and peak memory
+	$(BIN)/python -m evals.bench_ocr

@@ -25,6 +25,9 @@ def register(sub) -> None:
     out.add_argument("--cells", action="store_true", help="flat {cell id: value-or-null}")
     out.add_argument("--text", action="store_true", help="the normalised text the spans index into")
     p.add_argument("--backend", choices=["auto", "rules", "llm", "hybrid"], default="auto")
+    p.add_argument("--ocr", choices=["auto", "always", "never"], default="auto",
+                   help="scans: auto = OCR PDFs without a text layer and images (.png .jpg .tif); "
+                        "needs pip install 'nianbao[ocr]'")
     p.add_argument("--strict", action="store_true",
                    help=f"exit {STRICT_EXIT} when a document has an error finding (a table value is certainly wrong)")
     p.set_defaults(func=run)
@@ -40,13 +43,25 @@ def expand(paths: list[Path]) -> list[Path]:
     return files
 
 
+def _ocr_progress() -> None:
+    """OCR reports each page read on the ``nianbao.ocr`` logger: show it on stderr."""
+    import logging
+    log = logging.getLogger("nianbao.ocr")
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("nianbao: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+
+
 def run(args) -> int:
-    settings = Settings(backend=args.backend)
+    settings = Settings(backend=args.backend, ocr=args.ocr)
+    _ocr_progress()
     files = expand(args.paths)
     status = 0
     for path in files:
         try:
-            doc = load(path)
+            doc = load(path, ocr=settings.ocr, ocr_jobs=settings.ocr_jobs)
             if args.text:
                 sys.stdout.write(doc.text)
                 continue
