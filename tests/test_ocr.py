@@ -105,23 +105,22 @@ def _table_crop():
     return np.array(image.filter(ImageFilter.GaussianBlur(0.6)))
 
 
-def test_reads_a_scanned_table_offline(no_network):
-    from extractor.ocr.page import read_page
-    text, _ = render([read_page(_table_crop())])
-    rows = [[t for t in ln.split() if t.isdigit()] for ln in text.splitlines()]
-    rows = [r for r in rows if len(r) >= 5]
-    assert rows == [["34", "0", "0", "0", "0", "0", "34"], ["1288", "21", "0", "0", "50", "3", "1362"],
-                    ["447", "7", "0", "0", "0", "0", "454"], ["2", "0", "0", "0", "0", "0", "2"]]
-
-
-def test_image_files_are_sniffed_and_loaded(tmp_path, no_network):
+def test_reads_a_scanned_table_image_offline(tmp_path, no_network):
     from PIL import Image
     png = tmp_path / "table.png"
     Image.fromarray(_table_crop()).save(png)
     assert sniff(png.read_bytes()) == "image"
-    with pytest.raises(Exception) as info:  # a piece of a table is not a whole report
-        load(png)
-    assert "not a government information-disclosure annual report" in str(info.value)
+    doc = load(png, ocr_jobs=1)
+    assert doc.source.format == "image" and "政府信息公开" in doc.text
+    rows = [[t for t in ln.split() if t.isdigit()] for ln in doc.text.splitlines()]
+    assert [r for r in rows if len(r) >= 5] == [
+        ["34", "0", "0", "0", "0", "0", "34"], ["1288", "21", "0", "0", "50", "3", "1362"],
+        ["447", "7", "0", "0", "0", "0", "454"], ["2", "0", "0", "0", "0", "0", "2"]]
+    at = doc.text.index("1288")
+    (word,) = words_in(doc.ocr, (at, at + 4))
+    assert word.page == 0 and doc.text[word.start:word.end] == "1288"
+    x0, y0, x1, y1 = word.box  # the box in the image's own pixels, where 1288 is printed
+    assert 500 < x0 < x1 < 650 and 60 < y0 < y1 < 140
 
 
 def test_ocr_never_keeps_refusing_scans(tmp_path):
@@ -146,3 +145,15 @@ def test_without_the_extra_a_one_line_install_hint(tmp_path, monkeypatch):
     with pytest.raises(ConfigError, match=r"pip install 'nianbao\[ocr\]'") as info:
         load(path)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(("flag", "needle"), [("never", "--ocr auto"), ("auto", "OCR found no text")])
+def test_cli_scan_errors_are_one_line_exit_2(tmp_path, flag, needle):
+    import subprocess
+    import sys
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(blank_pdf())
+    proc = subprocess.run([sys.executable, "-m", "extractor.cli.main", "extract", str(path), "--ocr", flag],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and needle in proc.stderr
+    assert "Traceback" not in proc.stderr

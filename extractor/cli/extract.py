@@ -44,10 +44,11 @@ def expand(paths: list[Path]) -> list[Path]:
 
 
 def _ocr_progress() -> None:
-    """OCR reports each page read on the ``nianbao.ocr`` logger: show it on stderr."""
+    """OCR reports each page read on the ``nianbao.ocr`` logger: show it on a terminal's stderr
+    (scripts reading stderr get only the one-line errors)."""
     import logging
     log = logging.getLogger("nianbao.ocr")
-    if not log.handlers:
+    if not log.handlers and sys.stderr.isatty():
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("nianbao: %(message)s"))
         log.addHandler(handler)

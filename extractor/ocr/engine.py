@@ -17,7 +17,9 @@ from extractor.errors import ConfigError
 INSTALL = "OCR needs the optional extra: pip install 'nianbao[ocr]' (rapidocr-onnxruntime, pypdfium2)"
 _HEIGHT = 48
 _BATCH = 8
-_MIN_RATIO = 4.0  # narrower crops read lone digits less surely (measured: mean confidence 0.99 vs 0.93)
+_MIN_RATIO = 3.0  # narrower crops read lone digits less surely (lower confidence, same text)
+_LINE = 6.0  # a box wider than this many characters is a line of text, not a number:
+_SQUEEZE = 0.75  # read squeezed by this (a third less work; measured the same text on real pages)
 
 
 @lru_cache(maxsize=1)
@@ -63,10 +65,14 @@ def recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
 
 
 def crop(page: np.ndarray, box, em: float) -> np.ndarray:
-    """The box with a margin, at least one character high (a lone 一 or 、 is only a few px)."""
+    """The box with a margin, at least one character high (a lone 一 or 、 is only a few px);
+    a line of text squeezed sideways: the recogniser reads it as well with less work."""
     pad = max(2, int(round(0.15 * em)))
     half = max(box.h, 0.75 * em) / 2 + pad
     cy = box.cy
     y0, y1 = max(0, int(cy - half)), min(page.shape[0], int(math.ceil(cy + half)))
     x0, x1 = max(0, box.x0 - pad), min(page.shape[1], box.x1 + pad)
-    return page[y0:y1, x0:x1]
+    out = page[y0:y1, x0:x1]
+    if box.w > _LINE * em and out.size:
+        out = cv2.resize(out, (max(1, int(out.shape[1] * _SQUEEZE)), out.shape[0]), interpolation=cv2.INTER_AREA)
+    return out
