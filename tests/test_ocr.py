@@ -157,3 +157,42 @@ def test_cli_scan_errors_are_one_line_exit_2(tmp_path, flag, needle):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and needle in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def _sheet():
+    """A white page with a ruled 2×3 table, a 'word' of ink blobs in each cell, text-like rows above."""
+    import cv2
+    img = np.full((900, 1200), 255, np.uint8)
+    for y in range(100, 400, 60):  # rows of 'characters' 20 px high, 4 px apart
+        for x in range(100, 900, 24):
+            cv2.rectangle(img, (x, y), (x + 19, y + 19), 0, 2)
+    for y in (500, 600, 700):
+        cv2.line(img, (100, y), (1100, y), 0, 2)
+    for x in (100, 500, 800, 1100):
+        cv2.line(img, (x, 500), (x, 700), 0, 2)
+    for y in (540, 640):
+        for x in (460, 520, 1060):  # blobs each side of the rule at x=500 (and one at the right edge)
+            cv2.rectangle(img, (x, y), (x + 12, y + 19), 0, -1)
+    return img
+
+
+def test_detect_never_joins_across_a_column_rule_and_drops_specks():
+    import cv2
+
+    from extractor.ocr import detect
+    img = _sheet()
+    img[820:823, 300:303] = 0  # a speck of dust
+    cv2.rectangle(img, (900, 720), (1000, 890), 0, -1)  # a seal-sized blot
+    _, boxes, em, angle = detect.find(img)
+    assert 15 <= em <= 25 and angle == 0
+    in_table = [b for b in boxes if b.y0 >= 500 and b.y1 <= 700]
+    assert len(in_table) == 6  # 460 and 520 are two boxes: the rule at x=500 stands between them
+    assert all(not (b.x0 < 500 < b.x1) for b in in_table)
+    assert not [b for b in boxes if b.y0 > 700]  # neither the speck nor the blot is a word
+
+
+@pytest.mark.parametrize("turn", [-1.5, 0.8])
+def test_detect_finds_the_skew(turn):
+    from extractor.ocr import detect
+    turned = detect.rotate(_sheet(), -turn)
+    assert abs(detect.skew_angle(detect.binarise(turned)) - turn) <= 0.15

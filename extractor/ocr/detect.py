@@ -52,7 +52,7 @@ def skew_angle(ink: np.ndarray, limit: float = 3.0, step: float = 0.1) -> float:
         rows = cv2.warpAffine(small, m, (w, h)).sum(axis=1, dtype=np.float64)
         score = float(np.square(np.diff(rows)).sum())
         if score > best_score:
-            best, best_score = float(angle), score
+            best, best_score = round(float(angle), 2), score
     return best
 
 
@@ -97,7 +97,12 @@ def boxes(ink: np.ndarray, vertical: np.ndarray) -> tuple[list[Box], float]:
             continue  # specks
         x0, y0 = int(x + half), int(y + up)
         found.append(Box(x0, y0, max(x0 + 1, int(x + w - half)), max(y0 + 1, int(y + h - up))))
-    return _stack(found, em), em
+    return [b for b in _stack(found, em) if _texty(b, em)], em
+
+
+def _texty(b: Box, em: float) -> bool:
+    """Not a speck of dust (it could be read as a digit) and not a seal, photo or scan border."""
+    return (b.w >= 0.3 * em or b.h >= 0.3 * em) and b.h <= 4 * em
 
 
 def _stack(found: list[Box], em: float) -> list[Box]:
