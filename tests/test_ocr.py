@@ -32,7 +32,8 @@ def _page(rows: list[list[tuple[str, int]]], conf: float = 0.99, index: int = 0)
     for r, row in enumerate(rows):
         y = 100 + int(r * 3 * EM)
         for text, x in row:
-            words.append(Word(text, conf, Box(x, y, x + int(len(text) * EM / 2), y + int(EM))))
+            width = sum(EM if ord(c) >= 0x2E80 else EM / 2 for c in text)  # CJK full width, digits half
+            words.append(Word(text, conf, Box(x, y, x + int(width), y + int(EM))))
     return PageRead(index, words, EM, 0.0, 1.0, (1600, 2300))
 
 
@@ -196,3 +197,13 @@ def test_detect_finds_the_skew(turn):
     from extractor.ocr import detect
     turned = detect.rotate(_sheet(), -turn)
     assert abs(detect.skew_angle(detect.binarise(turned)) - turn) <= 0.15
+
+
+def test_a_heading_parted_after_its_numeral_stays_one_phrase():
+    page = _page([[("四、", 200), ("政府信息公开行政复议、", 255), ("行政诉讼情况", 490)],
+                  [("合计", 200), ("12", 260), ("3", 300)]])
+    text, words = render([page])
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    assert lines[0] == "四、政府信息公开行政复议、行政诉讼情况"
+    assert lines[1].split() == ["合计", "12", "3"]  # numbers stay apart, at their columns
+    assert [text[w.start:w.end] for w in words][:3] == ["四、", "政府信息公开行政复议、", "行政诉讼情况"]

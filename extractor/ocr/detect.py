@@ -116,9 +116,8 @@ def _stack(found: list[Box], em: float) -> list[Box]:
             for j, a in enumerate(out):
                 overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
                 union_h = max(a.y1, b.y1) - min(a.y0, b.y0)
-                glyph = union_h <= 1.25 * em or (  # a larger font's 二 三: flat strokes, a square union
-                    a.h < a.w and b.h < b.w and max(a.h, b.h) <= 0.6 * union_h
-                    and union_h <= 1.3 * max(a.w, b.w) <= 3.2 * union_h)
+                stroke = any(p.h <= 0.5 * em and p.w >= 2 * p.h for p in (a, b))  # 一-like, not a word
+                glyph = union_h <= 1.25 * em or (stroke and union_h <= 2.5 * em)  # or a heading's 三
                 if overlap >= 0.5 * min(a.w, b.w) and glyph and b.y0 - a.y1 < 0.6 * max(em, union_h / 2):
                     out[j] = Box(min(a.x0, b.x0), min(a.y0, b.y0), max(a.x1, b.x1), max(a.y1, b.y1))
                     changed = True

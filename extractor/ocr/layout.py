@@ -62,6 +62,20 @@ def _digits(row: list[tuple[Word, str]]) -> list[tuple[str, float]]:
     return out
 
 
+def _same_phrase(left: tuple[Word, str], right: tuple[Word, str], em: float) -> bool:
+    """Two pieces of one heading or label, parted by a gap as wide as a character (「四、」 and
+    the title after it): written together, not at their columns, so the phrase stays whole.
+    Numbers always stand at their columns."""
+    (a, ta), (b, tb) = left, right
+    gap = b.box.x0 - a.box.x1
+    return (gap < max(em, a.box.h, b.box.h) and not _NUMBER.fullmatch(ta) and not _NUMBER.fullmatch(tb)
+            and not ta[-1].isdigit() and not tb[0].isdigit())
+
+
+def _wide(ch: str) -> bool:
+    return ord(ch) >= 0x2E80  # CJK characters and punctuation: no space between them
+
+
 def _original_box(page: PageRead, w: Word) -> tuple[int, int, int, int]:
     s, (width, height) = page.scale, page.size
     cx, cy = width * s / 2, height * s / 2
@@ -97,10 +111,14 @@ def render(pages: list[PageRead]) -> tuple[str, list[Placed]]:
                 offset += 1
             previous_bottom = max(w.box.y1 for w, _ in cleaned)
             line = ""
+            before: tuple[Word, str] | None = None
             for (w, _), (text, conf) in zip(cleaned, texts):
-                column = int(round(w.box.x0 / cw))
-                pad = max(column - len(line), 1 if line else 0)
-                line += " " * pad
+                if before is not None and _same_phrase(before, (w, text), page.em):
+                    line += "" if _wide(before[1][-1]) and _wide(text[0]) else " "
+                else:
+                    column = int(round(w.box.x0 / cw))
+                    line += " " * max(column - len(line), 1 if line else 0)
+                before = (w, text)
                 placed.append(Placed(offset + len(line), offset + len(line) + len(text), page.index,
                                      _original_box(page, w), round(conf, 3)))
                 line += text
