@@ -55,7 +55,10 @@ def _run(fn, items, count: int, label: str, jobs: int | None, init=None, initarg
         for item in items:
             report(fn(item))
     else:
-        ctx = multiprocessing.get_context("spawn")  # onnxruntime's threads do not survive fork
+        # fork: no re-import, and no need for a ``__main__`` guard in the caller's script; safe
+        # because the recogniser runs on one thread (no thread pool to lose in the child)
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         with ProcessPoolExecutor(workers, mp_context=ctx, initializer=init, initargs=initargs) as ex:
             for page in ex.map(fn, items):
                 report(page)
