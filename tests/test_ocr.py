@@ -63,7 +63,11 @@ def test_a_words_span_leads_back_to_its_page_and_box():
     ([("合计", 200), ("O", 700), ("4", 820), ("7", 940)], ["合计", "0", "4", "7"]),  # a lone O in a row of numbers
     ([("Office", 200), ("IO", 700)], ["Office", "IO"]),  # no digit, no row of numbers: left as read
     ([("(—)予以公开", 200)], ["(一)予以公开"]),  # (一) read with a dash
+    ([("1-", 200), ("总体情况", 235)], ["一、总体情况"]),  # 一、 read as 1- before a heading
+    ([("1-", 200), ("5", 700)], ["1-", "5"]),  # not before numbers
     ([("１２３", 700), ("４", 820)], ["123", "4"]),  # full-width digits
+    ([("合计", 200), ("3", 700), ("一", 820), ("5", 940)], ["合计", "3", "-", "5"]),  # a blank cell's dash
+    ([("一", 200), ("3", 700), ("5", 940)], ["一", "3", "5"]),  # but not a label's 一 left of the values
 ])
 def test_digit_lookalikes_resolved_by_position_only(row, expected):
     text, words = render([_page([row])])

@@ -7,7 +7,8 @@ under their headers, and the reader finds columns by position exactly as for tex
 
 Digit confusions are resolved by position only: a word made of digits and look-alikes
 (O o 〇 D → 0; l I | i → 1) is read as a number when it holds a digit or stands in a row of
-numbers. Its confidence is lowered, since the model did not read it as digits.
+numbers. Its confidence is lowered, since the model did not read it as digits. A lone 一 or
+— among a row's values is the dash of a blank cell, and is written as one.
 """
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ _LOOKS_NUMERIC = re.compile(r"[0-9OoD〇lI|i.,，]+")
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "〇": "0", "l": "1", "I": "1", "|": "1",
                                    "i": "1", "，": ","})
 _NUMBER = re.compile(r"[0-9][0-9.,]*")
+_DASHES = frozenset("一—－_~")
+_ONE_MISREAD = re.compile(r"[1lI|一][-—–一]")
 _ENUM_ONE = re.compile(r"([(（])[—\-–_~一]([)）])|^[—\-–_~]、")  # (一) and 一、 read as dashes
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–_]\s*\d{1,4}\s*[-—–_]|\d{1,4}|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
 GUESSED = 0.85  # confidence factor of a number that needed look-alikes mapped
@@ -49,13 +52,24 @@ def rows(words: list[Word], em: float) -> list[list[Word]]:
     return [sorted(r, key=lambda w: w.box.x0) for r in out]
 
 
+def _numeral_one(row: list[tuple[Word, str]]) -> list[tuple[Word, str]]:
+    """「一、」 opening a heading, read as 1- (a lone stroke and a comma): put back when
+    Chinese text follows it on the line."""
+    if len(row) >= 2 and _ONE_MISREAD.fullmatch(row[0][1]) and _wide(row[1][1][0]):
+        return [(row[0][0], "一、"), *row[1:]]
+    return row
+
+
 def _digits(row: list[tuple[Word, str]]) -> list[tuple[str, float]]:
-    numeric = sum(1 for _, t in row if _NUMBER.fullmatch(t))
+    numeric = [w.box.x0 for w, t in row if _NUMBER.fullmatch(t)]
     out = []
     for w, t in row:
+        if t in _DASHES and len(numeric) >= 2 and w.box.x0 > min(numeric):
+            out.append(("-", w.conf * GUESSED))  # a blank cell's dash, read as 一 among the values
+            continue
         if _LOOKS_NUMERIC.fullmatch(t) and not _NUMBER.fullmatch(t):
             fixed = t.translate(_DIGIT_LOOKALIKES)
-            if _NUMBER.fullmatch(fixed) and (any(c.isdigit() for c in t) or numeric >= 2):
+            if _NUMBER.fullmatch(fixed) and (any(c.isdigit() for c in t) or len(numeric) >= 2):
                 out.append((fixed, w.conf * GUESSED))
                 continue
         out.append((t, w.conf))
@@ -102,6 +116,7 @@ def render(pages: list[PageRead]) -> tuple[str, list[Placed]]:
             cleaned = [(w, t) for w, t in cleaned if t]
             if not cleaned:
                 continue
+            cleaned = _numeral_one(cleaned)
             texts = _digits(cleaned)
             if len(texts) == 1 and _PAGE_NUMBER.match(texts[0][0]):
                 continue
