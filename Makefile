@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,ocr]'
 	touch $(STAMP)
 
 demo: $(STAMP)  ## extract every bundled fixture and print a summary per document
@@ -80,3 +80,15 @@ serve: $(STAMP)  ## start the HTTP service and web page on 127.0.0.1:8000 (data 
 
 serve-screenshot: $(STAMP)  ## run the browser test and keep its screenshot as docs/img/serve.png (needs chromium)
 	NIANBAO_SCREENSHOT=docs/img/serve.png $(BIN)/python -m pytest -q tests/test_serve_browser.py
+
+# ---------------------------------------------------------------- OCR of scans (docs/ocr.md)
+.PHONY: bench-ocr eval-ocr ocr-fixtures
+
+ocr-fixtures: $(STAMP)  ## image-only renderings of the real PDFs (150–200 dpi, turned, blurred) in out/ocr-fixtures
+	$(BIN)/python -m evals.ocr_fixtures out/ocr-fixtures
+
+eval-ocr: ocr-fixtures  ## score the OCR path on those renderings against the real PDFs' gold
+	$(BIN)/nianbao eval --backend rules --fixtures out/ocr-fixtures --out out/eval-ocr
+
+bench-ocr: $(STAMP)  ## OCR seconds per page on one core, and peak memory
+	$(BIN)/python -m evals.bench_ocr

@@ -10,6 +10,7 @@ from pathlib import Path
 from extractor.load import Document, load
 from extractor.meta import read_meta
 from extractor.narrative import read_narrative
+from extractor.ocr.confidence import fold as fold_ocr
 from extractor.parts import preamble_end, split_parts, tables_region
 from extractor.readers.dispatch import read_cells
 from extractor.settings import Settings
@@ -26,7 +27,8 @@ except PackageNotFoundError:  # running from a source tree without install
 
 def extract(source: str | Path | bytes, settings: Settings | None = None) -> Result:
     """Extract one document (a path, raw bytes, or the report's text) into a :class:`Result`."""
-    return extract_document(load(source), settings or Settings())
+    settings = settings or Settings()
+    return extract_document(load(source, ocr=settings.ocr, ocr_jobs=settings.ocr_jobs), settings)
 
 
 def extract_document(doc: Document, settings: Settings) -> Result:
@@ -36,6 +38,8 @@ def extract_document(doc: Document, settings: Settings) -> Result:
     meta.template = detection.template
     backend = settings.resolved_backend()
     reading = read_cells(doc, parts, detection.template, settings)
+    if doc.ocr:  # a scan: how surely each value was recognised folds into its cell
+        reading.cells = fold_ocr(reading.cells, doc.ocr)
     infos = {k: p.info() for k, p in parts.items()}
     result = Result(
         source=doc.source,

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 Backend = Literal["auto", "rules", "llm", "hybrid"]
+OcrMode = Literal["auto", "always", "never"]
 
 
 class LLMSettings(BaseModel):
@@ -52,6 +53,8 @@ class LLMSettings(BaseModel):
 class Settings(BaseModel):
     backend: Backend = Field("auto", description="auto = hybrid when an endpoint is configured, else rules")
     llm: LLMSettings = Field(default_factory=LLMSettings.from_env)
+    ocr: OcrMode = Field("auto", description="auto = OCR a PDF without a text layer and images; always; never")
+    ocr_jobs: int | None = Field(None, description="processes for OCR pages; None = one per core")
 
     def resolved_backend(self) -> str:
         if self.backend != "auto":

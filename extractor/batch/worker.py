@@ -90,7 +90,7 @@ def _time_up(signum, frame) -> None:
 def _extract(out: Outcome, settings: Settings) -> Outcome:
     t0 = perf_counter()
     try:
-        doc = load(Path(out.path))
+        doc = load(Path(out.path), ocr=settings.ocr, ocr_jobs=1)
         t1 = perf_counter()
         result = extract_document(doc, settings)
         t2 = perf_counter()

@@ -26,6 +26,10 @@ def register(sub) -> None:
                                                            "the normalised text the spans index into"))
     p.add_argument("--backend", choices=["auto", "rules", "llm", "hybrid"], default="auto",
                    help=t("读取方式（默认 auto）", "the reader (default auto)"))
+    p.add_argument("--ocr", choices=["auto", "always", "never"], default="auto",
+                   help=t("扫描件：auto 对没有文字层的 PDF 和图片（.png .jpg .tif）做 OCR；需要 pip install 'nianbao[ocr]'",
+                          "scans: auto = OCR PDFs without a text layer and images (.png .jpg .tif); "
+                          "needs pip install 'nianbao[ocr]'"))
     p.add_argument("--strict", action="store_true",
                    help=t(f"有错误级别的校验发现时退出码为 {STRICT_EXIT}",
                           f"exit {STRICT_EXIT} when a document has an error finding (a table value is certainly wrong)"))
@@ -42,6 +46,18 @@ def expand(paths: list[Path]) -> list[Path]:
     return files
 
 
+def _ocr_progress() -> None:
+    """OCR reports each page read on the ``nianbao.ocr`` logger: show it on a terminal's stderr
+    (scripts reading stderr get only the one-line errors)."""
+    import logging
+    log = logging.getLogger("nianbao.ocr")
+    if not log.handlers and sys.stderr.isatty():
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("nianbao: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+
+
 def run(args) -> int:
     from extractor.api import extract_document
     from extractor.cli.main import error_line
@@ -50,13 +66,14 @@ def run(args) -> int:
     from extractor.settings import Settings
     from extractor.validate import is_fatal
 
-    settings = Settings(backend=args.backend)
+    settings = Settings(backend=args.backend, ocr=args.ocr)
+    _ocr_progress()
     files = expand(args.paths)
     several = len(files) > 1
     status = 0
     for path in files:
         try:
-            doc = load(path)
+            doc = load(path, ocr=settings.ocr, ocr_jobs=settings.ocr_jobs)
             if args.text:
                 sys.stdout.write(doc.text)
                 continue

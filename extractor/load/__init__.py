@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
-from extractor.errors import EmptyDocument, InputError, NotAReport, UnreadableDocument, UnsupportedFormat
+from extractor.errors import EmptyDocument, InputError, NotAReport, NoTextLayer, UnreadableDocument, UnsupportedFormat
+from extractor.load import scan
 from extractor.normalize import normalize
 from extractor.reflow import reflow
 from schemas import Finding, Source
@@ -27,7 +28,7 @@ _LOADERS = {
     "txt": "text", "md": "text", "html": "html", "pdf": "pdf", "docx": "docx",
 }
 _SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
-             ".xhtml": "html", ".pdf": "pdf", ".docx": "docx"}
+             ".xhtml": "html", ".pdf": "pdf", ".docx": "docx", **scan.IMAGE_SUFFIXES}
 _REPORT_MARKS = re.compile(r"政府信息公开|政务公开|主动公开|依申请公开|年度报告")
 
 
@@ -39,6 +40,7 @@ class Document:
     source: Source
     name: str
     findings: tuple[Finding, ...] = ()  # what loading did that a reader of the result should know
+    ocr: tuple = ()  # for a scan, the recognised words (extractor.ocr.Placed): span → page, box, confidence
 
 
 def sniff(data: bytes) -> str:
@@ -46,13 +48,19 @@ def sniff(data: bytes) -> str:
     head = data[:1024].lstrip()
     if head.startswith(b"%PDF"):
         return "pdf"
+    if scan.sniff_image(data):
+        return "image"
     if head.startswith(b"PK\x03\x04"):
         return "docx"
     return "txt"
 
 
-def load(source: str | Path | bytes, *, name: str | None = None) -> Document:
-    """Load a path, raw bytes or a text string into a normalised :class:`Document`."""
+def load(source: str | Path | bytes, *, name: str | None = None, ocr: scan.OcrMode = "auto",
+         ocr_jobs: int | None = None) -> Document:
+    """Load a path, raw bytes or a text string into a normalised :class:`Document`.
+
+    Scans (image-only PDFs, image files) are read by OCR unless ``ocr="never"``; ``"always"``
+    OCRs a PDF even when it has a text layer."""
     path: Path | None = None
     if isinstance(source, Path) or (isinstance(source, str) and _looks_like_path(source)):
         path = Path(source)
@@ -76,6 +84,8 @@ def load(source: str | Path | bytes, *, name: str | None = None) -> Document:
     label = name or (str(path) if path else "<input>")
     if not data.strip():
         raise EmptyDocument(f"{label}: empty file")
+    if fmt == "image" or (fmt == "pdf" and ocr == "always"):
+        return _from_scan(data, fmt, label, path, ocr, ocr_jobs)
     if fmt in ("txt", "md"):
         from extractor.load import markup, text  # light: a text report needs nothing more
         raw = text.decode(data, label)
@@ -84,18 +94,28 @@ def load(source: str | Path | bytes, *, name: str | None = None) -> Document:
             from extractor.load import html
             raw, fmt = html.parse(page), "html"
     else:
-        raw = import_module(f"extractor.load.{_LOADERS[fmt]}").load(data, label)
+        try:
+            raw = import_module(f"extractor.load.{_LOADERS[fmt]}").load(data, label)
+        except NoTextLayer:
+            return _from_scan(data, fmt, label, path, ocr, ocr_jobs)
     return _finish(raw, data, fmt, label, path)
 
 
-def _finish(raw: str, data: bytes, fmt: str, label: str, path: Path | None) -> Document:
+def _from_scan(data: bytes, fmt: str, label: str, path: Path | None, ocr, jobs) -> Document:
+    read = scan.read(data, fmt, label, ocr, jobs)
+    return _finish(read.text, data, fmt, label, path, read.words)
+
+
+def _finish(raw: str, data: bytes, fmt: str, label: str, path: Path | None, words: tuple = ()) -> Document:
     body = reflow(normalize(raw))
     if not body.strip():
         raise EmptyDocument(f"{label}: no text in the document")
     if not _REPORT_MARKS.search(body):
         raise NotAReport(f"{label}: not a government information-disclosure annual report")
     source = Source(path=str(path) if path else None, sha256=hashlib.sha256(data).hexdigest(), format=fmt)
-    return Document(text=body, source=source, name=path.name if path else label)
+    if words and body != raw:  # the words' spans index into raw; ocr.render gives normalised text
+        words = ()
+    return Document(text=body, source=source, name=path.name if path else label, ocr=words)
 
 
 def _structured_sibling(path: Path, name: str | None) -> Document | None:
@@ -128,5 +148,6 @@ def _format_of(path: Path) -> str:
     fmt = _SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         kind = path.suffix or "(no extension)"
-        raise UnsupportedFormat(f"{path}: unsupported file type {kind}; nianbao reads .txt .md .html .pdf .docx")
+        raise UnsupportedFormat(f"{path}: unsupported file type {kind}; nianbao reads .txt .md .html .pdf .docx "
+                                f"and, by OCR, .png .jpg .tif")
     return fmt
