@@ -26,6 +26,7 @@ from schemas import Cell, cell_ids, specs
 
 _P4_LABEL = "行政复议、行政诉讼"
 _TRAILING = re.compile(r"[\s|]+")
+_GLUED_DIGITS = 5
 
 
 def read(doc: Document, parts: dict[str, Part], template: str | None) -> Reading:
@@ -45,9 +46,16 @@ def _lines(text: str, span: tuple[int, int] | None, tables: bool) -> list[tokens
         return []
     out = tokens.lines(grid.view(text, *span), *span, tables)
     last = next((ln.run for ln in reversed(out) if ln.run is not None), None)
-    if last is not None and not _TRAILING.sub("", text[last.span[1]:]):
+    if last is not None and not _TRAILING.sub("", text[last.span[1]:]) and not _glued_like(last):
         last.cut = True  # the text ends inside this row
     return out
+
+
+def _glued_like(run: tokens.Run) -> bool:
+    """One long digit string at the end of the text: a glued row (read by ``unglue``), not the
+    first cell of a row cut off."""
+    values = run.values()
+    return len(values) == 1 and len(str(abs(int(values[0])))) >= _GLUED_DIGITS
 
 
 def _found(rows: list[RowRead]) -> bool:
