@@ -7,7 +7,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from extractor.load import Document, load
+from extractor.load import Document, load, load_bytes, load_text
 from extractor.meta import read_meta
 from extractor.narrative import read_narrative
 from extractor.parts import preamble_end, split_parts, tables_region
@@ -24,9 +24,22 @@ except PackageNotFoundError:  # running from a source tree without install
     __version__ = "0+unknown"
 
 
-def extract(source: str | Path | bytes, settings: Settings | None = None) -> Result:
-    """Extract one document (a path, raw bytes, or the report's text) into a :class:`Result`."""
-    return extract_document(load(source), settings or Settings())
+def extract(path: str | Path, settings: Settings | None = None) -> Result:
+    """Extract the document at ``path`` into a :class:`Result`.
+
+    A ``str`` is always a path (raw ``bytes`` are still accepted, as :func:`extract_bytes`);
+    a report's text goes to :func:`extract_text`."""
+    return extract_document(load(path), settings or Settings())
+
+
+def extract_bytes(data: bytes, settings: Settings | None = None, *, name: str | None = None) -> Result:
+    """Extract a document from its raw bytes (PDF, Word, HTML or text, told by their magic number)."""
+    return extract_document(load_bytes(data, name=name), settings or Settings())
+
+
+def extract_text(text: str, settings: Settings | None = None, *, name: str | None = None) -> Result:
+    """Extract a report from its text."""
+    return extract_document(load_text(text, name=name), settings or Settings())
 
 
 def extract_document(doc: Document, settings: Settings) -> Result:

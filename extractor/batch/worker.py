@@ -20,7 +20,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from time import perf_counter, process_time
 
-from extractor import Settings, extract_document, load
+from extractor.api import extract_document
+from extractor.load import load_path
+from extractor.settings import Settings
 from extractor.errors import (BackendError, ConfigError, EmptyDocument, InputError, NoTextLayer, NotAReport,
                               UnreadableDocument, UnsupportedFormat)
 from extractor.batch.outcome import Outcome
@@ -86,7 +88,7 @@ def _time_up(signum, frame) -> None:
 def _extract(out: Outcome, settings: Settings) -> Outcome:
     t0 = perf_counter()
     try:
-        doc = load(Path(out.path))
+        doc = load_path(out.path)
         t1 = perf_counter()
         result = extract_document(doc, settings)
         t2 = perf_counter()
