@@ -1,7 +1,7 @@
 """What every check reads: the result, its cell values, and the narrative text views."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from extractor.narrative import sections
@@ -17,6 +17,7 @@ class Context:
     result: Result
     text: str | None = None
     previous: Result | None = None
+    memo: dict = field(default_factory=dict)  # what checks derive once and share (validate/narrative.claims)
 
     @cached_property
     def template(self) -> str | None:
