@@ -18,7 +18,6 @@ from pathlib import Path
 from time import perf_counter
 
 from extractor.batch.discover import discover
-from extractor.batch.export import export_tables
 from extractor.batch.ratelimit import TokenBucket
 from extractor.batch.run import run_jobs
 from extractor.batch.store import ResultsFolder
@@ -68,6 +67,8 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
             if on_outcome:
                 on_outcome(outcome, stats.processed, len(todo))
         stats.seconds["run"] = perf_counter() - started - stats.seconds["discover"]
+        from extractor.batch.export import export_tables  # pyarrow: imported only when tables are written
+
         inputs_index = {**folder.read_inputs(), **found.inputs}
         last_run = stats.as_dict(backend=settings.resolved_backend(), workers=workers)
         return export_tables(folder, inputs_index, last_run, workers=min(workers, len(os.sched_getaffinity(0))))

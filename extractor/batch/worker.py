@@ -20,8 +20,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from time import perf_counter, process_time
 
-from extractor.api import extract_document
-from extractor.load import load_path
 from extractor.settings import Settings
 from extractor.errors import (BackendError, ConfigError, EmptyDocument, InputError, NoTextLayer, NotAReport,
                               UnreadableDocument, UnsupportedFormat)
@@ -86,6 +84,9 @@ def _time_up(signum, frame) -> None:
 
 
 def _extract(out: Outcome, settings: Settings) -> Outcome:
+    from extractor.api import extract_document  # the pipeline: in the workers, not the batch process
+    from extractor.load import load_path
+
     t0 = perf_counter()
     try:
         doc = load_path(out.path)
