@@ -49,7 +49,8 @@ def pdfium_pages(data: bytes, label: str) -> list[str]:
             page.close()
             if chars is None:
                 return pdfplumber_pages(data, label)
-            pages.append(extract_text(chars, layout=True, layout_width=width, layout_height=height) if chars else "")
+            pages.append(extract_text(chars, layout=True, layout_bbox=(0, 0, width, height), layout_width=width,
+                                      layout_height=height) if chars else "")
         return pages
 
 
