@@ -67,9 +67,13 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
             if on_outcome:
                 on_outcome(outcome, stats.processed, len(todo))
         stats.seconds["run"] = perf_counter() - started - stats.seconds["discover"]
+        del todo, done_before
+        found.jobs.clear()  # the export needs only the inputs index: the jobs' memory goes back first
         from extractor.batch.export import export_tables  # pyarrow: imported only when tables are written
 
-        inputs_index = {**folder.read_inputs(), **found.inputs}
+        inputs_index = folder.read_inputs()
+        inputs_index.update(found.inputs)  # the same as {**earlier, **found}, without a third dict
+        found.inputs.clear()
         last_run = stats.as_dict(backend=settings.resolved_backend(), workers=workers)
         return export_tables(folder, inputs_index, last_run, workers=min(workers, len(os.sched_getaffinity(0))))
 
