@@ -9,7 +9,7 @@
 3. CLI start-up: ``nianbao --help`` and ``nianbao extract one.txt`` (wall time, best of 5);
 4. peak memory of the batch process at two sizes (``evals.bench_batch``, one worker).
 
-``--base TREE`` runs 1 and 3 also on another source tree (an older commit checked out with
+``--base TREE`` runs 1, 3 and 4 also on another source tree (an older commit checked out with
 ``git worktree add`` or ``git archive``), in the same run, for before/after figures.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ SAMPLE = next(iter(sorted((ROOT / "evals" / "fixtures").glob("00?_*/*.txt"))), N
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--base", type=Path, help="another source tree to measure 1 and 3 on too")
+    ap.add_argument("--base", type=Path, help="another source tree to measure 1, 3 and 4 on too")
     ap.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "500,2000"),
                     help="two batch sizes for the memory figure (default 500,2000; the issue's are 1000,50000)")
     ap.add_argument("--pdf-docs", type=int, default=2, help="synthetic PDFs per style")
@@ -52,12 +52,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  [{name}] {label:26} {best * 1000:5.0f} ms")
     if not args.skip_batch:
         print("## 4. peak memory of the batch process (rules, 1 worker)")
-        for size in (int(s) for s in args.sizes.split(",")):
-            out = _python(ROOT, ["-m", "evals.bench_batch", "--count", str(size), "--jobs", "1"])
-            peak = re.search(r"peak memory: batch process (\d+) MiB", out)
-            rate = re.search(r"(\d+) docs/s end to end", out)
-            print(f"  {size:6} documents: batch process {peak[1] if peak else '?'} MiB, "
-                  f"{rate[1] if rate else '?'} docs/s end to end")
+        for name, tree in trees:
+            for size in (int(s) for s in args.sizes.split(",")):
+                out = _python(tree, ["-m", "evals.bench_batch", "--count", str(size), "--jobs", "1"])
+                peak = re.search(r"peak memory: batch process (\d+) MiB", out)
+                rate = re.search(r"(\d+) docs/s end to end", out)
+                print(f"  [{name}] {size:6} documents: batch process {peak[1] if peak else '?'} MiB, "
+                      f"{rate[1] if rate else '?'} docs/s end to end")
     return 0
 
 
