@@ -84,6 +84,8 @@ def _pdf_engines(per_style: int) -> None:
         sets.append((f"synthetic {style} ({font} font)", [(doc.cells, data) for doc, data in
                                                          pdf_docs(per_style, seed=1, style=style, font=font)]))
     engines = list(pdfload.ENGINES)
+    for engine in engines:  # imports and first-call set-up are not a page's cost
+        pdfload.load(sets[-1][1][0][1], "warm-up", engine)
     print(f"  {'set':40} " + "  ".join(f"{e:>24}" for e in engines))
     for name, docs in sets:
         row = []
