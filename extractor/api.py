@@ -15,7 +15,7 @@ from extractor.readers.dispatch import read_cells
 from extractor.settings import Settings
 from extractor.structure import part_findings
 from extractor.template import detect_template
-from extractor.validate import settle, validate
+from extractor.validate import validate_and_settle
 from schemas import Provenance, Result
 
 try:
@@ -60,4 +60,4 @@ def extract_document(doc: Document, settings: Settings) -> Result:
         provenance=Provenance(nianbao=__version__, backend=backend, model=reading.model,
                               prompts=reading.prompts, usage=reading.usage),
     )
-    return settle(result, validate(result, doc.text))  # the result is ours alone: no copies
+    return validate_and_settle(result, doc.text)  # the result is ours alone: no copies

@@ -8,7 +8,8 @@ from extractor.narrative import sections
 from extractor.narrative.compact import Compact, compact
 from extractor.narrative.figures import Mention, mentions
 from extractor.parts import split_parts
-from extractor.validate.hard import template_of, values_of
+from extractor.validate.equations import State
+from extractor.validate.hard import evaluate, template_of, values_of
 from schemas import Result
 
 
@@ -26,6 +27,11 @@ class Context:
     @cached_property
     def values(self) -> dict[str, float | None]:
         return values_of(self.result)
+
+    @cached_property
+    def states(self) -> list[State]:
+        """H1–H4 evaluated on the cells (the hard rules and the policy both read them)."""
+        return evaluate(self.result, self.values)
 
     def value(self, cid: str) -> float | None:
         return self.values.get(cid)
