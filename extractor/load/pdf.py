@@ -1,10 +1,15 @@
 """PDFs with a text layer: rows kept on lines.
 
-Two engines give each page's text: ``pdfium`` (the default: PDFium's own text order, through
-pypdfium2, about 30 times faster) keeps a table row on one line and writes a vertical label
-one character per line; ``pdfplumber`` (its layout mode) places words by position with runs of
-spaces. Both read the same cells on the real reports and on the synthetic PDF set
-(``make bench``, docs/rules-reader.md); pdfplumber stays for a PDF PDFium cannot open.
+Engines (:data:`ENGINES`) give each page's text:
+
+- ``pdfium`` (the default): PDFium's characters and boxes (pypdfium2) placed on lines and
+  columns by pdfplumber's layout algorithm — the same rows as ``pdfplumber``, about ten times
+  faster. A PDF PDFium cannot open, or one with Chinese in a font it does not embed, is read
+  by ``pdfplumber`` instead.
+- ``pdfplumber``: pdfminer's characters, the same layout algorithm.
+- ``pdfium-text``: PDFium's own text order; the fastest, but a label wrapped over lines or
+  written one character per line lands among its neighbours' rows (cells lost). For
+  measurements only (``make bench``, docs/speed.md).
 
 Page numbers (「- 4 -」, 「第 4 页」) and running headers/footers repeated on most pages are
 removed. A PDF whose pages carry no text is a scan: :class:`NoTextLayer`.
@@ -23,6 +28,7 @@ from extractor.errors import NoTextLayer, UnreadableDocument
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–_]\s*\d{1,4}\s*[-—–_]|\d{1,4}|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
 
+
 def load(data: bytes, label: str, engine: str = "pdfium") -> str:
     pages = ENGINES[engine](data, label)
     if not any(p.strip() for p in pages):
@@ -36,9 +42,14 @@ def pdfium_pages(data: bytes, label: str) -> list[str]:
 
     A PDF that draws Chinese in a font it does not embed (a predefined CMap such as
     UniGB-UCS2-H, as iText's STSong-Light) goes to pdfplumber: PDFium drops some of those
-    characters unless the machine has a CJK font installed (measured: docs/rules-reader.md)."""
+    characters unless the machine has a CJK font installed (measured: docs/speed.md)."""
+    import pypdfium2 as pdfium
     from pdfplumber.utils import extract_text
 
+    try:
+        pdfium.PdfDocument(data).close()
+    except pdfium.PdfiumError:
+        return pdfplumber_pages(data, label)  # unreadable there too: UnreadableDocument
     with _pdfium(data, label) as pdf:
         pages = []
         for page in pdf:
