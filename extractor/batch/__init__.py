@@ -18,7 +18,6 @@ from pathlib import Path
 from time import perf_counter
 
 from extractor.batch.discover import discover
-from extractor.batch.export import export_tables
 from extractor.batch.outcome import Outcome
 from extractor.batch.ratelimit import TokenBucket
 from extractor.batch.run import run_jobs
@@ -70,7 +69,13 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
             if on_outcome:
                 on_outcome(outcome, stats.processed, len(todo))
         stats.seconds["run"] = perf_counter() - started - stats.seconds["discover"]
-        inputs_index = {**folder.read_inputs(), **found.inputs}
+        del todo, done_before
+        found.jobs.clear()  # the export needs only the inputs index: the jobs' memory goes back first
+        from extractor.batch.export import export_tables  # pyarrow: imported only when tables are written
+
+        inputs_index = folder.read_inputs()
+        inputs_index.update(found.inputs)  # the same as {**earlier, **found}, without a third dict
+        found.inputs.clear()
         last_run = stats.as_dict(backend=settings.resolved_backend(), workers=workers)
         return export_tables(folder, inputs_index, last_run, workers=min(workers, _cpus()), xlsx=options.xlsx)
 
@@ -94,6 +99,7 @@ def export_folder(out: Path, workers: int | None = None, xlsx: bool = True) -> d
             last_run["seconds"] = dict(last_run.get("seconds") or {})
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             last_run = {"seconds": {}}  # no batch wrote this folder (a review of one document), or no summary
+        from extractor.batch.export import export_tables
         return export_tables(folder, folder.read_inputs(), last_run, workers=workers or _cpus(), xlsx=xlsx)
 
 

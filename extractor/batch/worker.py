@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from time import perf_counter, process_time
 
-from extractor import Settings, extract_document, load
+from extractor.settings import Settings
 from extractor.errors import (BackendError, ConfigError, EmptyDocument, InputError, NoTextLayer, NotAReport,
                               UnreadableDocument, UnsupportedFormat)
 from extractor.batch.outcome import Outcome
@@ -88,9 +88,12 @@ def _time_up(signum, frame) -> None:
 
 
 def _extract(out: Outcome, settings: Settings) -> Outcome:
+    from extractor.api import extract_document  # the pipeline: in the workers, not the batch process
+    from extractor.load import load_path
+
     t0 = perf_counter()
     try:
-        doc = load(Path(out.path), ocr=settings.ocr, ocr_jobs=1)
+        doc = load_path(out.path, ocr=settings.ocr, ocr_jobs=1)
         t1 = perf_counter()
         result = extract_document(doc, settings)
         t2 = perf_counter()
