@@ -1,4 +1,5 @@
-"""``nianbao batch INPUT… --out DIR [--jobs N] [--backend …] [--force] [--timeout S] [--llm-rps R]``."""
+"""``nianbao batch INPUT… --out DIR [--jobs N] [--backend …] [--force] [--timeout S] [--llm-rps R]
+[--engine local|ray] [--address ADDR]``."""
 from __future__ import annotations
 
 import argparse
@@ -10,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from extractor.batch import BatchOptions, Outcome, run_batch
+from extractor.errors import ConfigError
 
 
 def register(sub) -> None:
@@ -28,12 +30,19 @@ def register(sub) -> None:
                    help="seconds per document before it is recorded as a timeout (default: 120)")
     p.add_argument("--llm-rps", type=_positive(float), metavar="R",
                    help="llm/hybrid: start at most R documents per second")
+    p.add_argument("--engine", choices=["local", "ray"], default="local",
+                   help="local: a process pool on this machine (default); ray: Ray Data, on a cluster "
+                        "(pip install 'nianbao[ray]'; docs/batch.md)")
+    p.add_argument("--address", metavar="ADDR",
+                   help="--engine ray: the Ray cluster ('auto', or host:port); default: a local Ray for this batch")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
+    if args.address and args.engine != "ray":
+        raise ConfigError("--address needs --engine ray")
     options = BatchOptions(backend=args.backend, jobs=args.jobs, timeout=args.timeout, force=args.force,
-                           llm_rps=args.llm_rps)
+                           llm_rps=args.llm_rps, engine=args.engine, address=args.address)
     console = Console(highlight=False, soft_wrap=True)
     if sys.stdout.isatty() and not os.environ.get("CI"):
         with _ProgressBar(console) as on_outcome:
