@@ -39,6 +39,10 @@ bench-validator: $(STAMP)  ## validator: localisation of single-cell errors, rec
 bench-batch: $(STAMP)  ## batch throughput, memory and time per stage on N synthetic reports (N=10000)
 	$(BIN)/python -m evals.bench_batch --count $(or $(N),10000) --jobs $(or $(JOBS),2)
 
+.PHONY: bench-ray
+bench-ray: $(STAMP)  ## --engine ray beside the local engine, 1 and 2 local workers, on N synthetic reports (N=1000)
+	$(BIN)/python -m evals.bench_ray --count $(or $(N),1000)
+
 bench: $(STAMP)  ## rules reader throughput (documents/s, one core) and peak memory on text input
 	$(BIN)/python -m evals.bench_rules
 

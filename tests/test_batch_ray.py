@@ -145,3 +145,16 @@ def test_ray_stops_on_bad_settings_like_the_local_engine(corpus, local_ray, monk
     with pytest.raises(ConfigError):
         run_batch([str(corpus / "001_9a2f7be38055e01f.txt")], corpus.parent / "cfg",
                   BatchOptions(backend="llm", engine="ray"))
+
+
+def test_an_address_that_does_not_answer_is_a_config_error_at_once():
+    t = time.perf_counter()
+    with pytest.raises(ConfigError, match="cannot reach the Ray cluster at 127.0.0.1:1"):
+        ray_engine._reachable("127.0.0.1:1")
+    assert time.perf_counter() - t < ray_engine.CONNECT_TIMEOUT_S
+
+
+def test_address_without_the_ray_engine_is_a_usage_error(corpus, tmp_path, capsys):
+    from extractor.cli.main import main
+    assert main(["batch", str(corpus), "--out", str(tmp_path / "o"), "--address", "auto"]) == 2
+    assert "--address needs --engine ray" in capsys.readouterr().err

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 import time
 import warnings
 from collections.abc import Iterator
@@ -41,6 +42,7 @@ except ImportError:  # the optional extra: nianbao[ray]
 
 BATCH_SIZE = 4  # rules: documents per map_batches call: small, so that progress streams and a slow one holds few back
 LLM_BATCH_SIZE = 1  # llm/hybrid: a document takes seconds to minutes, a task's overhead is milliseconds
+CONNECT_TIMEOUT_S = 10.0
 MAX_TASK_RETRIES = 2  # a task whose worker or node died runs again this often (Ray Data's default: forever)
 LLM_SLOTS_PER_CPU = 4  # llm/hybrid documents wait on the network: as many at once per core as the local threads
 _COLUMNS = ("key", "path", "sha256", "result_json", "text", "reason", "message", "seconds", "cpu_seconds",
@@ -102,16 +104,30 @@ def connect(address: str | None, workers: int | None) -> bool:
              "configure_logging": True}
     try:
         if address:
+            _reachable(address)
             ray.init(address=address, **quiet)
         else:
             ray.init(num_cpus=workers or len(os.sched_getaffinity(0)), **quiet)
     except (ConnectionError, RuntimeError, ValueError) as e:
         raise ConfigError(f"cannot start or reach Ray{f' at {address}' if address else ''}: "
                           f"{' '.join(str(e).split())[:300]}") from e
+    logging.getLogger("ray.data").setLevel(logging.ERROR)  # its progress lines: the batch command shows its own
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False  # the batch command shows its own
     context.print_on_execution_start = False
     return True
+
+
+def _reachable(address: str) -> None:
+    """Ray retries an unreachable head for many minutes: say so at once instead."""
+    hostport = address.removeprefix("ray://")
+    if address == "auto" or ":" not in hostport:
+        return
+    host, _, port = hostport.rpartition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT_S).close()
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"cannot reach the Ray cluster at {address}: {getattr(e, 'strerror', None) or e}") from e
 
 
 def _dataset(jobs: list[Job], workers: int | None, llm: bool, kwargs: dict):
