@@ -108,7 +108,8 @@ def _fake(key, path, sha256, settings):
         time.sleep(0.3)  # an LLM call: the two workers overlap
     if path.endswith("die"):
         os._exit(1)  # a parser crash that takes the worker down
-    return Outcome(key, path, sha256, result_json=json.dumps({"started": time.time(), "pid": os.getpid()}))
+    return Outcome(key, path, sha256, result_json=json.dumps({"started": time.time(), "pid": os.getpid(),
+                                                              "cwd": os.getcwd()}))
 
 
 def _jobs(*names):
@@ -138,6 +139,13 @@ def test_llm_rate_limit_holds_across_workers(local_ray):
     assert starts[-1] - starts[0] >= (count - rate) / rate - 0.05
     for i in range(len(starts) - int(rate)):
         assert starts[i + int(rate)] - starts[i] >= 1.0 - 0.05
+
+
+def test_workers_read_relative_paths_from_the_batch_folder(local_ray, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the workers started elsewhere: where the tests began
+    outcomes = list(ray_engine.run_jobs_ray(_jobs("a", "b"), Settings(backend="rules"), address=None, workers=None,
+                                            timeout=None, llm=False, llm_rps=None, work=_fake))
+    assert [json.loads(o.result_json)["cwd"] for o in outcomes] == [str(tmp_path)] * 2
 
 
 def test_ray_stops_on_bad_settings_like_the_local_engine(corpus, local_ray, monkeypatch):

@@ -65,7 +65,7 @@ def run_jobs_ray(jobs: list[Job], settings: Settings, *, address: str | None, wo
         return  # nothing to run: no cluster needed
     started = connect(address, workers)
     limiter = _RateLimiter.remote(llm_rps) if llm and llm_rps else None
-    kwargs = {"settings": settings, "timeout": timeout, "limiter": limiter, "work": work}
+    kwargs = {"settings": settings, "timeout": timeout, "limiter": limiter, "work": work, "cwd": os.getcwd()}
     try:
         try:
             for row in _dataset(list(todo.values()), workers, llm, kwargs).iter_rows():
@@ -141,15 +141,26 @@ def _dataset(jobs: list[Job], workers: int | None, llm: bool, kwargs: dict):
                               **({"concurrency": workers} if workers else {}))
 
 
-def _extract_batch(batch: "pa.Table", *, settings: Settings, timeout: float | None, limiter, work: Work) -> "pa.Table":
+def _extract_batch(batch: "pa.Table", *, settings: Settings, timeout: float | None, limiter, work: Work,
+                   cwd: str) -> "pa.Table":
     """The map_batches function: each document of the batch through ``work``, as the process pool runs it."""
+    _enter(cwd)
     outcomes = [_run_one(work, key, path, sha or None, settings, timeout, limiter)
                 for key, path, sha in zip(*(batch.column(c).to_pylist() for c in ("key", "path", "sha256")))]
     return _table(outcomes)
 
 
+def _enter(cwd: str) -> None:
+    """Work from the batch process's folder, so that relative paths (inputs as the user wrote
+    them, which results record) name the same files on every node of a shared file system."""
+    if os.getcwd() != cwd and os.path.isdir(cwd):
+        os.chdir(cwd)
+
+
 def _run_one(work: Work, key: str, path: str, sha256: str | None, settings: Settings, timeout: float | None,
-             limiter) -> Outcome:
+             limiter, cwd: str | None = None) -> Outcome:
+    if cwd is not None:
+        _enter(cwd)
     if limiter is not None:
         time.sleep(ray.get(limiter.reserve.remote()))
     try:
@@ -177,7 +188,7 @@ def _one_at_a_time(jobs: list[Job], kwargs: dict, timeout: float | None) -> Iter
     """Each job as its own Ray task, never retried, in parallel: a task whose worker dies is ``crashed``."""
     task = ray.remote(max_retries=0)(_run_one)
     args = (kwargs["work"],)
-    rest = (kwargs["settings"], kwargs["timeout"], kwargs["limiter"])
+    rest = (kwargs["settings"], kwargs["timeout"], kwargs["limiter"], kwargs["cwd"])
     refs = {task.remote(*args, j.key, j.path, j.sha256, *rest): j for j in jobs}
     deadline = None if timeout is None else time.monotonic() + timeout * max(1, len(jobs)) + 10.0
     while refs:
