@@ -185,7 +185,23 @@ def _outcome(row: dict) -> Outcome:
 
 
 def _one_at_a_time(jobs: list[Job], kwargs: dict, timeout: float | None) -> Iterator[Outcome]:
-    """Each job as its own Ray task, never retried, in parallel: a task whose worker dies is ``crashed``."""
+    """Each job as its own Ray task, never retried, in parallel. A task whose worker dies may
+    only have been queued on it behind the one that killed it: those run again one at a time,
+    and the one whose worker dies alone is ``crashed``."""
+    suspects: list[Job] = []
+    for job, outcome in _tasks(jobs, kwargs, timeout):
+        if outcome is None:
+            suspects.append(job)
+        else:
+            yield outcome
+    for job in suspects:
+        for _, outcome in _tasks([job], kwargs, timeout):
+            yield outcome or Outcome(job.key, job.path, job.sha256, reason="crashed",
+                                     message="the Ray worker died on this document (out of memory, or a crash in a parser)")
+
+
+def _tasks(jobs: list[Job], kwargs: dict, timeout: float | None) -> Iterator[tuple[Job, Outcome | None]]:
+    """``(job, outcome)`` as the tasks end; None where the worker died."""
     task = ray.remote(max_retries=0)(_run_one)
     args = (kwargs["work"],)
     rest = (kwargs["settings"], kwargs["timeout"], kwargs["limiter"], kwargs["cwd"])
@@ -197,17 +213,17 @@ def _one_at_a_time(jobs: list[Job], kwargs: dict, timeout: float | None) -> Iter
         if not done:  # stuck past every deadline inside C code: give up on the rest
             for ref, job in refs.items():
                 ray.cancel(ref, force=True)
-                yield Outcome(job.key, job.path, job.sha256, reason="timeout", message=f"no result after {timeout:g} s")
+                yield job, Outcome(job.key, job.path, job.sha256, reason="timeout",
+                                   message=f"no result after {timeout:g} s")
             return
         job = refs.pop(done[0])
         try:
-            yield ray.get(done[0])
+            yield job, ray.get(done[0])
         except ray.exceptions.RayTaskError as e:
             _raise_config_error(e)
-            yield Outcome(job.key, job.path, job.sha256, reason="internal_error", message=_one_line(str(e.cause)))
-        except ray.exceptions.RayError as e:  # the worker died on this document
-            yield Outcome(job.key, job.path, job.sha256, reason="crashed",
-                          message=f"the Ray worker died ({type(e).__name__})")
+            yield job, Outcome(job.key, job.path, job.sha256, reason="internal_error", message=_one_line(str(e.cause)))
+        except ray.exceptions.RayError:  # the worker died
+            yield job, None
 
 
 def _one_line(message: str) -> str:
