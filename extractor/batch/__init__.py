@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
+from typing import Literal
 
 from extractor.batch.discover import discover
 from extractor.batch.outcome import Outcome
@@ -36,6 +37,8 @@ class BatchOptions:
     force: bool = False  # re-extract documents that already have a result
     llm_rps: float | None = None  # documents started per second on llm/hybrid backends
     xlsx: bool = True  # write cells.xlsx (about 1–3 ms of CPU a report: docs/batch.md)
+    engine: Literal["local", "ray"] = "local"  # ray: extractor.batch.ray_engine (nianbao[ray])
+    address: str | None = None  # ray: the cluster to use; None starts a local Ray for the batch
 
 
 def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = None,
@@ -59,8 +62,14 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
         todo = [job for job in found.jobs if job.key not in done_before]
         stats.skipped = len(found.jobs) - len(todo)
         rate = TokenBucket(options.llm_rps) if threads and options.llm_rps else None
-        for outcome in run_jobs(todo, settings, workers=workers, timeout=options.timeout, save=folder.save,
-                                threads=threads, rate=rate):
+        if options.engine == "ray":
+            from extractor.batch.ray_engine import run_jobs_ray
+            outcomes = run_jobs_ray(todo, settings, address=options.address, workers=options.jobs,
+                                    timeout=options.timeout, llm=threads, llm_rps=options.llm_rps)
+        else:
+            outcomes = run_jobs(todo, settings, workers=workers, timeout=options.timeout, save=folder.save,
+                                threads=threads, rate=rate)
+        for outcome in outcomes:
             if not outcome.saved:
                 t = perf_counter()
                 folder.save(outcome)
