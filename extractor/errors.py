@@ -5,7 +5,9 @@
     │   ├── UnsupportedFormat     file type we do not read (.xls, .png, …)
     │   ├── EmptyDocument         empty file, or no text at all after loading
     │   ├── NoTextLayer           PDF whose pages carry no text (scanned)
-    │   ├── UnreadableDocument    corrupt or binary file, undecodable text
+    │   ├── UnreadableDocument    corrupt or binary file, undecodable text, special file
+    │   ├── TooLarge              over a size limit, or reading it needs too much memory
+    │   ├── TooSlow               its parser ran past the time limit (a damaged file)
     │   └── NotAReport            readable, but not a 政府信息公开工作年度报告
     ├── ConfigError               bad settings: unknown backend, LLM backend without endpoint
     └── BackendError              a reader failed at run time → exit 1
@@ -44,6 +46,15 @@ class NoTextLayer(InputError):
 
 class UnreadableDocument(InputError):
     """Raised for a corrupt or binary file, or text in no known encoding."""
+
+
+class TooLarge(InputError):
+    """Raised for a file, its unpacked parts or its text over a limit, or a parse that ran out
+    of memory (``extractor.load.guard``)."""
+
+
+class TooSlow(InputError):
+    """Raised when a file's parser ran past the wall-clock limit and was killed."""
 
 
 class NotAReport(InputError):

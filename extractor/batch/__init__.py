@@ -23,6 +23,7 @@ from extractor.batch.ratelimit import TokenBucket
 from extractor.batch.run import run_jobs
 from extractor.batch.store import ResultsFolder
 from extractor.batch.outcome import Outcome
+from extractor.load import shown_path
 from extractor.settings import Backend, Settings
 
 __all__ = ["BatchOptions", "Outcome", "run_batch"]
@@ -68,7 +69,7 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
             if on_outcome:
                 on_outcome(outcome, stats.processed, len(todo))
         stats.seconds["run"] = perf_counter() - started - stats.seconds["discover"]
-        inputs_index = {**folder.read_inputs(), **found.inputs}
+        inputs_index = {**folder.read_inputs(), **{shown_path(p): key for p, key in found.inputs.items()}}
         last_run = stats.as_dict(backend=settings.resolved_backend(), workers=workers)
         return export_tables(folder, inputs_index, last_run, workers=min(workers, len(os.sched_getaffinity(0))))
 

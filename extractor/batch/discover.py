@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractor.errors import InputError
+from extractor.load import shown_path
 from extractor.resultsdir import KEY_LEN, key_of
 
 SUFFIXES = frozenset({".pdf", ".html", ".htm", ".docx", ".txt", ".md"})
@@ -46,7 +47,7 @@ def discover(args: list[str], exclude: Path | None = None) -> Discovery:
         except OSError as e:
             # No content to hash: key the record by the path, so it is still accounted for.
             sha, key = None, hashlib.sha256(f"path:{Path(path).resolve()}".encode()).hexdigest()[:KEY_LEN]
-            problem = f"{path}: cannot read ({e.strerror or e})"
+            problem = f"{shown_path(path)}: cannot read ({e.strerror or e})"
         inputs[path] = key
         job = jobs.setdefault(key, Job(key, path, sha, problem=problem))
         job.paths.append(path)

@@ -8,7 +8,7 @@ from pathlib import Path
 from extractor.api import extract_document
 from extractor.cli.render import print_summary
 from extractor.errors import InputError
-from extractor.load import load
+from extractor.load import load, shown_path
 from extractor.settings import Settings
 from extractor.validate import is_fatal
 
@@ -34,7 +34,10 @@ def expand(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
+            found = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+            if not found:
+                raise InputError(f"{shown_path(path)}: a folder with no .txt .md .html .pdf .docx file in it")
+            files.extend(found)
         else:
             files.append(path)
     return files
