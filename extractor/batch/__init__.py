@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
 
-from extractor.batch.discover import discover
+from extractor.batch.discover import check_out, discover
 from extractor.batch.export import export_tables
 from extractor.batch.ratelimit import TokenBucket
 from extractor.batch.run import run_jobs
@@ -50,6 +50,7 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
     settings = Settings(backend=options.backend)
     threads = settings.resolved_backend() in ("llm", "hybrid")
     workers = options.jobs or (4 if threads else len(os.sched_getaffinity(0)))
+    check_out(list(inputs), Path(out))
     folder = ResultsFolder(Path(out))
     with folder.locked():
         started = perf_counter()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from extractor.resultsdir import KEY_LEN, key_of
 
 SUFFIXES = frozenset({".pdf", ".html", ".htm", ".docx", ".txt", ".md"})
 _GLOB_CHARS = frozenset("*?[")
+_OUTPUTS = frozenset({"results", "texts", "errors"})  # a results folder's own sub-folders
 
 
 @dataclass(slots=True)
@@ -54,6 +57,22 @@ def discover(args: list[str], exclude: Path | None = None) -> Discovery:
     return Discovery(list(jobs.values()), inputs, ignored)
 
 
+def check_out(args: list[str], out: Path) -> None:
+    """Refuse an INPUT folder that is the results folder or inside it (its files would all be
+    skipped as results). Called before the results folder is created."""
+    out = out.resolve()
+    for arg in args:
+        matches = glob.glob(arg, recursive=True) if _GLOB_CHARS & set(arg) else [arg]
+        for match in map(Path, matches):
+            real = match.resolve()
+            if match.is_dir() and (real == out or out in real.parents):
+                raise InputError(f"{shown_path(match)}: is the results folder (--out) or inside it; "
+                                 "write the results to another folder")
+            if match.is_file() and out in real.parents and real.relative_to(out).parts[0] not in _OUTPUTS:
+                raise InputError(f"{shown_path(match)}: is inside the results folder (--out); "
+                                 "write the results to another folder")
+
+
 def _expand(args: list[str], exclude: Path | None) -> tuple[list[str], int]:
     seen: dict[Path, str] = {}  # resolved → as the user wrote it; a file named twice is one input
     ignored = 0
@@ -65,13 +84,16 @@ def _expand(args: list[str], exclude: Path | None) -> tuple[list[str], int]:
             raise InputError(f"{arg}: no such file or folder")
         for match in map(Path, matches):
             if match.is_dir():
+                before = len(seen)
                 for f in sorted(match.rglob("*")):
-                    if not f.is_file() or _hidden(f.relative_to(match)) or results_folder.holds(f):
+                    if f.is_dir() or _hidden(f.relative_to(match)) or results_folder.holds(f):
                         continue
                     if f.suffix.lower() in SUFFIXES:
                         seen.setdefault(f.resolve(), str(f))
                     else:
                         ignored += 1
+                if len(seen) == before and not _GLOB_CHARS & set(arg):
+                    raise InputError(f"{shown_path(match)}: a folder with no .txt .md .html .pdf .docx file in it")
             elif not (_GLOB_CHARS & set(arg) and results_folder.holds(match)):
                 seen.setdefault(match.resolve(), str(match))
     return sorted(seen.values()), ignored
@@ -98,8 +120,14 @@ class _ResultsFolders:
 
 
 def _sha256(path: str) -> str:
+    """The file's hash; a FIFO or device (also behind a symlink) is refused, never read."""
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise OSError(f"not a regular file ({'a FIFO' if stat.S_ISFIFO(mode) else 'a device or socket'})")
+    with open(fd, "rb") as f:
         while chunk := f.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()
