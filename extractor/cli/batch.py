@@ -41,6 +41,11 @@ def run(args) -> int:
     else:
         summary = run_batch(args.inputs, args.out, options)
     _print_summary(console, summary, args.out)
+    failed_llm = summary["documents"]["failed_by_reason"].get("backend_error", 0)
+    if failed_llm:
+        print(f"nianbao: error: the model endpoint failed for {failed_llm} document(s); "
+              f"see {args.out}/inputs.csv and errors/", file=sys.stderr)
+        return 1
     return 0
 
 
