@@ -9,6 +9,7 @@ from extractor.api import extract_document
 from extractor.cli.render import print_summary
 from extractor.errors import InputError
 from extractor.load import load, shown_path
+from extractor.load.guard import Limits, deadline
 from extractor.settings import Settings
 from extractor.validate import is_fatal
 
@@ -46,14 +47,18 @@ def expand(paths: list[Path]) -> list[Path]:
 def run(args) -> int:
     settings = Settings(backend=args.backend)
     files = expand(args.paths)
+    limits = Limits.from_env()
+    # An LLM backend's time is bounded by its requests' own limits (docs/llm.md).
+    seconds = limits.document_seconds if settings.resolved_backend() == "rules" else None
     status = 0
     for path in files:
         try:
-            doc = load(path)
+            with deadline(seconds, shown_path(path)):
+                doc = load(path, limits=limits)
+                result = None if args.text else extract_document(doc, settings)
             if args.text:
                 sys.stdout.write(doc.text)
                 continue
-            result = extract_document(doc, settings)
         except InputError as e:
             if len(files) == 1:
                 raise

@@ -28,9 +28,11 @@ import resource
 import select
 import signal
 import stat
+import threading
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,10 +45,11 @@ MIB = 1 << 20
 class Limits:
     max_file_bytes: int = 200 * MIB  # any input file (a scanned PDF of many pages is large)
     max_text_bytes: int = 20 * MIB  # .txt/.md/.html: a report's page is well under 5 MiB
-    max_text_chars: int = 4_000_000  # loaded text handed to the pipeline (reports: ~10⁴–10⁵)
+    max_text_chars: int = 500_000  # loaded text handed to the pipeline (reports: ~10⁴–10⁵)
     max_inflated_bytes: int = 256 * MIB  # all members of a .docx, inflated
     memory_bytes: int = 1024 * MIB  # address space of the parser's process
     seconds: float = 20.0  # wall clock of one parse
+    document_seconds: float = 25.0  # wall clock of one document in `nianbao extract` (rules backend)
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -59,6 +62,7 @@ class Limits:
                 values["memory_bytes"] = int(float(env("NIANBAO_MAX_MEMORY_MB")) * MIB)
             if env("NIANBAO_LOAD_TIMEOUT"):
                 values["seconds"] = float(env("NIANBAO_LOAD_TIMEOUT"))
+                values["document_seconds"] = values["seconds"] + 5.0
         except ValueError as e:
             from extractor.errors import ConfigError
             raise ConfigError(f"a NIANBAO_MAX_* / NIANBAO_LOAD_TIMEOUT setting is not a number: {e}") from None
@@ -145,6 +149,26 @@ def check_zip(data: bytes, label: str, limits: Limits) -> None:
         raise
     except Exception as e:  # BadZipFile, zlib.error, EOFError, NotImplementedError (an odd compression) …
         raise UnreadableDocument(f"{label}: not a readable .docx file (broken archive: {type(e).__name__})") from None
+
+
+@contextmanager
+def deadline(seconds: float | None, label: str) -> Iterator[None]:
+    """Raise :class:`TooSlow` in the code inside after ``seconds`` (SIGALRM; main thread only,
+    elsewhere a no-op). For one document's whole pipeline, where a forked parse is not enough."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def time_up(signum, frame):
+        raise TooSlow(f"{label}: too slow to read (no result after {seconds:g} s); is it unusually large?")
+
+    previous = signal.signal(signal.SIGALRM, time_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 # ---------------------------------------------------------------- the parser's own process
