@@ -24,9 +24,11 @@ _LOADERS = {
 _SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
              ".xhtml": "html", ".pdf": "pdf", ".docx": "docx"}
 _TEXT_FORMATS = frozenset({"txt", "md", "html"})
-# Parsed in a child process (guard.isolated): measured, a fork costs ~2 ms, more than the
-# text and HTML parsers themselves; those are bounded by size instead.
-_ISOLATED = {"pdf": "PDF", "docx": "Word file"}
+# Parsed in a child process (guard.isolated). Measured (docs/load.md): a fork costs 2–60 ms,
+# far more than reading a text (0.01 ms) or a usual web page (a few ms), which are bounded by
+# size in-process; a page over 1 MiB can take lxml a minute and 600 MB, so it is isolated too.
+_ISOLATED = {"pdf": "PDF", "docx": "Word file", "html": "web page"}
+_ISOLATE_HTML_OVER = 1 << 20
 _REPORT_MARKS = re.compile(r"政府信息公开|政务公开|主动公开|依申请公开|年度报告")
 
 
@@ -81,7 +83,7 @@ def load(source: str | Path | bytes, *, name: str | None = None, limits: Limits 
 def _read(fmt: str, data: bytes, label: str, limits: Limits) -> str:
     if fmt == "docx":
         guard.check_zip(data, label, limits)
-    if fmt in _ISOLATED:
+    if fmt in ("pdf", "docx") or (fmt == "html" and len(data) > _ISOLATE_HTML_OVER):
         return guard.isolated(_LOADERS[fmt], data, label, limits, _ISOLATED[fmt])
     try:
         return _LOADERS[fmt](data, label)

@@ -48,8 +48,8 @@ class Limits:
     max_text_chars: int = 500_000  # loaded text handed to the pipeline (reports: ~10⁴–10⁵)
     max_inflated_bytes: int = 256 * MIB  # all members of a .docx, inflated
     memory_bytes: int = 1024 * MIB  # address space of the parser's process
-    seconds: float = 20.0  # wall clock of one parse
-    document_seconds: float = 25.0  # wall clock of one document in `nianbao extract` (rules backend)
+    seconds: float = 15.0  # wall clock of one parse
+    document_seconds: float = 20.0  # wall clock of one document in `nianbao extract` (rules backend)
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -189,10 +189,10 @@ def isolated(parse: Callable[[bytes, str], str], data: bytes, label: str, limits
         os.close(read_end)
         _reap(pid)
     if timed_out:
-        raise TooSlow(f"{label}: too slow to read (no text after {limits.seconds:g} s); the {what} is probably damaged")
+        raise TooSlow(f"{label}: too slow to read (no text after {limits.seconds:g} s); the {what} is damaged or unusually large")
     if payload is None:
         raise TooLarge(f"{label}: reading it needed more than {limits.memory_bytes / MIB:.0f} MiB of memory, "
-                       f"or its parser crashed; the {what} is probably damaged")
+                       f"or its parser crashed; the {what} is damaged or unusually large")
     kind, value = payload
     if kind == "ok":
         return value
@@ -207,6 +207,10 @@ def _child(parse, data: bytes, label: str, limits: Limits, fd: int) -> None:
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         _limit_memory(limits.memory_bytes)
+        # CPU seconds too: if the parent is killed (a batch worker past its deadline), nothing
+        # is left to kill this process, and the kernel ends it instead.
+        cpu = int(limits.seconds) + 2
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         try:
             payload = ("ok", parse(data, label))
         except InputError as e:
