@@ -57,11 +57,14 @@ def test_special_files_fail_alone_in_a_batch(tmp_path):
     src = _inputs(tmp_path / "in")
     os.mkfifo(src / "fifo.pdf")
     (src / "zero.txt").symlink_to("/dev/zero")
+    with open(src / "huge.html", "wb") as f:
+        f.truncate(21 << 20)  # over the 20 MiB limit for web pages
     out = tmp_path / "out"
     summary = run_batch([str(src)], out, BatchOptions(backend="rules", jobs=1, timeout=20))
     assert summary["documents"]["ok"] == 2
     reasons = {r["path"].rsplit("/", 1)[1]: r["outcome"] for r in _rows(out)}
     assert reasons["fifo.pdf"] == "unreadable" and reasons["zero.txt"] == "unreadable"
+    assert reasons["huge.html"] == "too_large"
 
 
 def test_an_empty_folder_named_like_a_file_is_an_error(tmp_path, capsys):

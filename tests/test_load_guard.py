@@ -158,3 +158,20 @@ def test_empty_folder_named_like_a_file_is_an_error(tmp_path):
     folder.mkdir()
     with pytest.raises(InputError, match="directory"):
         load(folder)
+
+
+def test_a_document_deadline_interrupts_python_code():
+    t = time.monotonic()
+    with pytest.raises(TooSlow, match="slow.txt"):
+        with guard.deadline(0.3, "slow.txt"):
+            while True:
+                pass
+    assert time.monotonic() - t < 2
+
+
+def test_a_deadline_around_an_isolated_parse_kills_the_child():
+    t = time.monotonic()
+    with pytest.raises(TooSlow):
+        with guard.deadline(0.5, "doc"):
+            guard.isolated(_hang, b"", "slow.pdf", Limits(seconds=30), "PDF")
+    assert time.monotonic() - t < 3
