@@ -12,6 +12,7 @@
     ├── ConfigError               bad settings: unknown backend, LLM backend without endpoint
     └── BackendError              a reader failed at run time → exit 1
         ├── EndpointError         the model endpoint is unreachable / keeps failing
+        │   └── EndpointDown      it cannot serve any request: unreachable, or refuses our key
         └── ModelOutputError      the model's output stayed unusable after re-asks
 
 Validation never raises on bad data: it returns findings (see ``extractor.validate``).
@@ -77,6 +78,11 @@ class BackendError(NianbaoError):
 
 class EndpointError(BackendError):
     """The model endpoint could not be reached or kept failing after retries."""
+
+
+class EndpointDown(EndpointError):
+    """The endpoint cannot serve any request: nothing answers at its address, or it refuses the
+    key (401/403). Every other document would fail the same way: a batch stops starting them."""
 
 
 class ModelOutputError(BackendError):

@@ -168,3 +168,22 @@ def test_a_batch_with_a_401_endpoint_fails_those_documents_and_exits_non_zero(se
             assert KEY not in text and "0123456789abcdef" not in text, f
     assert KEY not in capsys.readouterr().err
     run_batch([str(src)], tmp_path / "out2", BatchOptions(backend="rules"))  # the rules backend is unaffected
+
+
+def test_a_batch_against_a_dead_endpoint_stops_early_leaving_the_rest_pending(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr("extractor.readers.llm.backend.ALLOW_MODEL_REQUESTS", True)
+    monkeypatch.setenv("OPENAI_BASE_URL", _dead_url())
+    monkeypatch.setenv("NIANBAO_MODEL", "m")
+    monkeypatch.setenv("NIANBAO_CACHE_DIR", str(tmp_path / "cache"))
+    src = tmp_path / "in"
+    src.mkdir()
+    text = fixture_file(S003).read_text(encoding="utf-8")
+    for i in range(12):  # distinct documents
+        (src / f"r{i}.txt").write_text(text + f"\n附注 {i}\n", encoding="utf-8")
+    t = time.monotonic()
+    code = main(["batch", str(src), "--out", str(tmp_path / "out"), "--backend", "llm", "--jobs", "1"])
+    assert code == 1 and time.monotonic() - t < 15
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["documents"]["failed_by_reason"] == {"backend_error": 3}
+    assert summary["documents"]["pending"] == 9
+    assert "not started" in capsys.readouterr().err

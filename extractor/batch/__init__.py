@@ -23,10 +23,13 @@ from extractor.batch.ratelimit import TokenBucket
 from extractor.batch.run import run_jobs
 from extractor.batch.store import ResultsFolder
 from extractor.batch.outcome import Outcome
+from extractor.errors import EndpointDown
 from extractor.load import shown_path
 from extractor.settings import Backend, Settings
 
 __all__ = ["BatchOptions", "Outcome", "run_batch"]
+
+_DOWN_AFTER = 3  # documents in a row failing with EndpointDown stop the batch
 
 
 @dataclass(slots=True)
@@ -60,8 +63,10 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
         todo = [job for job in found.jobs if job.key not in done_before]
         stats.skipped = len(found.jobs) - len(todo)
         rate = TokenBucket(options.llm_rps) if threads and options.llm_rps else None
-        for outcome in run_jobs(todo, settings, workers=workers, timeout=options.timeout, save=folder.save,
-                                threads=threads, rate=rate):
+        down = 0  # documents in a row whose model endpoint could serve no request at all
+        outcomes = run_jobs(todo, settings, workers=workers, timeout=options.timeout, save=folder.save,
+                            threads=threads, rate=rate)
+        for outcome in outcomes:
             if not outcome.saved:
                 t = perf_counter()
                 folder.save(outcome)
@@ -69,6 +74,10 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
             stats.add(outcome)
             if on_outcome:
                 on_outcome(outcome, stats.processed, len(todo))
+            down = down + 1 if (outcome.message or "").startswith(EndpointDown.__name__) else 0
+            if down >= _DOWN_AFTER:  # the rest would fail alike: leave them pending for a re-run
+                outcomes.close()  # stops the pool; documents in flight leave no record
+                break
         stats.seconds["run"] = perf_counter() - started - stats.seconds["discover"]
         inputs_index = {**folder.read_inputs(), **{shown_path(p): key for p, key in found.inputs.items()}}
         last_run = stats.as_dict(backend=settings.resolved_backend(), workers=workers)

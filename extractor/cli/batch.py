@@ -43,8 +43,10 @@ def run(args) -> int:
     _print_summary(console, summary, args.out)
     failed_llm = summary["documents"]["failed_by_reason"].get("backend_error", 0)
     if failed_llm:
-        print(f"nianbao: error: the model endpoint failed for {failed_llm} document(s); "
-              f"see {args.out}/inputs.csv and errors/", file=sys.stderr)
+        pending = summary["documents"]["pending"]
+        print(f"nianbao: error: the model endpoint failed for {failed_llm} document(s)"
+              + (f"; stopped with {pending} not started" if pending else "")
+              + f"; see {args.out}/inputs.csv and errors/", file=sys.stderr)
         return 1
     return 0
 

@@ -25,7 +25,7 @@ from instructor.core import IncompleteOutputException, InstructorRetryException
 from instructor.core.hooks import Hooks
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
-from extractor.errors import EndpointError, ModelOutputError
+from extractor.errors import EndpointDown, EndpointError, ModelOutputError
 from extractor.readers.llm.backend import T, check_requests_allowed
 from extractor.readers.llm.providers import mode_for
 from extractor.settings import LLMSettings
@@ -161,14 +161,15 @@ def _translate(e: Exception, part: str, usage: Usage, key: str | None) -> Except
     cause = _cause(e)
     if isinstance(cause, openai.APIStatusError):
         hint = " (check OPENAI_API_KEY)" if cause.status_code in (401, 403) else ""
-        return EndpointError(f"{part}: HTTP {cause.status_code} from the model endpoint{hint}: "
+        kind = EndpointDown if cause.status_code in (401, 403) else EndpointError
+        return kind(f"{part}: HTTP {cause.status_code} from the model endpoint{hint}: "
                              f"{_short(cause, key)}", usage)
     if _no_connection(cause):
-        return EndpointError(f"{part}: model endpoint unreachable: no connection in {_CONNECT_TIMEOUT_S:g} s", usage)
+        return EndpointDown(f"{part}: model endpoint unreachable: no connection in {_CONNECT_TIMEOUT_S:g} s", usage)
     if isinstance(cause, openai.APITimeoutError):
         return EndpointError(f"{part}: the model endpoint did not answer in time: {_short(cause, key)}", usage)
     if isinstance(cause, openai.APIConnectionError):
-        return EndpointError(f"{part}: model endpoint unreachable: {_short(cause, key)}", usage)
+        return EndpointDown(f"{part}: model endpoint unreachable: {_short(cause, key)}", usage)
     if isinstance(e, IncompleteOutputException):
         usage.failed_attempts += 1  # instructor raises it without a parse:error event
         return ModelOutputError(f"{part}: the model's answer was cut off at max_tokens", usage)
