@@ -175,3 +175,15 @@ def test_a_deadline_around_an_isolated_parse_kills_the_child():
         with guard.deadline(0.5, "doc"):
             guard.isolated(_hang, b"", "slow.pdf", Limits(seconds=30), "PDF")
     assert time.monotonic() - t < 3
+
+
+def test_control_characters_never_reach_the_text(sample_text):
+    doc = load("\x1b[31m\x1b]0;title\x07\x9b2J" + sample_text.replace("。", "。\x00\x08", 3))
+    assert not any(ch in doc.text for ch in "\x1b\x07\x00\x08\x9b")
+    assert load(doc.text).text == doc.text  # loading stays idempotent
+
+
+@pytest.mark.parametrize("text", ["a" * 300 + "/b", "x" * 5000, "line\x00with a nul"])
+def test_strings_that_cannot_be_paths_are_taken_as_text(text):
+    with pytest.raises(InputError):  # read as text (not a report), never an OSError
+        load(text)

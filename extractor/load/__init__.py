@@ -29,6 +29,8 @@ _TEXT_FORMATS = frozenset({"txt", "md", "html"})
 # size in-process; a page over 1 MiB can take lxml a minute and 600 MB, so it is isolated too.
 _ISOLATED = {"pdf": "PDF", "docx": "Word file", "html": "web page"}
 _ISOLATE_HTML_OVER = 1 << 20
+# Control characters carry no text, and ESC sequences in a title would reach the terminal.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _REPORT_MARKS = re.compile(r"政府信息公开|政务公开|主动公开|依申请公开|年度报告")
 
 
@@ -105,7 +107,7 @@ def shown_path(path: str | Path) -> str:
 
 
 def _finish(raw: str, data: bytes, fmt: str, label: str, path: Path | None) -> Document:
-    body = normalize(raw)
+    body = normalize(_CONTROLS.sub("", raw))
     if not body.strip():
         raise EmptyDocument(f"{label}: no text in the document")
     if not _REPORT_MARKS.search(body):
@@ -115,7 +117,12 @@ def _finish(raw: str, data: bytes, fmt: str, label: str, path: Path | None) -> D
 
 
 def _looks_like_path(s: str) -> bool:
-    return "\n" not in s and len(s) < 4096 and (Path(s).suffix.lower() in _SUFFIXES or Path(s).exists())
+    if "\n" in s or len(s) >= 4096:
+        return False
+    try:
+        return Path(s).suffix.lower() in _SUFFIXES or Path(s).exists()
+    except (OSError, ValueError):  # a name too long, a NUL: text, not a path
+        return False
 
 
 def _format_of(path: Path) -> str:
