@@ -254,10 +254,15 @@ def _wait(pid: int, seconds: float):
         time.sleep(0.005)
 
 
-def run_corpus(corpus: list[tuple[str, Path]], hang_seconds: float = 30.0) -> list[Run]:
+def run_corpus(corpus: list[tuple[str, Path]], hang_seconds: float = 30.0, progress: bool = False) -> list[Run]:
     from extractor.cli.main import build_parser
     build_parser()  # imports every sub-command once here, not in each child
-    return [run_one(kind, path, hang_seconds) for kind, path in corpus]
+    runs = []
+    for i, (kind, path) in enumerate(corpus, 1):
+        runs.append(run_one(kind, path, hang_seconds))
+        if progress and i % 100 == 0:
+            print(f"{i}/{len(corpus)} run, {sum(r.internal for r in runs)} internal errors", file=sys.stderr)
+    return runs
 
 
 def figures(runs: list[Run]) -> dict:
@@ -298,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         t = time.monotonic()
         corpus = make_corpus(work / "corpus", args.count, args.seed)
         made = time.monotonic() - t
-        runs = run_corpus(corpus, args.hang_seconds)
+        runs = run_corpus(corpus, args.hang_seconds, progress=True)
         report = {"figures": figures(runs), "corpus_seconds": round(made, 1),
                   "by_kind": _by_kind(runs),
                   "bad": [asdict(r) for r in runs if r.internal or r.code is None or r.maxrss_mb > 1024]}
