@@ -87,8 +87,24 @@ def _settings(url, **kw) -> LLMSettings:
     return LLMSettings(base_url=url, api_key=KEY, model="m", cache_dir=None, **kw)
 
 
-def _ask(settings: LLMSettings):
-    return OpenAICompatible(settings).complete("p4", [{"role": "user", "content": "x"}], P4Answer, max_tokens=5)
+class _Clock:
+    """Real time plus the waits the backend asked for, which are not really waited."""
+
+    def __init__(self):
+        self.slept: list[float] = []
+
+    def now(self) -> float:
+        return time.monotonic() + sum(self.slept)
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+
+
+def _ask(settings: LLMSettings, clock: _Clock | None = None):
+    backend = OpenAICompatible(settings, sleep=clock.sleep if clock else time.sleep)
+    if clock:
+        backend._clock = clock.now
+    return backend.complete("p4", [{"role": "user", "content": "x"}], P4Answer, max_tokens=5)
 
 
 @pytest.mark.parametrize("status", [401, 403, 400])
@@ -111,12 +127,12 @@ def test_a_refused_connection_fails_at_once(monkeypatch):
 @pytest.mark.parametrize("status, retry_after", [(429, "0"), (500, None), (503, "1")])
 def test_429_and_5xx_are_retried_within_the_time_budget(serve, status, retry_after):
     endpoint = serve(status, retry_after=retry_after)
-    t = time.monotonic()
+    clock = _Clock()
     with pytest.raises(EndpointError, match=f"HTTP {status}"):
-        _ask(_settings(endpoint.url, max_retries=10, retry_budget_s=2.5))
-    elapsed = time.monotonic() - t
-    assert 2 <= endpoint.requests <= 4  # retried, but backoff (≥ 1 s) keeps it to the budget
-    assert elapsed < 2.5 + 1.5
+        _ask(_settings(endpoint.url, max_retries=10, retry_budget_s=20), clock)
+    assert 3 <= endpoint.requests <= 6  # retried, but backoff (1 s, 2 s, 4 s … + jitter) stops at the budget
+    assert len(clock.slept) == endpoint.requests - 1 and all(w >= 1 for w in clock.slept)
+    assert sum(clock.slept) <= 20  # no retry started past the budget
 
 
 def test_a_hanging_server_is_given_up_after_the_request_timeout(serve):
@@ -187,3 +203,10 @@ def test_a_batch_against_a_dead_endpoint_stops_early_leaving_the_rest_pending(mo
     assert summary["documents"]["failed_by_reason"] == {"backend_error": 3}
     assert summary["documents"]["pending"] == 9
     assert "not started" in capsys.readouterr().err
+
+
+def test_the_key_is_redacted_from_the_sdk_log_records_too(serve, caplog):
+    endpoint = serve(401)
+    with pytest.raises(EndpointError):
+        _ask(_settings(endpoint.url))
+    assert caplog.records and not any(KEY in r.getMessage() for r in caplog.records)

@@ -35,6 +35,21 @@ from schemas import Usage
 # its records reach the user only if the application configures logging itself.
 logging.getLogger("instructor").addHandler(logging.NullHandler())
 
+
+class _RedactKeys(logging.Filter):
+    """Its failed-attempt records quote the server's answer, which may echo the key."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
+for _name in [n for n in logging.root.manager.loggerDict if n.split(".")[0] in ("instructor", "openai")]:
+    logging.getLogger(_name).addFilter(_RedactKeys())
+
 # Worth another try. A refused connection or an unknown host (APIConnectionError that is
 # not a timeout) and 4xx other than 429 are not: they fail at once.
 _TRANSIENT = (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError)
