@@ -14,7 +14,7 @@ from extractor.load import load
 from extractor.settings import Settings
 from tests.conftest import fixture_file
 
-settings.register_profile("quick", max_examples=20, deadline=None, derandomize=True,
+settings.register_profile("quick", max_examples=20, deadline=None, derandomize=True, database=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("fuzz", max_examples=1000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
