@@ -21,7 +21,7 @@ from time import perf_counter, process_time
 
 from extractor.settings import Settings
 from extractor.errors import (BackendError, ConfigError, EmptyDocument, InputError, NoTextLayer, NotAReport,
-                              UnreadableDocument, UnsupportedFormat)
+                              TooLarge, TooSlow, UnreadableDocument, UnsupportedFormat)
 from extractor.batch.outcome import Outcome
 
 try:
@@ -31,7 +31,8 @@ except ImportError:
 
 # The reason slug of each input error, most specific class first.
 _INPUT_REASONS = ((UnsupportedFormat, "unsupported"), (EmptyDocument, "empty"), (NoTextLayer, "no_text_layer"),
-                  (NotAReport, "not_a_report"), (UnreadableDocument, "unreadable"), (InputError, "unreadable"))
+                  (NotAReport, "not_a_report"), (TooLarge, "too_large"), (TooSlow, "too_slow"),
+                  (UnreadableDocument, "unreadable"), (InputError, "unreadable"))
 
 Work = Callable[[str, str, "str | None", Settings], Outcome]
 
