@@ -256,7 +256,8 @@ def _wait(pid: int, seconds: float):
 
 def run_corpus(corpus: list[tuple[str, Path]], hang_seconds: float = 30.0, progress: bool = False) -> list[Run]:
     from extractor.cli.main import build_parser
-    build_parser()  # imports every sub-command once here, not in each child
+    build_parser("extract")  # imports the sub-command and the pipeline once here, not in each child
+    import extractor.api  # noqa: F401
     runs = []
     for i, (kind, path) in enumerate(corpus, 1):
         runs.append(run_one(kind, path, hang_seconds))

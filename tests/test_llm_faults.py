@@ -197,7 +197,7 @@ def test_a_batch_against_a_dead_endpoint_stops_early_leaving_the_rest_pending(mo
     for i in range(12):  # distinct documents
         (src / f"r{i}.txt").write_text(text + f"\n附注 {i}\n", encoding="utf-8")
     t = time.monotonic()
-    code = main(["batch", str(src), "--out", str(tmp_path / "out"), "--backend", "llm", "--jobs", "1"])
+    code = main(["--lang", "en", "batch", str(src), "--out", str(tmp_path / "out"), "--backend", "llm", "--jobs", "1"])
     assert code == 1 and time.monotonic() - t < 15
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["documents"]["failed_by_reason"] == {"backend_error": 3}

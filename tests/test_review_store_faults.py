@@ -62,15 +62,17 @@ def test_the_cli_names_the_damaged_store_and_exits_2(tmp_path, capsys):
 def test_a_backup_is_taken_before_a_migration(tmp_path, monkeypatch):
     path = tmp_path / "review.sqlite"
     _with_decisions(path)
+    current = len(store_module._MIGRATIONS)  # the schema the store was written with
     monkeypatch.setattr(store_module, "_MIGRATIONS",
                         (*store_module._MIGRATIONS, "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY);"))
     with Store(path) as s:
         assert len(s.events()) == 3
-    backup = tmp_path / "review.sqlite.bak-v1"
+    backup = tmp_path / f"review.sqlite.bak-v{current}"
+    assert backup.is_file()
     with sqlite3.connect(backup) as db:
         assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 3
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
-    assert not (tmp_path / "review.sqlite.bak-v0").exists()
+        assert db.execute("PRAGMA user_version").fetchone()[0] == current
+    assert not (tmp_path / f"review.sqlite.bak-v{current - 1}").exists()
 
 
 def test_a_new_store_takes_no_backup(tmp_path):

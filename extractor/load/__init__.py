@@ -83,6 +83,9 @@ def load_path(path: str | Path, *, name: str | None = None, ocr: scan.OcrMode = 
     path = Path(path)
     shown = _shown(path)
     limits = limits or Limits.from_env()
+    if "\x00" in str(path):
+        raise InputError(f"{shown}: no such file (a name with a NUL is no path; a report's text itself "
+                         "goes to load_text/extract_text)")
     try:
         os.stat(path)
         fmt = _format_of(path, shown)
@@ -140,7 +143,7 @@ def load(source: str | Path | bytes, *, name: str | None = None, ocr: scan.OcrMo
     (with a :class:`DeprecationWarning`)."""
     if isinstance(source, bytes):
         return load_bytes(source, name=name, ocr=ocr, ocr_jobs=ocr_jobs, limits=limits)
-    if isinstance(source, str) and "\n" in source:
+    if isinstance(source, str) and ("\n" in source or "\x00" in source):
         warnings.warn("load(text) is deprecated: use load_text(text)", DeprecationWarning, stacklevel=2)
         return load_text(source, name=name, limits=limits)
     return load_path(source, name=name, ocr=ocr, ocr_jobs=ocr_jobs, limits=limits)
