@@ -61,7 +61,8 @@ def compare(report: dict, baseline: dict) -> dict:
 
 
 def _doc_changes(doc: dict, old: dict) -> tuple[list[str], list[str]]:
-    worse, better = [], []
+    worse: list[str] = []
+    better: list[str] = []
     for key, label, higher in (("accuracy", "cell accuracy", True), ("invented", "invented", False),
                                ("silent_errors", "silent errors", False), ("mismatched", "mismatched", False)):
         a, b = old["cells"].get(key), doc["cells"].get(key)

@@ -84,7 +84,7 @@ class Tally:
     absent_correct: int = 0
 
     @classmethod
-    def of(cls, outcomes: list[CellOutcome]) -> "Tally":
+    def of(cls, outcomes: list[CellOutcome]) -> Tally:
         t = cls()
         for o in outcomes:
             t.cells += 1
@@ -103,7 +103,7 @@ class Tally:
                 t.present_correct += o.kind == "correct"
         return t
 
-    def __add__(self, other: "Tally") -> "Tally":
+    def __add__(self, other: Tally) -> Tally:
         return Tally(*(getattr(self, f) + getattr(other, f) for f in self.__slots__))
 
     def as_dict(self) -> dict[str, float | int | None]:

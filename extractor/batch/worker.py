@@ -19,10 +19,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from time import perf_counter, process_time
 
-from extractor import Settings, extract_document, load
-from extractor.errors import (BackendError, ConfigError, EmptyDocument, InputError, NoTextLayer, NotAReport,
-                              UnreadableDocument, UnsupportedFormat)
+from extractor import Settings, extract_document
 from extractor.batch.outcome import Outcome
+from extractor.errors import (
+    BackendError,
+    ConfigError,
+    EmptyDocument,
+    InputError,
+    NotAReport,
+    NoTextLayer,
+    UnreadableDocument,
+    UnsupportedFormat,
+)
+from extractor.load import load  # the function (mypy reads `from extractor import load` as the subpackage)
 
 try:
     import resource  # POSIX only: peak memory is not measured on Windows

@@ -35,7 +35,7 @@ def load(data: bytes, label: str) -> str:
 
 def _clean(pages: list[str]) -> list[str]:
     split = [[ln.rstrip() for ln in p.splitlines()] for p in pages]
-    edges = Counter()
+    edges: Counter[str] = Counter()
     for lines in split:
         content = [ln.strip() for ln in lines if ln.strip()]
         edges.update(set(content[:2] + content[-2:]))

@@ -27,6 +27,7 @@ from extractor.settings import Settings
 from schemas import Cell, Finding
 from schemas.llm import answer_items
 
+
 def read_llm(doc: Document, parts: dict[str, Part], template: str | None, settings: Settings,
              rules: Reading, *, backend: Backend | None = None) -> Reading:
     llm = llm_read(doc, parts, template, settings.llm, backend=backend)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import instructor
 import openai

@@ -23,6 +23,7 @@ from extractor.readers.llm.tasks import NUMERAL, TABLE_PARTS, compact, task_for
 from extractor.settings import LLMSettings
 from schemas import Cell, Finding, Usage, cell_ids
 
+
 @dataclass(slots=True)
 class LLMReading(Reading):
     failed: dict[str, str] = field(default_factory=dict)  # part → why the model gave no answer

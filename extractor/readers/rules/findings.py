@@ -103,7 +103,7 @@ def structure(template: str, where: Regions, rows2: list[RowRead], t3: Table3, r
 
 def noise(text: str, tables: tuple[list[Line], ...]) -> list[Finding]:
     """OCR garbage lines that carry digits (「11 Ш- /\\C … 111 Ш- 1 70」): reported, never read."""
-    out = []
+    out: list[Finding] = []
     for lines in tables:
         for line in lines:
             if line.garbage and len(out) < _MAX_NOISE:
