@@ -33,7 +33,7 @@ def adjust_cells(result: Result, findings: list[Finding]) -> dict[str, Cell]:
 
 def cell_changes(result: Result, findings: list[Finding]) -> dict[str, dict]:
     """``{cell id: {field: new value}}`` for the cells the policy changes."""
-    cells, out = result.cells, {}  # type: dict[str, dict]
+    cells, out = result.cells, {}
     broken = [f for f in findings if f.rule in HARD and f.severity == "error"]
     culprits = {f.repair.cell for f in broken if f.repair}
     for f in broken:
