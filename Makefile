@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test,ocr]'
+	$(BIN)/python -m pip install -q -e '.[test,ocr,ray]'
 	touch $(STAMP)
 
 demo: $(STAMP)  ## extract every bundled fixture and print a summary per document
@@ -52,7 +52,14 @@ bench-validator: $(STAMP)  ## validator: localisation of single-cell errors, rec
 bench-batch: $(STAMP)  ## batch throughput, memory and time per stage on N synthetic reports (N=10000)
 	$(BIN)/python -m evals.bench_batch --count $(or $(N),10000) --jobs $(or $(JOBS),2)
 
-bench: $(STAMP)  ## rules reader throughput (documents/s, one core) and peak memory on text input; CLI start-up
+.PHONY: bench-ray
+bench-ray: $(STAMP)  ## --engine ray beside the local engine, 1 and 2 local workers, on N synthetic reports (N=1000)
+	$(BIN)/python -m evals.bench_ray --count $(or $(N),1000)
+
+bench: $(STAMP)  ## documents/s, ms per PDF page per engine, CLI start-up, batch memory at two sizes (BASE=tree: before/after)
+	$(BIN)/python -m evals.bench $(if $(BASE),--base $(BASE)) $(if $(SIZES),--sizes $(SIZES))
+
+bench-rules: $(STAMP)  ## rules reader throughput (documents/s, one core) and peak memory on text input
 	$(BIN)/python -m evals.bench_rules
 	$(BIN)/python -m evals.bench_cli
 

@@ -24,7 +24,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from extractor import extract, load
+from extractor import extract_text
+from extractor.load import load_text
 from extractor.meta import read_meta
 from extractor.parts import preamble_end, split_parts, tables_region
 from extractor.readers import rules
@@ -47,14 +48,14 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(backend="rules")
     prepared = []
     for text in texts:
-        doc = load(text)
+        doc = load_text(text)
         parts = split_parts(doc.text)
         year = read_meta(doc.text, preamble_end(parts)).year
         prepared.append((doc, parts, detect_template(tables_region(doc.text, parts), year).template))
 
     def pipeline() -> None:
         for text in texts:
-            extract(text, settings)
+            extract_text(text, settings)
 
     def reader() -> None:
         for doc, parts, template in prepared:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from evals.findings import matches
 from evals.synth.truth import inject, random_cells
-from extractor.api import extract
+from extractor.api import extract_text
 from extractor.load import load
 from extractor.narrative import read_narrative
 from extractor.parts import split_parts
@@ -189,7 +189,7 @@ def text_edits(folders: list[Path], seed: int = 0) -> dict[str, Counter]:
     out = {}
     for folder in folders:
         text = _text(folder)
-        base = extract(text)
+        base = extract_text(text)
         known = {(f.repair.cell, f.repair.value) for f in base.findings if f.repair}
         rng, stats = random.Random(f"text-edits:{seed}:{folder.name}"), Counter()
         for cid, cell in base.cells.items():
@@ -197,7 +197,7 @@ def text_edits(folders: list[Path], seed: int = 0) -> dict[str, Counter]:
                 continue
             old = int(cell.value)
             new = old + rng.choice((1, 2, 3, 10)) if old == 0 or rng.random() < 0.7 else 0
-            result = extract(text[:cell.span[0]] + str(new) + text[cell.span[1]:])
+            result = extract_text(text[:cell.span[0]] + str(new) + text[cell.span[1]:])
             if result.cells[cid].value != new:
                 stats["not_read_back"] += 1
                 continue

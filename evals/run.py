@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 from evals.cases import Case
 from evals.score import DocScore, score
-from extractor import extract
+from extractor import extract, extract_bytes
 from extractor.errors import ConfigError, NianbaoError
 from extractor.settings import Settings
 
@@ -18,7 +18,7 @@ def run(cases: Iterable[Case], settings: Settings, progress: Callable[[DocScore]
     for case in cases:
         start = time.perf_counter()
         try:
-            result, error = extract(case.source, settings), None
+            result, error = (extract_bytes if isinstance(case.source, bytes) else extract)(case.source, settings), None  # type: ignore[arg-type]  # the isinstance picks the function for that type
         except ConfigError:
             raise
         except NianbaoError as e:

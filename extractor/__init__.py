@@ -2,42 +2,44 @@
 
 Public API::
 
-    from extractor import extract, Settings
-    result = extract("report.pdf")
+    from extractor import extract, extract_bytes, extract_text, Settings
+    result = extract("report.pdf")                 # a path
+    result = extract_bytes(data, name="r.pdf")     # a file's bytes
+    result = extract_text(text)                    # the report's text
 
-The names are imported on first use (PEP 562), so importing ``extractor.errors`` or the
-CLI's ``--help`` does not load the pipeline.
+Names are imported on first use (PEP 562), so ``import extractor.cli`` or
+``extractor.errors`` does not pay for the pipeline, pydantic schemas or the PDF libraries.
+(``extractor.load`` is the loading package; its function is ``extractor.load.load``.)
 """
-import sys
-import types
+from __future__ import annotations
+
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-__all__ = ["Document", "InputError", "LLMSettings", "NianbaoError", "Settings", "extract", "extract_document", "load"]
+_HOME = {  # public name → the module that defines it
+    "extract": "extractor.api", "extract_bytes": "extractor.api", "extract_text": "extractor.api",
+    "extract_document": "extractor.api",
+    "InputError": "extractor.errors", "NianbaoError": "extractor.errors",
+    "Document": "extractor.load", "load_bytes": "extractor.load",
+    "load_path": "extractor.load", "load_text": "extractor.load",
+    "LLMSettings": "extractor.settings", "Settings": "extractor.settings",
+}
+__all__ = sorted(_HOME)
 
-_HOME = {"extract": "extractor.api", "extract_document": "extractor.api", "InputError": "extractor.errors",
-         "NianbaoError": "extractor.errors", "Document": "extractor.load", "LLMSettings": "extractor.settings",
-         "Settings": "extractor.settings"}
+if TYPE_CHECKING:
+    from extractor.api import extract, extract_bytes, extract_document, extract_text
+    from extractor.errors import InputError, NianbaoError
+    from extractor.load import Document, load_bytes, load_path, load_text
+    from extractor.settings import LLMSettings, Settings
 
 
 def __getattr__(name: str):
-    if name in _HOME:
-        value = getattr(import_module(_HOME[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'extractor' has no attribute {name!r}")
+    if name not in _HOME:
+        raise AttributeError(f"module 'extractor' has no attribute {name!r}")
+    value = getattr(import_module(_HOME[name]), name)
+    globals()[name] = value
+    return value
 
 
-class _Package(types.ModuleType):
-    """``extractor.load`` is the function ``load``, as it always was, although the import
-    system records the subpackage of the same name on this module when it is imported."""
-
-    @property
-    def load(self):
-        return import_module("extractor.load").load
-
-    @load.setter
-    def load(self, _subpackage) -> None:
-        pass
-
-
-sys.modules[__name__].__class__ = _Package
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

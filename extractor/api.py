@@ -7,7 +7,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from extractor.load import Document, load
+from extractor.load import Document, load, load_bytes, load_text
 from extractor.meta import read_meta
 from extractor.narrative import read_narrative
 from extractor.ocr.confidence import fold as fold_ocr
@@ -16,7 +16,7 @@ from extractor.readers.dispatch import read_cells
 from extractor.settings import Settings
 from extractor.structure import part_findings
 from extractor.template import detect_template
-from extractor.validate import settle, validate
+from extractor.validate import validate_and_settle
 from schemas import Provenance, Result
 
 try:
@@ -25,10 +25,24 @@ except PackageNotFoundError:  # running from a source tree without install
     __version__ = "0+unknown"
 
 
-def extract(source: str | Path | bytes, settings: Settings | None = None) -> Result:
-    """Extract one document (a path, raw bytes, or the report's text) into a :class:`Result`."""
+def extract(path: str | Path, settings: Settings | None = None) -> Result:
+    """Extract the document at ``path`` into a :class:`Result`.
+
+    A ``str`` is always a path (raw ``bytes`` are still accepted, as :func:`extract_bytes`);
+    a report's text goes to :func:`extract_text`."""
     settings = settings or Settings()
-    return extract_document(load(source, ocr=settings.ocr, ocr_jobs=settings.ocr_jobs), settings)
+    return extract_document(load(path, ocr=settings.ocr, ocr_jobs=settings.ocr_jobs), settings)
+
+
+def extract_bytes(data: bytes, settings: Settings | None = None, *, name: str | None = None) -> Result:
+    """Extract a document from its raw bytes (PDF, Word, HTML, text or an image, told by their content)."""
+    settings = settings or Settings()
+    return extract_document(load_bytes(data, name=name, ocr=settings.ocr, ocr_jobs=settings.ocr_jobs), settings)
+
+
+def extract_text(text: str, settings: Settings | None = None, *, name: str | None = None) -> Result:
+    """Extract a report from its text."""
+    return extract_document(load_text(text, name=name), settings or Settings())
 
 
 def extract_document(doc: Document, settings: Settings) -> Result:
@@ -51,4 +65,4 @@ def extract_document(doc: Document, settings: Settings) -> Result:
         provenance=Provenance(nianbao=__version__, backend=backend, model=reading.model,
                               prompts=reading.prompts, usage=reading.usage),
     )
-    return settle(result, validate(result, doc.text))  # the result is ours alone: no copies
+    return validate_and_settle(result, doc.text)  # the result is ours alone: no copies

@@ -4,7 +4,8 @@ import html
 import pytest
 from docx import Document as NewDocx
 
-from extractor import extract, load
+from extractor import extract
+from extractor.load import load
 from tests.conftest import fixture_file
 
 SAMPLES = ["003_589bf4f08d70f012", "004_a0c7fabfdf456585"]

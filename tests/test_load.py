@@ -1,8 +1,8 @@
 import pytest
 from docx import Document as NewDocx
 
-from extractor.errors import EmptyDocument, NotAReport, NoTextLayer, UnreadableDocument, UnsupportedFormat
-from extractor.load import load
+from extractor.errors import EmptyDocument, InputError, NotAReport, NoTextLayer, UnreadableDocument, UnsupportedFormat
+from extractor.load import load, load_text
 from extractor.normalize import normalize
 from tests.conftest import PDFS, SAMPLES, blank_pdf, fixture_file
 
@@ -22,7 +22,7 @@ def test_gbk_text_is_decoded(tmp_path, sample_text):
     path = tmp_path / "gbk.txt"
     data = sample_text.encode("gbk", errors="ignore")  # the page has a U+2002 space GBK lacks
     path.write_bytes(data)
-    assert load(path).text == load(data.decode("gbk")).text
+    assert load(path).text == load_text(data.decode("gbk")).text
     assert "鹿窝镇人民政府" in load(path).text
 
 
@@ -104,3 +104,33 @@ def test_html_data_table_inside_a_layout_table(tmp_path):
     lines = load(path).text.splitlines()
     assert "行政复议\t行政诉讼" in lines and "1\t0\t0\t0\t1" in lines
     assert "四、政府信息公开行政复议、行政诉讼情况" in lines
+
+
+def test_a_long_one_line_string_is_a_path_never_an_oserror():
+    from extractor import extract
+    with pytest.raises(InputError, match="no such file"):
+        extract("某镇人民政府政府信息公开工作年度报告" * 40)  # 2,000 bytes: too long for a file name
+    with pytest.raises(InputError, match="no such file"):
+        load("no-such-report.pdf")
+
+
+def test_text_bytes_and_path_entry_points_agree(tmp_path, sample_text):
+    from extractor import extract, extract_bytes, extract_text
+    path = tmp_path / "r.txt"
+    path.write_text(sample_text, encoding="utf-8")
+    one_line = sample_text.replace("\n", " ")  # a text need not have a line break
+    assert extract_text(one_line).model_dump(exclude={"source"}) == extract_bytes(one_line.encode()).model_dump(
+        exclude={"source"})
+    by_path, by_text = extract(path), extract_text(sample_text)
+    assert by_path.values() == by_text.values() and by_path.source.path == str(path)
+    assert by_text.source.path is None and by_text.source.format == "txt"
+
+
+def test_loaders_are_imported_only_for_their_format():
+    import subprocess
+    import sys
+    code = ("import sys; from extractor.load import load_text; "
+            "load_text('某镇政府信息公开工作年度报告\\n一、总体情况\\n'); "
+            "print(sorted(m for m in ('pdfplumber', 'pypdfium2', 'docx', 'lxml', 'pyarrow') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

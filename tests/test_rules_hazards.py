@@ -7,7 +7,7 @@ traditional characters, values glued to labels, a 表四 row split over lines.
 from __future__ import annotations
 
 from extractor import extract_document
-from extractor.load import load
+from extractor.load import load_bytes, load_text
 from extractor.settings import Settings
 
 RULES = Settings(backend="rules")
@@ -25,7 +25,7 @@ def report(t2: str = T2_2021, t3: str = "", t4: str = "", year: int = 2021, sour
         "四、政府信息公开行政复议、行政诉讼情况", "行政复议\t行政诉讼", t4,
         "五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。", "",
     ])
-    doc = load(text)
+    doc = load_bytes(text) if isinstance(text, bytes) else load_text(text)
     return doc, extract_document(doc, RULES)
 
 

@@ -11,7 +11,7 @@ import pytest
 import rules_render as render
 
 from extractor import extract_document
-from extractor.load import load
+from extractor.load import load_bytes, load_text
 from extractor.settings import Settings
 
 RULES = Settings(backend="rules")
@@ -19,7 +19,7 @@ LAYOUTS = ("tabbed", "piped", "one_per_line", "html", "docx", "pdf_layout")
 
 
 def _read(source):
-    doc = load(source)
+    doc = load_bytes(source) if isinstance(source, bytes) else load_text(source)
     return doc, extract_document(doc, RULES)
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from evals.synth import FEATURES, LAYOUTS, generate, hard_breaks
-from extractor import load
+from extractor.load import load
 from schemas import cell_ids
 
 _TOKEN = re.compile(r"(?<![^\s|])([+-]?\d+(?:\.\d+)?)(?: ?(万元|元))?(?![^\s|])")

@@ -2,7 +2,7 @@
 
     from evals.synth import generate
     for doc in generate(1000, seed=0):
-        result = extract(doc.data)          # the same public API users call
+        result = extract_bytes(doc.data)    # the same public API users call
         doc.cells                           # {cell id: value-or-None}: the exact truth
 
 Each document has a title (「XX镇人民政府 2020 年政府信息公开工作年度报告」), the six parts with

@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
+from typing import Literal
 
 from extractor.batch.discover import discover
-from extractor.batch.export import export_tables
 from extractor.batch.outcome import Outcome
 from extractor.batch.ratelimit import TokenBucket
 from extractor.batch.run import run_jobs
@@ -37,6 +37,8 @@ class BatchOptions:
     force: bool = False  # re-extract documents that already have a result
     llm_rps: float | None = None  # documents started per second on llm/hybrid backends
     xlsx: bool = True  # write cells.xlsx (about 1–3 ms of CPU a report: docs/batch.md)
+    engine: Literal["local", "ray"] = "local"  # ray: extractor.batch.ray_engine (nianbao[ray])
+    address: str | None = None  # ray: the cluster to use; None starts a local Ray for the batch
 
 
 def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = None,
@@ -60,8 +62,14 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
         todo = [job for job in found.jobs if job.key not in done_before]
         stats.skipped = len(found.jobs) - len(todo)
         rate = TokenBucket(options.llm_rps) if threads and options.llm_rps else None
-        for outcome in run_jobs(todo, settings, workers=workers, timeout=options.timeout, save=folder.save,
-                                threads=threads, rate=rate):
+        if options.engine == "ray":
+            from extractor.batch.ray_engine import run_jobs_ray
+            outcomes = run_jobs_ray(todo, settings, address=options.address, workers=options.jobs,
+                                    timeout=options.timeout, llm=threads, llm_rps=options.llm_rps)
+        else:
+            outcomes = run_jobs(todo, settings, workers=workers, timeout=options.timeout, save=folder.save,
+                                threads=threads, rate=rate)
+        for outcome in outcomes:
             if not outcome.saved:
                 t = perf_counter()
                 folder.save(outcome)
@@ -70,7 +78,13 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
             if on_outcome:
                 on_outcome(outcome, stats.processed, len(todo))
         stats.seconds["run"] = perf_counter() - started - stats.seconds["discover"]
-        inputs_index = {**folder.read_inputs(), **found.inputs}
+        del todo, done_before
+        found.jobs.clear()  # the export needs only the inputs index: the jobs' memory goes back first
+        from extractor.batch.export import export_tables  # pyarrow: imported only when tables are written
+
+        inputs_index = folder.read_inputs()
+        inputs_index.update(found.inputs)  # the same as {**earlier, **found}, without a third dict
+        found.inputs.clear()
         last_run = stats.as_dict(backend=settings.resolved_backend(), workers=workers)
         return export_tables(folder, inputs_index, last_run, workers=min(workers, _cpus()), xlsx=options.xlsx)
 
@@ -94,6 +108,7 @@ def export_folder(out: Path, workers: int | None = None, xlsx: bool = True) -> d
             last_run["seconds"] = dict(last_run.get("seconds") or {})
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             last_run = {"seconds": {}}  # no batch wrote this folder (a review of one document), or no summary
+        from extractor.batch.export import export_tables
         return export_tables(folder, folder.read_inputs(), last_run, workers=workers or _cpus(), xlsx=xlsx)
 
 

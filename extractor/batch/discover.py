@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,7 +61,7 @@ def discover(args: list[str], exclude: Path | None = None) -> Discovery:
 
 
 def _expand(args: list[str], exclude: Path | None) -> tuple[list[str], int]:
-    seen: dict[Path, str] = {}  # resolved → as the user wrote it; a file named twice is one input
+    seen: dict[str, str] = {}  # resolved → as the user wrote it; a file named twice is one input
     ignored = 0
     results_folder = _ResultsFolders(exclude)
     for arg in args:
@@ -69,13 +71,16 @@ def _expand(args: list[str], exclude: Path | None) -> tuple[list[str], int]:
             raise InputError(f"{arg}: no such file or folder")
         for match in map(Path, matches):
             if match.is_dir():
-                for f in sorted(match.rglob("*")):
-                    if not f.is_file() or _hidden(f.relative_to(match)) or results_folder.holds(f):
+                for f in _walk(str(match)):  # strings, one folder at a time: no list of every Path
+                    if not os.path.isfile(f):
                         continue
-                    seen.setdefault(f.resolve(), str(f))
-                    ignored += f.suffix.lower() not in SUFFIXES
+                    resolved = os.path.realpath(f)
+                    if results_folder.holds_resolved(resolved):
+                        continue
+                    seen.setdefault(resolved, f)
+                    ignored += os.path.splitext(f)[1].lower() not in SUFFIXES
             elif not (_GLOB_CHARS & set(arg) and results_folder.holds(match)):
-                seen.setdefault(match.resolve(), str(match))
+                seen.setdefault(os.path.realpath(match), str(match))
     return sorted(seen.values()), ignored
 
 
@@ -109,8 +114,20 @@ def _path_key(path: str) -> str:
     return hashlib.sha256(f"path:{Path(path).resolve()}".encode()).hexdigest()[:KEY_LEN]
 
 
-def _hidden(rel: Path) -> bool:
-    return any(part.startswith(".") for part in rel.parts)
+def _walk(top: str) -> Iterator[str]:
+    """Every entry below ``top`` but hidden ones (a name starting with «.», or inside such a
+    folder), in the order of ``sorted(Path(top).rglob("*"))``; symlinked folders are not entered."""
+    try:
+        entries = sorted(os.scandir(top), key=lambda e: e.name)
+    except (PermissionError, NotADirectoryError, FileNotFoundError):
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = f"{top}/{entry.name}" if top != "/" else f"/{entry.name}"
+        yield path
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(path)
 
 
 class _ResultsFolders:
@@ -119,9 +136,21 @@ class _ResultsFolders:
 
     def __init__(self, out: Path | None):
         self._known: dict[Path, bool] = {out: True} if out else {}
+        self._chains: dict[str, bool] = {}
 
     def holds(self, path: Path) -> bool:
-        return any(self._is_one(d) for d in path.resolve().parents)
+        return self.holds_resolved(os.path.realpath(path))
+
+    def holds_resolved(self, resolved: str) -> bool:
+        """:meth:`holds` for a path already resolved; answered once per folder."""
+        return self._under(os.path.dirname(resolved))
+
+    def _under(self, folder: str) -> bool:
+        """Whether ``folder`` or one of the folders above it is a results folder."""
+        if folder not in self._chains:
+            parent = os.path.dirname(folder)
+            self._chains[folder] = self._is_one(Path(folder)) or (parent != folder and self._under(parent))
+        return self._chains[folder]
 
     def _is_one(self, d: Path) -> bool:
         if d not in self._known:

@@ -56,6 +56,7 @@ BOM = "\ufeff".encode()
 INPUTS = pa.schema([(name, pa.string()) for name in ("path", "key", "outcome", "message")])
 
 
+PARQUET_CELLS = 1 << 20  # values per Parquet row group (about 8 MiB of float64): 4,481 documents of cells_wide
 CHUNK = 256  # documents per piece of work: a few MiB of rows, so memory stays flat in N
 
 
@@ -333,6 +334,11 @@ class _Table:
         self._csv_file.write(BOM)
         self._csv = pacsv.CSVWriter(self._csv_file, schema)
         self._parquet = pq.ParquetWriter(self._tmp(".parquet"), schema) if parquet else None
+        # Parquet keeps every row group's metadata until the file closes (~1 KiB per column): the
+        # wide table's 256-document batches made that ~1 KiB per document. Row groups of about
+        # PARQUET_CELLS values instead: a bounded buffer, and a handful of row groups at 50,000 documents.
+        self._pending: list[pa.RecordBatch] = []
+        self._pending_rows, self.parquet_rows = 0, max(1, PARQUET_CELLS // len(schema))
 
     def _tmp(self, suffix: str) -> Path:
         return self.root / f".{self.name}{suffix}.{os.getpid()}.tmp"
@@ -348,7 +354,15 @@ class _Table:
         if batch.num_rows:
             self._csv.write_batch(neutralised(batch))
             if self._parquet:
-                self._parquet.write_batch(batch)
+                self._pending.append(batch)
+                self._pending_rows += batch.num_rows
+                if self._pending_rows >= self.parquet_rows:
+                    self._flush_parquet()
+
+    def _flush_parquet(self) -> None:
+        if self._pending:
+            self._parquet.write_table(pa.Table.from_batches(self._pending), row_group_size=self._pending_rows)  # type: ignore[union-attr]  # only batches for a parquet writer are pending
+            self._pending, self._pending_rows = [], 0
 
     def __enter__(self) -> _Table:
         return self
@@ -356,6 +370,8 @@ class _Table:
     def __exit__(self, exc_type, *_) -> None:
         if exc_type is None and len(self.rows):
             self.write(self.rows.batch())
+        if exc_type is None and self._parquet:
+            self._flush_parquet()
         self._csv.close()
         self._csv_file.close()
         if self._parquet:

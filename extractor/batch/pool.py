@@ -12,5 +12,6 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     # forkserver: workers start from a clean, preloaded process, not a fork of this threaded
     # one (forking a process with threads can deadlock the child).
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["extractor.batch.worker"])
+    # The pipeline is preloaded too: the worker module imports it lazily (the batch process needs none of it).
+    context.set_forkserver_preload(["extractor.batch.worker", "extractor.api"])
     return ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker, initargs=(os.getpid(),))

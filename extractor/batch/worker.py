@@ -16,10 +16,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from time import perf_counter, process_time
 
-from extractor import Settings, extract_document
 from extractor.batch.outcome import Outcome
 from extractor.errors import (
     BackendError,
@@ -31,7 +29,7 @@ from extractor.errors import (
     UnreadableDocument,
     UnsupportedFormat,
 )
-from extractor.load import load  # the function (mypy reads `from extractor import load` as the subpackage)
+from extractor.settings import Settings
 
 try:
     import resource  # POSIX only: peak memory is not measured on Windows
@@ -97,9 +95,12 @@ def _time_up(signum, frame) -> None:
 
 
 def _extract(out: Outcome, settings: Settings) -> Outcome:
+    from extractor.api import extract_document  # the pipeline: in the workers, not the batch process
+    from extractor.load import load_path
+
     t0 = perf_counter()
     try:
-        doc = load(Path(out.path), ocr=settings.ocr, ocr_jobs=1)
+        doc = load_path(out.path, ocr=settings.ocr, ocr_jobs=1)
         t1 = perf_counter()
         result = extract_document(doc, settings)
         t2 = perf_counter()

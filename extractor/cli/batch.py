@@ -1,4 +1,5 @@
-"""``nianbao batch INPUT… --out DIR [--jobs N] [--backend …] [--force] [--timeout S] [--llm-rps R]``."""
+"""``nianbao batch INPUT… --out DIR [--jobs N] [--backend …] [--force] [--timeout S] [--llm-rps R]
+[--engine local|ray] [--address ADDR]``."""
 from __future__ import annotations
 
 import argparse
@@ -38,6 +39,13 @@ def register(sub) -> None:
     p.add_argument("--no-xlsx", action="store_true",
                    help=t("不写 cells.xlsx（报告很多时可省下导出时间）", "do not write cells.xlsx (saves export time on "
                                                                   "very large batches)"))
+    p.add_argument("--engine", choices=["local", "ray"], default="local",
+                   help=t("local：本机进程池（默认）；ray：Ray Data 集群（pip install 'nianbao[ray]'；见 docs/batch.md）",
+                          "local: a process pool on this machine (default); ray: Ray Data, on a cluster "
+                          "(pip install 'nianbao[ray]'; docs/batch.md)"))
+    p.add_argument("--address", metavar="ADDR",
+                   help=t("--engine ray 时的 Ray 集群（'auto' 或 host:port）；默认为本次批处理启动本地 Ray",
+                          "--engine ray: the Ray cluster ('auto', or host:port); default: a local Ray for this batch"))
     p.set_defaults(func=run)
 
 
@@ -45,9 +53,12 @@ def run(args) -> int:
     from rich.console import Console
 
     from extractor.batch import BatchOptions, run_batch
+    from extractor.errors import ConfigError
 
+    if args.address and args.engine != "ray":
+        raise ConfigError(t("--address 需要 --engine ray", "--address needs --engine ray"))
     options = BatchOptions(backend=args.backend, jobs=args.jobs, timeout=args.timeout, force=args.force,
-                           llm_rps=args.llm_rps, xlsx=not args.no_xlsx)
+                           llm_rps=args.llm_rps, xlsx=not args.no_xlsx, engine=args.engine, address=args.address)
     console = Console(highlight=False, soft_wrap=True)
     if sys.stdout.isatty() and not os.environ.get("CI"):
         with _ProgressBar(console) as on_outcome:

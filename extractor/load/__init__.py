@@ -1,18 +1,28 @@
 """Loading: any supported source → one normalised :class:`Document`.
 
 Each format has its own small module returning raw text in which table rows stay on one
-line with cells separated by tabs; this module picks the loader, normalises, and rejects
-what is not a usable report with an :class:`~extractor.errors.InputError`.
+line with cells separated by tabs; this module picks the loader, normalises, re-flows
+one-line text, and rejects what is not a usable report with an
+:class:`~extractor.errors.InputError`.
+
+Three entry points, one per kind of source, so that nothing is guessed:
+:func:`load_path` (a file), :func:`load_bytes` (a file's bytes, format from its magic
+number) and :func:`load_text` (the report's text). A format's module, and the libraries it
+needs (pdfium, python-docx, lxml, the OCR engine), is imported only when a document of that
+format comes.
 
 The loader follows the content, not the suffix: a text input (``.txt``, ``.md``, raw bytes,
 a string) that is markup-dominated — a saved page, HTML in a JS string, entity-escaped
 HTML — is read by the HTML loader (:mod:`extractor.load.markup` holds the rule), and its
-``source.format`` says ``html``.
+``source.format`` says ``html``. Scans (image-only PDFs, image files) are read by OCR
+(:mod:`extractor.load.scan`) unless ``ocr="never"``.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import re
+import warnings
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -23,10 +33,7 @@ from extractor.normalize import normalize
 from extractor.reflow import reflow
 from schemas import Finding, Source
 
-# Format → loader module, imported on first use: a text report never loads pdfplumber or python-docx.
-_LOADERS = {
-    "txt": "text", "md": "text", "html": "html", "pdf": "pdf", "docx": "docx",
-}
+_MODULES = {"txt": "text", "md": "text", "html": "html", "pdf": "pdf", "docx": "docx"}  # format → module
 _SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
              ".xhtml": "html", ".pdf": "pdf", ".docx": "docx", **scan.IMAGE_SUFFIXES}
 _REPORT_MARKS = re.compile(r"政府信息公开|政务公开|主动公开|依申请公开|年度报告")
@@ -55,33 +62,62 @@ def sniff(data: bytes) -> str:
     return "txt"
 
 
-def load(source: str | Path | bytes, *, name: str | None = None, ocr: scan.OcrMode = "auto",
-         ocr_jobs: int | None = None) -> Document:
-    """Load a path, raw bytes or a text string into a normalised :class:`Document`.
-
-    Scans (image-only PDFs, image files) are read by OCR unless ``ocr="never"``; ``"always"``
-    OCRs a PDF even when it has a text layer."""
-    path: Path | None = None
-    if isinstance(source, Path) or (isinstance(source, str) and _looks_like_path(source)):
-        path = Path(source)
-        if not path.exists():
-            raise InputError(f"{path}: no such file")
-        fmt = _format_of(path)
+def load_path(path: str | Path, *, name: str | None = None, ocr: scan.OcrMode = "auto",
+              ocr_jobs: int | None = None) -> Document:
+    """Load the file at ``path``; its format comes from its extension (text is sniffed once decoded)."""
+    path = Path(path)
+    shown = _shown(path)
+    try:
+        path.stat()
+        fmt = _format_of(path, shown)
         if fmt in ("txt", "md") and (structured := _structured_sibling(path, name)) is not None:
             return structured
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise InputError(f"{path}: is a directory, not a document") from None
-        except OSError as e:
-            raise UnreadableDocument(f"{path}: cannot read ({e.strerror})") from e
-    elif isinstance(source, bytes):
-        data, fmt = source, sniff(source)
-    else:
-        data, fmt = source.encode("utf-8"), "txt"
-    label = name or (str(path) if path else "<input>")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{shown}: no such file (a report's text itself goes to load_text/extract_text)") from None
+    except IsADirectoryError:
+        raise InputError(f"{shown}: is a directory, not a document") from None
+    except OSError as e:
+        if e.errno == errno.ENAMETOOLONG:
+            raise InputError(f"{shown}: no such file (the name is too long for a path; a report's text itself "
+                             "goes to load_text/extract_text)") from None
+        raise UnreadableDocument(f"{shown}: cannot read ({e.strerror})") from e
+    return _read(data, fmt, name or str(path), path, ocr, ocr_jobs)
+
+
+def _shown(path: Path) -> str:
+    """The path as error messages show it: on one line, long ones cut."""
+    s = " ".join(str(path).split())
+    return s if len(s) <= 120 else s[:117] + "…"
+
+
+def load_bytes(data: bytes, *, name: str | None = None, ocr: scan.OcrMode = "auto",
+               ocr_jobs: int | None = None) -> Document:
+    """Load a document's raw bytes; the format comes from their magic number (:func:`sniff`)."""
+    return _read(data, sniff(data), name or "<input>", None, ocr, ocr_jobs)
+
+
+def load_text(text: str, *, name: str | None = None) -> Document:
+    """Load the report's text itself (already decoded)."""
+    return _read(text.encode("utf-8"), "txt", name or "<input>", None, "never", None)
+
+
+def load(source: str | Path | bytes, *, name: str | None = None, ocr: scan.OcrMode = "auto",
+         ocr_jobs: int | None = None) -> Document:
+    """A path (``str`` or :class:`~pathlib.Path`) or raw bytes; kept for older callers.
+
+    Prefer :func:`load_path`, :func:`load_bytes` or :func:`load_text`. A ``str`` is a path;
+    only a string with a line break, which no report's path has, is still taken as a text
+    (with a :class:`DeprecationWarning`)."""
+    if isinstance(source, bytes):
+        return load_bytes(source, name=name, ocr=ocr, ocr_jobs=ocr_jobs)
+    if isinstance(source, str) and "\n" in source:
+        warnings.warn("load(text) is deprecated: use load_text(text)", DeprecationWarning, stacklevel=2)
+        return load_text(source, name=name)
+    return load_path(source, name=name, ocr=ocr, ocr_jobs=ocr_jobs)
+
+
+def _read(data: bytes, fmt: str, label: str, path: Path | None, ocr: scan.OcrMode, ocr_jobs: int | None) -> Document:
     if not data.strip():
         raise EmptyDocument(f"{label}: empty file")
     if fmt == "image" or (fmt == "pdf" and ocr == "always"):
@@ -95,13 +131,13 @@ def load(source: str | Path | bytes, *, name: str | None = None, ocr: scan.OcrMo
             raw, fmt = html.parse(page), "html"
     else:
         try:
-            raw = import_module(f"extractor.load.{_LOADERS[fmt]}").load(data, label)
+            raw = import_module(f"extractor.load.{_MODULES[fmt]}").load(data, label)
         except NoTextLayer:
             return _from_scan(data, fmt, label, path, ocr, ocr_jobs)
     return _finish(raw, data, fmt, label, path)
 
 
-def _from_scan(data: bytes, fmt: str, label: str, path: Path | None, ocr, jobs) -> Document:
+def _from_scan(data: bytes, fmt: str, label: str, path: Path | None, ocr: scan.OcrMode, jobs: int | None) -> Document:
     read = scan.read(data, fmt, label, ocr, jobs)
     return _finish(read.text, data, fmt, label, path, read.words)
 
@@ -126,7 +162,7 @@ def _structured_sibling(path: Path, name: str | None) -> Document | None:
         other = path.with_suffix(suffix)
         if other.is_file():
             try:
-                doc = load(other, name=name)
+                doc = load_path(other, name=name)
             except InputError:
                 continue
             note = Finding(rule="EXTRACTION", check="load.structured_sibling", severity="info",
@@ -135,19 +171,10 @@ def _structured_sibling(path: Path, name: str | None) -> Document | None:
     return None
 
 
-def _looks_like_path(s: str) -> bool:
-    if "\n" in s or len(s) >= 4096:
-        return False
-    try:
-        return Path(s).suffix.lower() in _SUFFIXES or Path(s).exists()
-    except OSError:  # a whole report on one line is no file name (「File name too long」)
-        return False
-
-
-def _format_of(path: Path) -> str:
+def _format_of(path: Path, shown: str) -> str:
     fmt = _SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         kind = path.suffix or "(no extension)"
-        raise UnsupportedFormat(f"{path}: unsupported file type {kind}; nianbao reads .txt .md .html .pdf .docx "
+        raise UnsupportedFormat(f"{shown}: unsupported file type {kind}; nianbao reads .txt .md .html .pdf .docx "
                                 f"and, by OCR, .png .jpg .tif")
     return fmt

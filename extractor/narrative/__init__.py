@@ -20,8 +20,22 @@ _HEADING_ONLY = re.compile(r"\S{0,4}(?:存在的)?(?:主要)?问题|\S{0,4}(?:�
 _FEE = re.compile(r"[^。\n]*(?:信息处理费|处理费|收费)[^。\n]*。?")
 
 
+_last: tuple = ()  # (text, part spans, views) of the last call: the pipeline and the validator ask twice
+
+
 def sections(text: str, parts: Mapping[str, PartInfo]) -> dict[str, Compact]:
     """Compact views of the preamble and of parts 一, 五, 六 (empty when a part is absent)."""
+    global _last
+    key = tuple((k, p.span) for k, p in parts.items())
+    last = _last
+    if last and last[0] is text and last[1] == key:
+        return dict(last[2])
+    views = _sections(text, parts)
+    _last = (text, key, views)
+    return dict(views)
+
+
+def _sections(text: str, parts: Mapping[str, PartInfo]) -> dict[str, Compact]:
     starts = [p.span[0] for p in parts.values() if p.span]
     out = {"preamble": compact(text[:min(starts)] if starts else "", 0)}
     for key in ("p1", "p5", "p6"):

@@ -7,7 +7,9 @@ are left out.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cache
 
 from extractor.narrative.compact import Compact
 from schemas import Figure
@@ -34,18 +36,32 @@ class Mention:
     sentence: tuple[int, int]
 
 
+_seen: list[tuple[Compact, tuple[Mention, ...]]] = []  # the last few views and their figures
+
+
 def mentions(c: Compact) -> list[Mention]:
+    """The figures of a view; the same view object (the pipeline's and the validator's) is read once."""
+    for view, found in _seen:
+        if view is c:
+            return list(found)
+    found = tuple(_mentions(c))
+    _seen[:] = [*_seen[-7:], (c, found)]
+    return list(found)
+
+
+def _mentions(c: Compact) -> list[Mention]:
     out: list[Mention] = []
+    clauses, sentences = _Stops(c.text, CLAUSE_BREAK), _Stops(c.text, SENTENCE_BREAK)
     for m in _FIGURE.finditer(c.text):
         start, end = m.start(), m.end()
-        clause = (back(c.text, start, CLAUSE_BREAK), forward(c.text, end, CLAUSE_BREAK))
+        clause = (clauses.back(start), clauses.forward(end))
         noun_from = clause[0]
         if out and out[-1].clause == clause:
             noun_from = max(noun_from, out[-1].end)
         noun = _TAIL.sub("", _LEAD.sub("", c.text[noun_from:start]))
         out.append(Mention(
             value=float(m[1]), unit=m[3], approx=bool(m[2]), decimals=len(m[1].partition(".")[2]), start=start, end=end, noun=noun,
-            clause=clause, sentence=(back(c.text, start, SENTENCE_BREAK), forward(c.text, end, SENTENCE_BREAK)),
+            clause=clause, sentence=(sentences.back(start), sentences.forward(end)),
         ))
     return out
 
@@ -65,3 +81,26 @@ def forward(text: str, pos: int, stops: str) -> int:
     while pos < len(text) and text[pos] not in stops:
         pos += 1
     return pos
+
+
+class _Stops:
+    """:func:`back` and :func:`forward` on one text, by bisecting the positions of its stop characters."""
+
+    __slots__ = ("at", "size")
+
+    def __init__(self, text: str, stops: str):
+        self.at = [m.start() for m in _stop_pattern(stops).finditer(text)]
+        self.size = len(text)
+
+    def back(self, pos: int) -> int:
+        k = bisect_left(self.at, pos)  # stops before pos: at[:k]
+        return self.at[k - 1] + 1 if k else 0
+
+    def forward(self, pos: int) -> int:
+        k = bisect_left(self.at, pos)
+        return self.at[k] if k < len(self.at) else self.size
+
+
+@cache
+def _stop_pattern(stops: str) -> re.Pattern:
+    return re.compile(f"[{re.escape(stops)}]")

@@ -11,6 +11,8 @@ Public API (kept stable for the readers, the review CLI and batch runs):
 - ``check(result, text=None, previous=None) -> Result`` — both.
 - ``settle(result, findings) -> Result`` — ``apply`` for a result its caller alone holds (the
   pipeline's own, just built): its cells are changed in place instead of copied.
+- ``validate_and_settle(result, text) -> Result`` — both for such a result, the arithmetic
+  evaluated once.
 - ``is_fatal(findings, strict) -> bool`` — what ``nianbao extract --strict`` fails on.
 
 Checks are small functions in :data:`CHECKS`, each ``Context -> list[Finding]``.
@@ -21,16 +23,17 @@ from collections.abc import Callable
 
 from extractor.validate import narrative, soft
 from extractor.validate.context import Context
+from extractor.validate.equations import State
 from extractor.validate.hard import hard_findings
 from extractor.validate.policy import adjust_cells, cell_changes, is_fatal
 from schemas import Finding, Result
 
-__all__ = ["CHECKS", "OWN_CHECKS", "apply", "check", "is_fatal", "settle", "validate"]
+__all__ = ["CHECKS", "OWN_CHECKS", "apply", "check", "is_fatal", "settle", "validate", "validate_and_settle"]
 
 Check = Callable[[Context], list[Finding]]
 
 CHECKS: tuple[Check, ...] = (
-    lambda ctx: hard_findings(ctx.result, narrative.stated_values(ctx), ctx.values),
+    lambda ctx: hard_findings(ctx.result, narrative.stated_values(ctx), ctx.values, ctx.states),
     *soft.CHECKS,
     *narrative.CHECKS,
 )
@@ -44,7 +47,17 @@ OWN_CHECKS = frozenset({
 
 
 def validate(result: Result, text: str | None = None, previous: Result | None = None) -> list[Finding]:
-    ctx = Context(result, text, previous)
+    return _findings(Context(result, text, previous))
+
+
+def validate_and_settle(result: Result, text: str | None = None) -> Result:
+    """``settle(result, validate(result, text))`` with the arithmetic evaluated once: for the
+    pipeline's own, just built result."""
+    ctx = Context(result, text)
+    return settle(result, _findings(ctx), ctx.states)
+
+
+def _findings(ctx: Context) -> list[Finding]:
     findings: list[Finding] = []
     for run in CHECKS:
         try:
@@ -66,10 +79,11 @@ def _kept(result: Result) -> list[Finding]:
     return [f for f in result.findings if f.check not in OWN_CHECKS]
 
 
-def settle(result: Result, findings: list[Finding]) -> Result:
+def settle(result: Result, findings: list[Finding], states: list[State] | None = None) -> Result:
     """:func:`apply` on ``result`` itself: no copies (a copy per cell was 8% of an extraction).
-    Only for a result nobody else holds: its cells and findings are changed in place."""
-    for cid, change in cell_changes(result, findings).items():
+    Only for a result nobody else holds: its cells and findings are changed in place.
+    ``states``: H1–H4 evaluated on its cells, when already known."""
+    for cid, change in cell_changes(result, findings, states).items():
         cell = result.cells[cid]
         for name, value in change.items():
             setattr(cell, name, value)

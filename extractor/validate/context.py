@@ -1,14 +1,15 @@
 """What every check reads: the result, its cell values, and the narrative text views."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from extractor.narrative import sections
 from extractor.narrative.compact import Compact, compact
 from extractor.narrative.figures import Mention, mentions
 from extractor.parts import split_parts
-from extractor.validate.hard import template_of, values_of
+from extractor.validate.equations import State
+from extractor.validate.hard import evaluate, template_of, values_of
 from schemas import Result
 
 
@@ -17,6 +18,7 @@ class Context:
     result: Result
     text: str | None = None
     previous: Result | None = None
+    memo: dict = field(default_factory=dict)  # what checks derive once and share (validate/narrative.claims)
 
     @cached_property
     def template(self) -> str | None:
@@ -25,6 +27,11 @@ class Context:
     @cached_property
     def values(self) -> dict[str, float | None]:
         return values_of(self.result)
+
+    @cached_property
+    def states(self) -> list[State]:
+        """H1–H4 evaluated on the cells (the hard rules and the policy both read them)."""
+        return evaluate(self.result, self.values)
 
     def value(self, cid: str) -> float | None:
         return self.values.get(cid)

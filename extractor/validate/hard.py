@@ -42,10 +42,12 @@ def evaluate(result: Result, values: Values | None = None) -> list[State]:
     return evaluate_values(template, values_of(result) if values is None else values) if template else []
 
 
-def hard_findings(result: Result, stated: dict[str, float] | None = None, values: Values | None = None) -> list[Finding]:
-    """H1–H5 findings; ``stated`` (cell → value the narrative gives) can break a localisation tie."""
+def hard_findings(result: Result, stated: dict[str, float] | None = None, values: Values | None = None,
+                  states: list[State] | None = None) -> list[Finding]:
+    """H1–H5 findings; ``stated`` (cell → value the narrative gives) can break a localisation tie;
+    ``states``: :func:`evaluate` of the result with ``values``, when known."""
     values = values_of(result) if values is None else values
-    states = evaluate(result, values)
+    states = evaluate(result, values) if states is None else states
     known = {c: v for c, v in values.items() if v is not None}
     diagnoses = localise(states, known, valid=lambda c, v: _valid(c, v) is None,
                          suspect=lambda c: suspicion(result.cells.get(c)) is not None, stated=stated)

@@ -69,6 +69,13 @@ class Claim:
 
 
 def claims(ctx: Context) -> list[Claim]:
+    """The table claims of part 一 (read once per context: two checks ask)."""
+    if "claims" not in ctx.memo:
+        ctx.memo["claims"] = _claims(ctx)
+    return ctx.memo["claims"]
+
+
+def _claims(ctx: Context) -> list[Claim]:
     view, ms = ctx.sections["p1"], ctx.mentions["p1"]
     out = []
     for i, m in enumerate(ms):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from extractor.validate.equations import State
 from extractor.validate.evidence import VALIDATOR_NOTE
 from extractor.validate.hard import evaluate
 from schemas import Cell, Finding, Result
@@ -31,8 +32,9 @@ def adjust_cells(result: Result, findings: list[Finding]) -> dict[str, Cell]:
     return cells
 
 
-def cell_changes(result: Result, findings: list[Finding]) -> dict[str, dict]:
-    """``{cell id: {field: new value}}`` for the cells the policy changes."""
+def cell_changes(result: Result, findings: list[Finding], states: list[State] | None = None) -> dict[str, dict]:
+    """``{cell id: {field: new value}}`` for the cells the policy changes (``states``: H1–H4
+    as :func:`~extractor.validate.hard.evaluate` gives them for the result's cells, when known)."""
     cells, out = result.cells, {}
     broken = [f for f in findings if f.rule in HARD and f.severity == "error"]
     culprits = {f.repair.cell for f in broken if f.repair}
@@ -43,7 +45,7 @@ def cell_changes(result: Result, findings: list[Finding]) -> dict[str, dict]:
             cap = (CULPRIT_CONFIDENCE if cid in culprits else BYSTANDER_CONFIDENCE) if f.repair else SUSPECT_CONFIDENCE
             out[cid] = _flag(cells[cid], out.get(cid, {}), f, cap)
     flagged = {cid for f in broken for cid in f.cells}
-    support = Counter(c for st in evaluate(result) if st.holds for c in st.eq.cells)
+    support = Counter(c for st in (evaluate(result) if states is None else states) if st.holds for c in st.eq.cells)
     for cid, n in support.items():
         if cid in cells and cid not in flagged and cells[cid].status == "ok":
             confidence = _confirmed(cells[cid].confidence, n)
