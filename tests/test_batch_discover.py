@@ -15,9 +15,12 @@ def test_walk_skips_hidden_and_results_folders_and_counts_the_rest(tmp_path):
     os.symlink(root / "a", root / "linked-folder")  # a symlinked folder is not entered
     found = discover([str(root)])
     names = sorted(os.path.relpath(p, root) for p in found.inputs)
-    assert names == ["a-b/x.pdf", "a.txt", "a/b.html", "a/c/d.docx", "z.MD"]
-    assert found.ignored == 1  # notes.json; hidden files and results folders are neither inputs nor counted
-    assert len(found.jobs) == 5 and len({j.key for j in found.jobs}) == 5
+    # notes.json is accounted for (an unsupported record saying what to do), not read;
+    # hidden files and results folders are neither inputs nor counted
+    assert names == ["a-b/x.pdf", "a.txt", "a/b.html", "a/c/d.docx", "notes.json", "z.MD"]
+    assert found.ignored == 1
+    assert len(found.jobs) == 6 and len({j.key for j in found.jobs}) == 6
+    assert [j.reason for j in found.jobs if j.path.endswith("notes.json")] == ["unsupported"]
 
 
 def test_a_file_named_explicitly_is_taken_whatever_its_type(tmp_path):

@@ -168,5 +168,5 @@ def test_an_address_that_does_not_answer_is_a_config_error_at_once():
 
 def test_address_without_the_ray_engine_is_a_usage_error(corpus, tmp_path, capsys):
     from extractor.cli.main import main
-    assert main(["batch", str(corpus), "--out", str(tmp_path / "o"), "--address", "auto"]) == 2
+    assert main(["--lang", "en", "batch", str(corpus), "--out", str(tmp_path / "o"), "--address", "auto"]) == 2
     assert "--address needs --engine ray" in capsys.readouterr().err

@@ -4,7 +4,8 @@ import random
 import pytest
 
 from evals.synth import generate
-from extractor import extract, load
+from extractor import extract, extract_text
+from extractor.load import load, load_text
 from extractor.readers.rules.glued import BLOCKS, COUNT, MONEY, SIGNED, TOTAL, splits, tail
 from extractor.settings import Settings
 
@@ -89,7 +90,7 @@ _ONE_LINE = (
 
 @pytest.fixture(scope="module")
 def one_line():
-    return extract(_ONE_LINE, RULES), load(_ONE_LINE).text
+    return extract_text(_ONE_LINE, RULES), load_text(_ONE_LINE).text
 
 
 def test_one_line_report_is_decoded_with_exact_spans(one_line):
@@ -127,7 +128,7 @@ def test_a_row_that_cannot_be_split_stays_missing_with_its_cause(one_line):
 
 def test_the_saved_text_gives_the_same_cells(one_line):
     result, text = one_line
-    again = extract(text, RULES)
+    again = extract_text(text, RULES)
     assert {k: (c.value, c.status, c.span) for k, c in again.cells.items()} == \
            {k: (c.value, c.status, c.span) for k, c in result.cells.items()}
 
@@ -159,7 +160,7 @@ def test_digits_after_a_gap_are_a_row_with_blank_cells_not_a_glued_row():
     text = ("某县2021年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第(一)项\n"
             "信息内容    本年制发件数    本年废止件数    现行有效件数\n规章    0    0    0\n"
             "行政规范性文件                          192\n三、收到和处理政府信息公开申请情况\n")
-    result = extract(text, RULES)
+    result = extract_text(text, RULES)
     assert all(result.cells[f"p2.normative_documents.{c}"].value in (None, 192)
                for c in ("issued", "repealed", "in_force"))
     assert not any("粘连" in (c.note or "") for c in result.cells.values())
@@ -169,7 +170,7 @@ def test_a_table3_row_may_have_a_gap_before_its_glued_digits():
     text = ("某县2021年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n申请人情况 自然人 商业企业 总计\n"
             "一、本年新收政府信息公开申请数量   12530000128\n二、上年结转政府信息公开申请数量 | 4000004\n"
             "四、政府信息公开行政复议、行政诉讼情况\n行政复议 行政诉讼 总计  100011200300000\n")
-    result = extract(text, RULES)
+    result = extract_text(text, RULES)
     assert result.cells["p3.new_received.natural_person"].value == 125
     assert result.cells["p3.carried_over.total"].value == 4
     assert result.cells["p4.suit_direct.total"].value == 3

@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 
 from evals.synth import LAYOUTS, generate
-from extractor import extract, load
+from extractor import extract, extract_text
+from extractor.load import load, load_text
 from extractor.normalize import normalize
 from extractor.parts import split_parts
 from extractor.reflow import reflow
@@ -30,7 +31,7 @@ def test_a_report_on_one_line_gets_its_parts_and_rows_on_lines():
     assert "规章 | 0 | 0 | 0 |" in lines
     assert "行政规范性文件 | 2 | 0 | 5 | 第二十条第(五)项 | 信息内容 | 本年处理决定数量 |" not in lines
     assert all(split_parts(text)[k].status == "present" for k in ("p1", "p2", "p5", "p6"))
-    result = extract(ONE_LINE, Settings(backend="rules"))
+    result = extract_text(ONE_LINE, Settings(backend="rules"))
     assert result.cells["p2.normative_documents.in_force"].value == 5
     assert result.cells["p2.licensing.decisions"].value == 650
 
