@@ -52,6 +52,11 @@ bench-validator: $(STAMP)  ## validator: localisation of single-cell errors, rec
 bench-batch: $(STAMP)  ## batch throughput, memory and time per stage on N synthetic reports (N=10000)
 	$(BIN)/python -m evals.bench_batch --count $(or $(N),10000) --jobs $(or $(JOBS),2)
 
+.PHONY: fuzz
+fuzz: $(STAMP)  ## hostile input: N broken files (N=2000) through extract and batch, then 1,000 random text layouts
+	$(BIN)/python -m evals.fuzz --count $(or $(N),2000)
+	HYPOTHESIS_PROFILE=fuzz NIANBAO_FUZZ_COUNT=300 $(BIN)/python -m pytest -q tests/test_fuzz.py -p no:cacheprovider
+
 .PHONY: bench-ray
 bench-ray: $(STAMP)  ## --engine ray beside the local engine, 1 and 2 local workers, on N synthetic reports (N=1000)
 	$(BIN)/python -m evals.bench_ray --count $(or $(N),1000)

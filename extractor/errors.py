@@ -5,11 +5,14 @@
     │   ├── UnsupportedFormat     file type we do not read (.xls, .png, …)
     │   ├── EmptyDocument         empty file, or no text at all after loading
     │   ├── NoTextLayer           PDF whose pages carry no text (scanned)
-    │   ├── UnreadableDocument    corrupt or binary file, undecodable text
+    │   ├── UnreadableDocument    corrupt or binary file, undecodable text, special file
+    │   ├── TooLarge              over a size limit, or reading it needs too much memory
+    │   ├── TooSlow               its parser ran past the time limit (a damaged file)
     │   └── NotAReport            readable, but not a 政府信息公开工作年度报告
     ├── ConfigError               bad settings: unknown backend, LLM backend without endpoint
     └── BackendError              a reader failed at run time → exit 1
         ├── EndpointError         the model endpoint is unreachable / keeps failing
+        │   └── EndpointDown      it cannot serve any request: unreachable, or refuses our key
         └── ModelOutputError      the model's output stayed unusable after re-asks
 
 Validation never raises on bad data: it returns findings (see ``extractor.validate``).
@@ -46,6 +49,15 @@ class UnreadableDocument(InputError):
     """Raised for a corrupt or binary file, or text in no known encoding."""
 
 
+class TooLarge(InputError):
+    """Raised for a file, its unpacked parts or its text over a limit, or a parse that ran out
+    of memory (``extractor.load.guard``)."""
+
+
+class TooSlow(InputError):
+    """Raised when a file's parser ran past the wall-clock limit and was killed."""
+
+
 class NotAReport(InputError):
     """Raised when the text has none of the marks of an annual report."""
 
@@ -66,6 +78,11 @@ class BackendError(NianbaoError):
 
 class EndpointError(BackendError):
     """The model endpoint could not be reached or kept failing after retries."""
+
+
+class EndpointDown(EndpointError):
+    """The endpoint cannot serve any request: nothing answers at its address, or it refuses the
+    key (401/403). Every other document would fail the same way: a batch stops starting them."""
 
 
 class ModelOutputError(BackendError):

@@ -17,9 +17,12 @@ class LLMSettings(BaseModel):
     base_url: str | None = Field(None, description="OPENAI_BASE_URL")
     api_key: str | None = Field(None, description="OPENAI_API_KEY")
     model: str | None = Field(None, description="NIANBAO_MODEL")
-    timeout_s: float = Field(600.0, description="NIANBAO_LLM_TIMEOUT: seconds per request (a small local model "
-                                                "on two CPU cores needs minutes for one table)")
+    timeout_s: float = Field(180.0, description="NIANBAO_LLM_TIMEOUT: seconds a request may wait for its answer "
+                                                "(a small local model on two CPU cores needs minutes for one "
+                                                "table); connecting gives up after 5 s")
     max_retries: int = Field(4, description="tenacity attempts on 429/5xx/timeouts")
+    retry_budget_s: float = Field(60.0, description="NIANBAO_LLM_RETRY_BUDGET: no retry (429/5xx/timeout) starts "
+                                                    "later than this many seconds after a document's first request")
     max_reasks: int = Field(1, description="instructor re-asks after invalid output")
     token_budget: int | None = Field(60_000, description="per-document token budget; None = unlimited")
     cache_dir: Path | None = Field(Path(".nianbao-cache"), description="on-disk response cache; None disables")
@@ -45,6 +48,7 @@ class LLMSettings(BaseModel):
             offline=env("NIANBAO_LLM_OFFLINE", "") not in ("", "0"),
             mode=env("NIANBAO_LLM_MODE") or None,
             **({"timeout_s": float(env("NIANBAO_LLM_TIMEOUT"))} if env("NIANBAO_LLM_TIMEOUT") else {}),
+            **({"retry_budget_s": float(env("NIANBAO_LLM_RETRY_BUDGET"))} if env("NIANBAO_LLM_RETRY_BUDGET") else {}),
             **({"cache_dir": Path(cache)} if cache else {}),
             **({"usd_per_mtok": tuple(price.split(","))} if price else {}),
         )

@@ -43,7 +43,7 @@ def sample_text() -> str:
 # requests, which VCR answers; anywhere else the request switch is off, so a stray real
 # request fails at once. The endpoint settings of the person running the tests are ignored.
 _LLM_ENV = ("OPENAI_BASE_URL", "OPENAI_API_KEY", "NIANBAO_MODEL", "NIANBAO_CACHE_DIR", "NIANBAO_LLM_OFFLINE",
-            "NIANBAO_LLM_MODE", "NIANBAO_LLM_TIMEOUT", "NIANBAO_USD_PER_MTOK")
+            "NIANBAO_LLM_MODE", "NIANBAO_LLM_TIMEOUT", "NIANBAO_USD_PER_MTOK", "NIANBAO_LLM_RETRY_BUDGET")
 
 
 @pytest.fixture(autouse=True)

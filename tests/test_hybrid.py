@@ -1,5 +1,7 @@
 """Hybrid: rules first, the model only where the rules reading is incomplete or inconsistent."""
-from extractor.errors import EndpointError
+import pytest
+
+from extractor.errors import EndpointError, ModelOutputError
 from extractor.readers.arithmetic import broken, settle
 from extractor.readers.hybrid import parts_to_ask, read_hybrid, reconcile
 from extractor.readers.llm import FakeBackend
@@ -84,12 +86,20 @@ def test_a_disagreement_the_arithmetic_cannot_settle_keeps_both_readings():
 def test_a_failed_part_falls_back_to_the_rules_reading_flagged():
     doc, parts = document(S003)
     rules = gold_reading(S003, p4__suit_direct__total=None)
-    fake = FakeBackend({"p4": EndpointError("p4: HTTP 500 from the model endpoint")})
+    fake = FakeBackend({"p4": ModelOutputError("p4: invalid model output after 2 attempt(s)")})
     reading = read_hybrid(doc, parts, "2019", hybrid_settings(), rules, backend=fake)
     p4 = [c for cid, c in reading.cells.items() if cid.startswith("p4.") and c.value is not None]
     assert p4 and all(c.status == "flagged" and c.reader == "rules" for c in p4)
-    assert any(f.check == "llm.failed" and "HTTP 500" in f.message for f in reading.findings)
+    assert any(f.check == "llm.failed" and "invalid model output" in f.message for f in reading.findings)
     assert reading.usage.failed_attempts == 1
+
+
+def test_a_failing_endpoint_fails_the_document():
+    doc, parts = document(S003)
+    rules = gold_reading(S003, p4__suit_direct__total=None)
+    fake = FakeBackend({"p4": EndpointError("p4: HTTP 500 from the model endpoint")})
+    with pytest.raises(EndpointError, match="HTTP 500"):
+        read_hybrid(doc, parts, "2019", hybrid_settings(), rules, backend=fake)
 
 
 def test_missing_cells_in_rows_the_text_does_not_have_are_not_sent():

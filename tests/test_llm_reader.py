@@ -170,7 +170,16 @@ def test_the_token_budget_stops_requests_and_the_rules_reading_takes_over():
     assert sum(f.check == "llm.failed" and "预算" in f.message for f in reading.findings) == 2
 
 
-@pytest.mark.parametrize("error", [EndpointError("p3: HTTP 500"), ModelOutputError("p3: invalid")])
+def test_an_endpoint_failure_fails_the_document_without_asking_further():
+    doc, parts = document(S003)
+    fake = FakeBackend({"p2": gold_answer(S003, "p2", "2019"), "p3": EndpointError("p3: HTTP 500"),
+                        "p4": gold_answer(S003, "p4", "2019")})
+    with pytest.raises(EndpointError, match="HTTP 500"):
+        read_llm(doc, parts, "2019", Settings(backend="llm", llm=settings()), gold_reading(S003), backend=fake)
+    assert [r["part"] for r in fake.requests] == ["p2", "p3"]
+
+
+@pytest.mark.parametrize("error", [ModelOutputError("p3: invalid")])
 def test_a_part_the_model_fails_falls_back_to_the_rules_reading_flagged(error):
     doc, parts = document(S003)
     fake = FakeBackend({"p2": gold_answer(S003, "p2", "2019"), "p3": error, "p4": gold_answer(S003, "p4", "2019")})

@@ -18,15 +18,18 @@ from pathlib import Path
 from time import perf_counter
 from typing import Literal
 
-from extractor.batch.discover import discover
+from extractor.batch.discover import check_out, discover
 from extractor.batch.outcome import Outcome
 from extractor.batch.ratelimit import TokenBucket
 from extractor.batch.run import run_jobs
 from extractor.batch.store import ResultsFolder
-from extractor.errors import InputError
+from extractor.errors import EndpointDown, InputError
+from extractor.load import shown_path
 from extractor.settings import Backend, Settings
 
 __all__ = ["BatchOptions", "Outcome", "export_folder", "run_batch"]
+
+_DOWN_AFTER = 3  # documents in a row failing with EndpointDown stop the batch
 
 
 @dataclass(slots=True)
@@ -53,6 +56,7 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
     settings = Settings(backend=options.backend)
     threads = settings.resolved_backend() in ("llm", "hybrid")
     workers = options.jobs or (4 if threads else _cpus())
+    check_out(list(inputs), Path(out))
     folder = ResultsFolder(Path(out))
     with folder.locked():
         started = perf_counter()
@@ -62,6 +66,7 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
         todo = [job for job in found.jobs if job.key not in done_before]
         stats.skipped = len(found.jobs) - len(todo)
         rate = TokenBucket(options.llm_rps) if threads and options.llm_rps else None
+        down = 0  # documents in a row whose model endpoint could serve no request at all
         if options.engine == "ray":
             from extractor.batch.ray_engine import run_jobs_ray
             outcomes = run_jobs_ray(todo, settings, address=options.address, workers=options.jobs,
@@ -77,13 +82,17 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
             stats.add(outcome)
             if on_outcome:
                 on_outcome(outcome, stats.processed, len(todo))
+            down = down + 1 if (outcome.message or "").startswith(EndpointDown.__name__) else 0
+            if down >= _DOWN_AFTER:  # the rest would fail alike: leave them pending for a re-run
+                outcomes.close()  # type: ignore[attr-defined]  # both engines return a generator; stops the pool; documents in flight leave no record
+                break
         stats.seconds["run"] = perf_counter() - started - stats.seconds["discover"]
         del todo, done_before
         found.jobs.clear()  # the export needs only the inputs index: the jobs' memory goes back first
         from extractor.batch.export import export_tables  # pyarrow: imported only when tables are written
 
         inputs_index = folder.read_inputs()
-        inputs_index.update(found.inputs)  # the same as {**earlier, **found}, without a third dict
+        inputs_index.update((shown_path(p), key) for p, key in found.inputs.items())
         found.inputs.clear()
         last_run = stats.as_dict(backend=settings.resolved_backend(), workers=workers)
         return export_tables(folder, inputs_index, last_run, workers=min(workers, _cpus()), xlsx=options.xlsx)

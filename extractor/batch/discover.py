@@ -10,15 +10,18 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractor.errors import InputError
+from extractor.load import shown_path
 from extractor.resultsdir import KEY_LEN, key_of
 
 SUFFIXES = frozenset({".pdf", ".html", ".htm", ".docx", ".txt", ".md"})
 _GLOB_CHARS = frozenset("*?[")
+_OUTPUTS = frozenset({"results", "texts", "errors"})  # a results folder's own sub-folders
 
 
 @dataclass(slots=True)
@@ -51,13 +54,29 @@ def discover(args: list[str], exclude: Path | None = None) -> Discovery:
         except OSError as e:
             # No content to hash: key the record by the path, so it is still accounted for.
             sha, key = None, _path_key(path)
-            problem = f"{path}: cannot read ({e.strerror or e})"
+            problem = f"{shown_path(path)}: cannot read ({e.strerror or e})"
         if Path(path).suffix.lower() not in SUFFIXES:  # never loaded: what to do with it instead
-            problem, reason = unsupported_message(path), "unsupported"
+            problem, reason = unsupported_message(shown_path(path)), "unsupported"
         inputs[path] = key
         job = jobs.setdefault(key, Job(key, path, sha, problem=problem, reason=reason))
         job.paths.append(path)
     return Discovery(list(jobs.values()), inputs, ignored)
+
+
+def check_out(args: list[str], out: Path) -> None:
+    """Refuse an INPUT folder that is the results folder or inside it (its files would all be
+    skipped as results). Called before the results folder is created."""
+    out = out.resolve()
+    for arg in args:
+        matches = glob.glob(arg, recursive=True) if _GLOB_CHARS & set(arg) else [arg]
+        for match in map(Path, matches):
+            real = match.resolve()
+            if match.is_dir() and (real == out or out in real.parents):
+                raise InputError(f"{shown_path(match)}: is the results folder (--out) or inside it; "
+                                 "write the results to another folder")
+            if match.is_file() and out in real.parents and real.relative_to(out).parts[0] not in _OUTPUTS:
+                raise InputError(f"{shown_path(match)}: is inside the results folder (--out); "
+                                 "write the results to another folder")
 
 
 def _expand(args: list[str], exclude: Path | None) -> tuple[list[str], int]:
@@ -71,14 +90,19 @@ def _expand(args: list[str], exclude: Path | None) -> tuple[list[str], int]:
             raise InputError(f"{arg}: no such file or folder")
         for match in map(Path, matches):
             if match.is_dir():
+                readable = 0
                 for f in _walk(str(match)):  # strings, one folder at a time: no list of every Path
-                    if not os.path.isfile(f):
-                        continue
+                    if os.path.isdir(f):
+                        continue  # a special file (FIFO, device) is an input: it gets an unreadable record
                     resolved = os.path.realpath(f)
                     if results_folder.holds_resolved(resolved):
                         continue
                     seen.setdefault(resolved, f)
-                    ignored += os.path.splitext(f)[1].lower() not in SUFFIXES
+                    supported = os.path.splitext(f)[1].lower() in SUFFIXES
+                    ignored += not supported
+                    readable += supported
+                if not readable and not _GLOB_CHARS & set(arg):
+                    raise InputError(f"{shown_path(match)}: a folder with no .txt .md .html .pdf .docx file in it")
             elif not (_GLOB_CHARS & set(arg) and results_folder.holds(match)):
                 seen.setdefault(os.path.realpath(match), str(match))
     return sorted(seen.values()), ignored
@@ -159,8 +183,14 @@ class _ResultsFolders:
 
 
 def _sha256(path: str) -> str:
+    """The file's hash; a FIFO or device (also behind a symlink) is refused, never read."""
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise OSError(f"not a regular file ({'a FIFO' if stat.S_ISFIFO(mode) else 'a device or socket'})")
+    with open(fd, "rb") as f:
         while chunk := f.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()

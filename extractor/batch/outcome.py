@@ -4,9 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extractor.api import __version__
+from extractor.load import shown_path
 
 # Failures a re-run may not repeat; resuming a batch retries these documents.
-TRANSIENT = frozenset({"timeout", "crashed", "backend_error", "internal_error"})
+TRANSIENT = frozenset({"timeout", "too_slow", "crashed", "backend_error", "internal_error"})
 
 
 @dataclass(slots=True)
@@ -28,5 +29,5 @@ class Outcome:
         return self.reason is None
 
     def error_record(self) -> dict:
-        return {"key": self.key, "path": self.path, "sha256": self.sha256, "reason": self.reason,
+        return {"key": self.key, "path": shown_path(self.path), "sha256": self.sha256, "reason": self.reason,
                 "message": self.message, "nianbao": __version__}

@@ -26,6 +26,8 @@ from extractor.errors import (
     InputError,
     NotAReport,
     NoTextLayer,
+    TooLarge,
+    TooSlow,
     UnreadableDocument,
     UnsupportedFormat,
 )
@@ -38,7 +40,8 @@ except ImportError:
 
 # The reason slug of each input error, most specific class first.
 _INPUT_REASONS = ((UnsupportedFormat, "unsupported"), (EmptyDocument, "empty"), (NoTextLayer, "no_text_layer"),
-                  (NotAReport, "not_a_report"), (UnreadableDocument, "unreadable"), (InputError, "unreadable"))
+                  (NotAReport, "not_a_report"), (TooLarge, "too_large"), (TooSlow, "too_slow"),
+                  (UnreadableDocument, "unreadable"), (InputError, "unreadable"))
 
 Work = Callable[[str, str, "str | None", Settings], Outcome]
 

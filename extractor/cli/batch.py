@@ -66,6 +66,15 @@ def run(args) -> int:
     else:
         summary = run_batch(args.inputs, args.out, options)
     print_summary(console, summary, args.out)
+    failed_llm = summary["documents"]["failed_by_reason"].get("backend_error", 0)
+    if failed_llm:
+        pending = summary["documents"]["pending"]
+        print(t(f"nianbao: 错误：模型服务对 {failed_llm} 份文件失败" + (f"，停止时还有 {pending} 份未开始" if pending else "")
+                + f"；见 {args.out}/inputs.csv 和 errors/",
+                f"nianbao: error: the model endpoint failed for {failed_llm} document(s)"
+                + (f"; stopped with {pending} not started" if pending else "")
+                + f"; see {args.out}/inputs.csv and errors/"), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -40,7 +40,12 @@ def expand(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
+            found = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+            if not found:
+                from extractor.errors import InputError
+                from extractor.load import shown_path
+                raise InputError(f"{shown_path(path)}: a folder with no .txt .md .html .pdf .docx file in it")
+            files.extend(found)
         else:
             files.append(path)
     return files
@@ -62,7 +67,8 @@ def run(args) -> int:
     from extractor.api import extract_document
     from extractor.cli.main import error_line
     from extractor.errors import InputError
-    from extractor.load import load
+    from extractor.load import load, shown_path
+    from extractor.load.guard import Limits, deadline
     from extractor.settings import Settings
     from extractor.validate import is_fatal
 
@@ -70,20 +76,25 @@ def run(args) -> int:
     _ocr_progress()
     files = expand(args.paths)
     several = len(files) > 1
+    limits = Limits.from_env()
+    # An LLM backend's time is bounded by its requests' own limits (docs/llm.md); OCR by its pages.
+    seconds = limits.document_seconds if settings.resolved_backend() == "rules" and args.ocr != "always" else None
     status = 0
     for path in files:
         try:
-            doc = load(path, ocr=settings.ocr, ocr_jobs=settings.ocr_jobs)
+            with deadline(seconds, shown_path(path)):
+                doc = load(path, ocr=settings.ocr, ocr_jobs=settings.ocr_jobs, limits=limits)
+                result = None if args.text else extract_document(doc, settings)
             if args.text:
                 sys.stdout.write(doc.text)
                 continue
-            result = extract_document(doc, settings)
         except InputError as e:
             if not several:
                 raise
             print(error_line(e), file=sys.stderr)
             status = 2
             continue
+        assert result is not None  # None only with --text, which continued above
         if is_fatal(result.findings, args.strict) and status == 0:
             status = STRICT_EXIT
         if args.json:

@@ -21,14 +21,25 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import os
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
-from extractor.errors import EmptyDocument, InputError, NotAReport, NoTextLayer, UnreadableDocument, UnsupportedFormat
-from extractor.load import scan
+from extractor.errors import (
+    EmptyDocument,
+    InputError,
+    NotAReport,
+    NoTextLayer,
+    TooLarge,
+    UnreadableDocument,
+    UnsupportedFormat,
+)
+from extractor.load import guard, scan
+from extractor.load.guard import Limits
 from extractor.normalize import normalize
 from extractor.reflow import reflow
 from schemas import Finding, Source
@@ -36,6 +47,14 @@ from schemas import Finding, Source
 _MODULES = {"txt": "text", "md": "text", "html": "html", "pdf": "pdf", "docx": "docx"}  # format → module
 _SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
              ".xhtml": "html", ".pdf": "pdf", ".docx": "docx", **scan.IMAGE_SUFFIXES}
+_TEXT_FORMATS = frozenset({"txt", "md", "html"})
+# Parsed in a child process (guard.isolated). Measured (docs/load.md): a fork costs 2–60 ms,
+# far more than reading a text (0.01 ms) or a usual web page (a few ms), which are bounded by
+# size in-process; a page over 1 MiB can take lxml a minute and 600 MB, so it is isolated too.
+_ISOLATED = {"pdf": "PDF", "docx": "Word file", "html": "web page"}
+_ISOLATE_HTML_OVER = 1 << 20
+# Control characters carry no text, and ESC sequences in a title would reach the terminal.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _REPORT_MARKS = re.compile(r"政府信息公开|政务公开|主动公开|依申请公开|年度报告")
 
 
@@ -63,16 +82,20 @@ def sniff(data: bytes) -> str:
 
 
 def load_path(path: str | Path, *, name: str | None = None, ocr: scan.OcrMode = "auto",
-              ocr_jobs: int | None = None) -> Document:
-    """Load the file at ``path``; its format comes from its extension (text is sniffed once decoded)."""
+              ocr_jobs: int | None = None, limits: Limits | None = None) -> Document:
+    """Load the file at ``path``; its format comes from its extension (text is sniffed once decoded).
+
+    Reading is bounded (``extractor.load.guard``): special files and oversize inputs are
+    refused, PDF and Word files are parsed in a child process with a memory and time limit."""
     path = Path(path)
     shown = _shown(path)
+    limits = limits or Limits.from_env()
     try:
-        path.stat()
+        os.stat(path)
         fmt = _format_of(path, shown)
         if fmt in ("txt", "md") and (structured := _structured_sibling(path, name)) is not None:
             return structured
-        data = path.read_bytes()
+        data = guard.read_file(path, limits, text=fmt in _TEXT_FORMATS)
     except FileNotFoundError:
         raise InputError(f"{shown}: no such file (a report's text itself goes to load_text/extract_text)") from None
     except IsADirectoryError:
@@ -82,59 +105,101 @@ def load_path(path: str | Path, *, name: str | None = None, ocr: scan.OcrMode = 
             raise InputError(f"{shown}: no such file (the name is too long for a path; a report's text itself "
                              "goes to load_text/extract_text)") from None
         raise UnreadableDocument(f"{shown}: cannot read ({e.strerror})") from e
-    return _read(data, fmt, name or str(path), path, ocr, ocr_jobs)
+    return _read(data, fmt, name or shown_path(path), path, ocr, ocr_jobs, limits)
 
 
 def _shown(path: Path) -> str:
     """The path as error messages show it: on one line, long ones cut."""
-    s = " ".join(str(path).split())
+    s = " ".join(shown_path(path).split())
     return s if len(s) <= 120 else s[:117] + "…"
 
 
+def shown_path(path: str | Path) -> str:
+    """A path as written in messages and outputs: a name that is not UTF-8 (any bytes are
+    allowed on Linux) has each bad byte written as ``\\xNN``, so every output file stays valid
+    UTF-8 and the original bytes can still be read off it."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def load_bytes(data: bytes, *, name: str | None = None, ocr: scan.OcrMode = "auto",
-               ocr_jobs: int | None = None) -> Document:
+               ocr_jobs: int | None = None, limits: Limits | None = None) -> Document:
     """Load a document's raw bytes; the format comes from their magic number (:func:`sniff`)."""
-    return _read(data, sniff(data), name or "<input>", None, ocr, ocr_jobs)
+    limits = limits or Limits.from_env()
+    fmt = sniff(data)
+    guard.check_size(data, name or "<input>", limits, text=fmt in _TEXT_FORMATS)
+    return _read(data, fmt, name or "<input>", None, ocr, ocr_jobs, limits)
 
 
-def load_text(text: str, *, name: str | None = None) -> Document:
+def load_text(text: str, *, name: str | None = None, limits: Limits | None = None) -> Document:
     """Load the report's text itself (already decoded)."""
-    return _read(text.encode("utf-8"), "txt", name or "<input>", None, "never", None)
+    limits = limits or Limits.from_env()
+    data = text.encode("utf-8", "surrogatepass")
+    guard.check_size(data, name or "<input>", limits, text=True)
+    return _read(data, "txt", name or "<input>", None, "never", None, limits)
 
 
 def load(source: str | Path | bytes, *, name: str | None = None, ocr: scan.OcrMode = "auto",
-         ocr_jobs: int | None = None) -> Document:
+         ocr_jobs: int | None = None, limits: Limits | None = None) -> Document:
     """A path (``str`` or :class:`~pathlib.Path`) or raw bytes; kept for older callers.
 
     Prefer :func:`load_path`, :func:`load_bytes` or :func:`load_text`. A ``str`` is a path;
     only a string with a line break, which no report's path has, is still taken as a text
     (with a :class:`DeprecationWarning`)."""
     if isinstance(source, bytes):
-        return load_bytes(source, name=name, ocr=ocr, ocr_jobs=ocr_jobs)
+        return load_bytes(source, name=name, ocr=ocr, ocr_jobs=ocr_jobs, limits=limits)
     if isinstance(source, str) and "\n" in source:
         warnings.warn("load(text) is deprecated: use load_text(text)", DeprecationWarning, stacklevel=2)
-        return load_text(source, name=name)
-    return load_path(source, name=name, ocr=ocr, ocr_jobs=ocr_jobs)
+        return load_text(source, name=name, limits=limits)
+    return load_path(source, name=name, ocr=ocr, ocr_jobs=ocr_jobs, limits=limits)
 
 
-def _read(data: bytes, fmt: str, label: str, path: Path | None, ocr: scan.OcrMode, ocr_jobs: int | None) -> Document:
+def _read(data: bytes, fmt: str, label: str, path: Path | None, ocr: scan.OcrMode, ocr_jobs: int | None,
+          limits: Limits) -> Document:
     if not data.strip():
         raise EmptyDocument(f"{label}: empty file")
     if fmt == "image" or (fmt == "pdf" and ocr == "always"):
         return _from_scan(data, fmt, label, path, ocr, ocr_jobs)
+    try:
+        raw, fmt = _parse(data, fmt, label, limits)
+    except NoTextLayer:
+        return _from_scan(data, fmt, label, path, ocr, ocr_jobs)
+    guard.check_text(raw, label, limits)
+    return _finish(raw, data, fmt, label, path)
+
+
+def _parse(data: bytes, fmt: str, label: str, limits: Limits) -> tuple[str, str]:
+    """The format's raw text (and the format, which content sniffing may change), bounded:
+    PDF, Word and large pages parsed in a child process; a parser's own error on a broken
+    file is the file's problem (unreadable), never an internal error."""
     if fmt in ("txt", "md"):
         from extractor.load import markup, text  # light: a text report needs nothing more
         raw = text.decode(data, label)
         page = markup.markup_of(raw)
-        if page is not None:
-            from extractor.load import html
-            raw, fmt = html.parse(page), "html"
-    else:
-        try:
-            raw = import_module(f"extractor.load.{_MODULES[fmt]}").load(data, label)
-        except NoTextLayer:
-            return _from_scan(data, fmt, label, path, ocr, ocr_jobs)
-    return _finish(raw, data, fmt, label, path)
+        if page is None:
+            return raw, fmt
+        from extractor.load import html
+        if len(page) > _ISOLATE_HTML_OVER:
+            return guard.isolated(html.load, page.encode("utf-8"), label, limits, _ISOLATED["html"]), "html"
+        return _guarded(lambda: html.parse(page), label), "html"
+    loader = import_module(f"extractor.load.{_MODULES[fmt]}").load
+    if fmt == "docx":
+        guard.check_zip(data, label, limits)
+    if fmt in ("pdf", "docx") or (fmt == "html" and len(data) > _ISOLATE_HTML_OVER):
+        return guard.isolated(loader, data, label, limits, _ISOLATED[fmt]), fmt
+    return _guarded(lambda: loader(data, label), label), fmt
+
+
+def _guarded(parse: Callable[[], str], label: str) -> str:
+    try:
+        return parse()
+    except InputError:
+        raise
+    except RecursionError:
+        raise UnreadableDocument(f"{label}: not a readable file (nested too deeply)") from None
+    except MemoryError:
+        raise TooLarge(f"{label}: too large to read") from None
+    except Exception as e:  # a parser's own error on a broken file is the file's problem, not ours
+        raise UnreadableDocument(f"{label}: not a readable file ({type(e).__name__})") from e
 
 
 def _from_scan(data: bytes, fmt: str, label: str, path: Path | None, ocr: scan.OcrMode, jobs: int | None) -> Document:
@@ -143,15 +208,15 @@ def _from_scan(data: bytes, fmt: str, label: str, path: Path | None, ocr: scan.O
 
 
 def _finish(raw: str, data: bytes, fmt: str, label: str, path: Path | None, words: tuple = ()) -> Document:
-    body = reflow(normalize(raw))
+    body = reflow(normalize(_CONTROLS.sub("", raw)))
     if not body.strip():
         raise EmptyDocument(f"{label}: no text in the document")
     if not _REPORT_MARKS.search(body):
         raise NotAReport(f"{label}: not a government information-disclosure annual report")
-    source = Source(path=str(path) if path else None, sha256=hashlib.sha256(data).hexdigest(), format=fmt)
+    source = Source(path=shown_path(path) if path else None, sha256=hashlib.sha256(data).hexdigest(), format=fmt)
     if words and body != raw:  # the words' spans index into raw; ocr.render gives normalised text
         words = ()
-    return Document(text=body, source=source, name=path.name if path else label, ocr=words)
+    return Document(text=body, source=source, name=shown_path(Path(path.name)) if path else label, ocr=words)
 
 
 def _structured_sibling(path: Path, name: str | None) -> Document | None:

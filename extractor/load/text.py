@@ -10,7 +10,10 @@ _CJK_ENCODINGS = ("utf_8", "gb18030", "big5", "utf_16")
 
 def decode(data: bytes, label: str) -> str:
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnreadableDocument(f"{label}: binary file, not text")
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise UnreadableDocument(f"{label}: binary file, not text")
+        return text
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -27,6 +30,32 @@ def decode(data: bytes, label: str) -> str:
     if best is None or not _mostly_text(str(best)):
         raise UnreadableDocument(f"{label}: not text in UTF-8, GB18030/GBK or Big5")
     return str(best)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark (Windows tools do): the byte order whose
+    decoding is almost all CJK, punctuation and ASCII; of two such, the one with more ASCII
+    (newlines, digits: in the wrong order they become ideographs ending in a zero byte)."""
+    if len(data) % 2:
+        return None
+    best: tuple[int, str] | None = None
+    for codec in ("utf_16_le", "utf_16_be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if not text or sum(map(_plausible, text)) < 0.95 * len(text):
+            continue
+        ascii_count = sum(1 for ch in text if ch < "\x80")
+        if best is None or ascii_count > best[0]:
+            best = (ascii_count, text)
+    return None if best is None or not _mostly_text(best[1]) else best[1]
+
+
+def _plausible(ch: str) -> bool:
+    o = ord(ch)
+    return (32 <= o < 127 or ch in "\t\n\r\f" or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F
+            or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or o in (0xB7, 0xD7))
 
 
 def _mostly_text(text: str) -> bool:

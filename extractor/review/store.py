@@ -3,17 +3,21 @@
 Every decision is one INSERT committed before the call returns, in WAL mode with
 ``synchronous=FULL``: a process killed at any moment loses nothing it already recorded.
 Nothing is ever updated or deleted (triggers refuse it); the current state of a cell is
-derived from the log, and undo is one more appended event.
+derived from the log, and undo is one more appended event. A damaged store, or one emptied
+to 0 bytes, is refused with a message naming it (never silently started afresh), and a
+copy is taken (``review.sqlite.bak-v<N>``) before a migration changes an existing store.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
+from extractor.errors import InputError
 from schemas.result import Number
 
 Action = Literal["accept", "repair", "correct", "missing", "undo"]
@@ -61,15 +65,30 @@ class Store:
     """The audit log of one results folder."""
 
     def __init__(self, path: Path):
-        self.path = path
-        # isolation_level=None: autocommit, so each INSERT is its own durable transaction.
-        self._db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._migrate()
+        self.path = Path(path)
+        _refuse_emptied(self.path)
+        try:
+            # isolation_level=None: autocommit, so each INSERT is its own durable transaction.
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            check = self._db.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise sqlite3.DatabaseError(check)
+            self._migrate()
+        except sqlite3.DatabaseError as e:  # not a database, damaged pages, an unknown schema
+            if getattr(self, "_db", None) is not None:
+                self._db.close()
+            raise InputError(f"{self.path}: the review store is damaged ({e}); nothing was changed. Restore it "
+                             f"from a backup ({self.path.name}.bak-*), or move it away to start a new one") from None
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(_MIGRATIONS):
+            raise InputError(f"{self.path}: the review store was written by a newer nianbao (schema {version})")
+        if version < len(_MIGRATIONS) and self._db.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'events'").fetchone()[0]:
+            self._backup(version)
         for i, script in enumerate(_MIGRATIONS[version:], start=version + 1):
             try:
                 self._db.executescript(f"BEGIN IMMEDIATE; {script}; PRAGMA user_version={i}; COMMIT;")
@@ -78,6 +97,14 @@ class Store:
                     self._db.execute("ROLLBACK")
                 if "duplicate column" not in str(e):
                     raise
+
+    def _backup(self, version: int) -> None:
+        """A full copy beside the store before a migration changes it (``review.sqlite.bak-v1``)."""
+        target = self.path.with_name(f"{self.path.name}.bak-v{version}")
+        if not target.exists():
+            with sqlite3.connect(target) as copy:
+                self._db.backup(copy)
+            copy.close()
 
     def record(self, doc: str, cell: str, old: Number | None, new: Number | None,
                action: Action, reviewer: str, reason: str | None = None) -> Event:
@@ -101,6 +128,21 @@ class Store:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _refuse_emptied(path: Path) -> None:
+    """A store that exists but holds 0 bytes has lost its decisions (truncated, a failed copy):
+    opening it would silently start an empty log. Another process creating the store at this
+    moment holds it empty for a few milliseconds only, so a second look tells them apart."""
+    for _attempt in range(3):
+        try:
+            if path.stat().st_size > 0 or Path(f"{path}-wal").exists():
+                return
+        except FileNotFoundError:
+            return  # a new store
+        time.sleep(0.2)
+    raise InputError(f"{path}: the review store is empty (0 bytes): its decisions are gone. Restore it from a "
+                     f"backup ({path.name}.bak-*), or delete the empty file to start a new one")
 
 
 def current(events: list[Event]) -> dict[tuple[str, str], Event]:

@@ -2,16 +2,20 @@
 llama.cpp), through instructor.
 
 Two loops, each bounded: tenacity retries the whole request on transient failures (429,
-5xx, timeouts, connection errors) with exponential backoff and jitter, waiting at least
-what ``Retry-After`` asks; inside it, instructor re-asks after output that fails
-validation (``max_reasks``). Every attempt's tokens are collected through instructor's
-hooks, so failed attempts are paid for in the usage too. SDK errors stop here: they leave
-as ``EndpointError`` or ``ModelOutputError``.
+5xx, timeouts) with exponential backoff and jitter, waiting at least what ``Retry-After``
+asks, and never starts a retry past the document's time budget (``retry_budget_s`` from
+its first request); inside it, instructor re-asks after output that fails validation
+(``max_reasks``). An endpoint that cannot be reached at all and 401/403 fail at once: no
+retry would help. Every attempt's tokens are collected through instructor's hooks, so
+failed attempts are paid for in the usage too. SDK errors stop here: they leave as
+``EndpointError`` or ``ModelOutputError``, with the API key redacted from their message
+(a server may echo it in a 401 body).
 """
 from __future__ import annotations
 
 import email.utils
 import logging
+import re
 import time
 from collections.abc import Callable
 
@@ -21,7 +25,7 @@ from instructor.core import IncompleteOutputException, InstructorRetryException
 from instructor.core.hooks import Hooks
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
-from extractor.errors import EndpointError, ModelOutputError
+from extractor.errors import EndpointDown, EndpointError, ModelOutputError
 from extractor.readers.llm.backend import T, check_requests_allowed
 from extractor.readers.llm.providers import mode_for
 from extractor.settings import LLMSettings
@@ -31,8 +35,27 @@ from schemas import Usage
 # its records reach the user only if the application configures logging itself.
 logging.getLogger("instructor").addHandler(logging.NullHandler())
 
-_TRANSIENT = (openai.RateLimitError, openai.InternalServerError, openai.APIConnectionError)  # timeouts included
+
+class _RedactKeys(logging.Filter):
+    """Its failed-attempt records quote the server's answer, which may echo the key."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
+for _name in [n for n in logging.root.manager.loggerDict if n.split(".")[0] in ("instructor", "openai")]:
+    logging.getLogger(_name).addFilter(_RedactKeys())
+
+# Worth another try. A refused connection or an unknown host (APIConnectionError that is
+# not a timeout) and 4xx other than 429 are not: they fail at once.
+_TRANSIENT = (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError)
 _MAX_WAIT_S = 120.0
+_CONNECT_TIMEOUT_S = 5.0
+_KEYLIKE = re.compile(r"\b(?:sk|ak|key)-[A-Za-z0-9_\-*.]{6,}|\bBearer\s+[A-Za-z0-9_\-.=]{8,}")
 
 
 class OpenAICompatible:
@@ -42,16 +65,21 @@ class OpenAICompatible:
         self.model = settings.model or ""
         self._settings = settings
         self._sleep = sleep  # injectable so that replayed 429s need not really wait
-        client = openai.OpenAI(base_url=settings.base_url, api_key=settings.api_key or "not-needed",
-                               max_retries=0, timeout=settings.timeout_s)
+        client = openai.OpenAI(base_url=settings.base_url, api_key=settings.api_key or "not-needed", max_retries=0,
+                               timeout=openai.Timeout(settings.timeout_s, connect=min(_CONNECT_TIMEOUT_S,
+                                                                                     settings.timeout_s)))
+        self._deadline: float | None = None  # no retry starts after it: first request + retry_budget_s
+        self._clock = time.monotonic
         self._mode = mode_for(settings)
         self._client = instructor.from_openai(client, mode=self._mode)
 
     def complete(self, part: str, messages: list[dict[str, str]], response_model: type[T], *,
                  max_tokens: int, context: dict | None = None) -> tuple[T, Usage]:
         usage = Usage()
+        if self._deadline is None:
+            self._deadline = self._clock() + self._settings.retry_budget_s
         retrying = Retrying(
-            stop=stop_after_attempt(self._settings.max_retries + 1),
+            stop=stop_after_attempt(self._settings.max_retries + 1) | self._past_budget,  # type: ignore[operator]  # tenacity's | takes any stop callable
             wait=_wait,
             retry=retry_if_exception(_is_transient),
             sleep=self._sleep,
@@ -71,10 +99,14 @@ class OpenAICompatible:
             e.usage = usage
             raise
         except Exception as e:
-            error = _translate(e, part, usage)
+            error = _translate(e, part, usage, self._settings.api_key)
             if isinstance(error, ModelOutputError) and isinstance(e, InstructorRetryException):
                 error.answer = _salvage(e, response_model, self._mode)
             raise error from e
+
+    def _past_budget(self, state) -> bool:
+        """Stop retrying when the next attempt would start after the document's time budget."""
+        return self._clock() + state.upcoming_sleep > self._deadline
 
 
 def _usage_hooks(usage: Usage) -> Hooks:
@@ -105,7 +137,13 @@ def _cause(e: BaseException) -> BaseException:
 
 
 def _is_transient(e: BaseException) -> bool:
-    return isinstance(_cause(e), _TRANSIENT)
+    cause = _cause(e)
+    return isinstance(cause, _TRANSIENT) and not _no_connection(cause)
+
+
+def _no_connection(error: BaseException) -> bool:
+    """A timeout while connecting: nothing answers at that address (a dead or firewalled host)."""
+    return isinstance(error, openai.APITimeoutError) and type(error.__cause__).__name__ == "ConnectTimeout"
 
 
 def _wait(state) -> float:
@@ -134,21 +172,35 @@ def retry_after(error: BaseException) -> float:
         return 0.0
 
 
-def _translate(e: Exception, part: str, usage: Usage) -> Exception:
+def _translate(e: Exception, part: str, usage: Usage, key: str | None) -> Exception:
     cause = _cause(e)
     if isinstance(cause, openai.APIStatusError):
-        return EndpointError(f"{part}: HTTP {cause.status_code} from the model endpoint: {_short(cause)}", usage)
+        hint = " (check OPENAI_API_KEY)" if cause.status_code in (401, 403) else ""
+        kind = EndpointDown if cause.status_code in (401, 403) else EndpointError
+        return kind(f"{part}: HTTP {cause.status_code} from the model endpoint{hint}: "
+                             f"{_short(cause, key)}", usage)
+    if _no_connection(cause):
+        return EndpointDown(f"{part}: model endpoint unreachable: no connection in {_CONNECT_TIMEOUT_S:g} s", usage)
+    if isinstance(cause, openai.APITimeoutError):
+        return EndpointError(f"{part}: the model endpoint did not answer in time: {_short(cause, key)}", usage)
     if isinstance(cause, openai.APIConnectionError):
-        return EndpointError(f"{part}: model endpoint unreachable: {_short(cause)}", usage)
+        return EndpointDown(f"{part}: model endpoint unreachable: {_short(cause, key)}", usage)
     if isinstance(e, IncompleteOutputException):
         usage.failed_attempts += 1  # instructor raises it without a parse:error event
         return ModelOutputError(f"{part}: the model's answer was cut off at max_tokens", usage)
     if isinstance(e, InstructorRetryException):
-        return ModelOutputError(f"{part}: invalid model output after {e.n_attempts} attempt(s): {_short(cause)}",
-                                usage)
+        return ModelOutputError(f"{part}: invalid model output after {e.n_attempts} attempt(s): "
+                                f"{_short(cause, key)}", usage)
     if isinstance(e, openai.OpenAIError):
-        return EndpointError(f"{part}: {_short(e)}", usage)
+        return EndpointError(f"{part}: {_short(e, key)}", usage)
     raise e
+
+
+def redact(text: str, key: str | None = None) -> str:
+    """``text`` without the API key: the configured one, and anything shaped like one."""
+    if key and len(key) >= 4:
+        text = text.replace(key, "[redacted]")
+    return _KEYLIKE.sub("[redacted]", text)
 
 
 def _salvage(e: InstructorRetryException, response_model: type[T], mode) -> T | None:
@@ -163,6 +215,6 @@ def _salvage(e: InstructorRetryException, response_model: type[T], mode) -> T | 
         return None
 
 
-def _short(e: BaseException) -> str:
-    text = " ".join(str(e).split())
+def _short(e: BaseException, key: str | None = None) -> str:
+    text = redact(" ".join(str(e).split()), key)
     return text if len(text) <= 300 else text[:297] + "…"

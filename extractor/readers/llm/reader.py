@@ -3,15 +3,16 @@
 Per part: cache → (budget check) → backend → cache; then grounding turns the answer into
 cells. An answer still refused after the re-asks only for values the text does not hold is
 kept (grounding drops those values) with an ``llm.uncorrected`` finding. A part the model
-could not answer (endpoint down, output unusable, budget spent, offline without a cached
-answer) is listed in ``failed``; the caller falls back to the rules reading for it
-(``extractor.readers.hybrid``).
+could not answer (output unusable, token budget spent, offline without a cached answer) is
+listed in ``failed``; the caller falls back to the rules reading for it
+(``extractor.readers.hybrid``). An endpoint that fails (unreachable, 401/403, 429/5xx past
+the retries) raises ``EndpointError``: the document fails, it is never passed off as read.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extractor.errors import BackendError, ConfigError, ModelOutputError
+from extractor.errors import BackendError, ConfigError, EndpointError, ModelOutputError
 from extractor.load import Document
 from extractor.parts import Part
 from extractor.readers import Reading
@@ -102,6 +103,8 @@ def _read_part(doc: Document, parts: dict[str, Part], template: str, part: str, 
                     why = str(e)
                 else:  # valid in shape, refused only for values the text does not hold:
                     answer, uncorrected = e.answer, str(e)  # grounding drops those, keeps the rest
+            except EndpointError:
+                raise  # the endpoint is down, refuses us or keeps failing: the document fails, loudly
             except BackendError as e:
                 usage, why = e.usage or Usage(), str(e)
             session.usage.add(usage)

@@ -43,7 +43,18 @@ class Task:
         return {"p3": 7, "p4": 15}.get(self.part)
 
     def prompt_values(self, text: str) -> dict[str, object]:
-        return {"text": text, "numbers": len(number_tokens(text))}
+        return {"text": frame_safe(text), "numbers": len(number_tokens(text))}
+
+
+# The prompts frame the report's text as <原文>…</原文>. A report that holds such a tag
+# (any bracket shape, spaces, a slash) could close the frame early and speak as the
+# instructions: the tag's brackets become 〔〕, which no prompt uses.
+_FRAME_TAG = re.compile(r"[<＜‹〈《]\s*([/／]?)\s*原\s*文\s*[>＞›〉》]")
+
+
+def frame_safe(text: str) -> str:
+    """``text`` with every look-alike of the prompts' 原文 delimiters defused."""
+    return _FRAME_TAG.sub(lambda m: "〔/原文〕" if m.group(1) else "〔原文〕", text)
 
 
 def task_for(part: str, template: str) -> Task:
