@@ -25,10 +25,8 @@ class Detection:
 
 def detect_template(text: str, year: int | None) -> Detection:
     squashed = _WS.sub("", text)
-    # Words that prose uses too (「主动公开行政处罚、政府集中采购…情况。」) count only in table lines.
-    tabular = _WS.sub("", "\n".join(line for line in text.split("\n") if "。" not in line))
-    m19 = [m for m in _MARKERS_2019 if m in (tabular if m in _IN_PROSE_TOO else squashed)]
-    m21 = [m for m in _MARKERS_2021 if m in (tabular if m in _IN_PROSE_TOO else squashed)]
+    m19 = [m for m in _MARKERS_2019 if m in squashed and (m not in _IN_PROSE_TOO or _in_table_line(text, m))]
+    m21 = [m for m in _MARKERS_2021 if m in squashed and (m not in _IN_PROSE_TOO or _in_table_line(text, m))]
     if _SINGLE_OTHER_ROW.search(squashed):
         m19.append("(六)其他处理 单行")
     det = Detection(None, m19, m21)
@@ -59,6 +57,20 @@ def detect_template(text: str, year: int | None) -> Detection:
                 message=f"{year} 年度报告使用了 2021 版格式（2021 年 9 月才印发）：年度识别有误或为重新发布的报告",
             ))
     return det
+
+
+def _in_table_line(text: str, marker: str) -> bool:
+    """Whether a word that prose uses too (「主动公开行政处罚、政府集中采购…情况。」) stands on a
+    line that is not a sentence; a marker written with spaces inside is taken as found."""
+    at = text.find(marker)
+    if at < 0:
+        return True
+    while at >= 0:
+        start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+        if "。" not in text[start:end if end >= 0 else len(text)]:
+            return True
+        at = text.find(marker, at + len(marker))
+    return False
 
 
 def _by_year(year: int | None) -> str | None:
