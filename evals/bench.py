@@ -63,13 +63,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _pdf_engines(per_style: int) -> None:
+    import pypdfium2
+
     from evals.synth.pdfrender import STYLES, embedded_font, pdf_docs
     from extractor.api import extract_document
     from extractor.load import _finish
     from extractor.load import pdf as pdfload
     from extractor.settings import Settings
-
-    import pypdfium2
 
     rules = Settings(backend="rules")
     sets = []

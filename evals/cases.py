@@ -109,7 +109,7 @@ def synth_cases(count: int, seed: int = 0, *, inject_error: bool = False) -> Ite
     from evals.synth import generate  # the generator is only needed for synthetic runs
 
     for doc in generate(count, seed, inject_error=inject_error):
-        findings = ()
+        findings: tuple[dict, ...] = ()
         if doc.injected:
             findings = tuple({"rule": rule, "cells": [doc.injected["cell"]], "note": "injected"}
                              for rule in doc.injected["rules"])

@@ -31,14 +31,14 @@ def _get(report: dict, path: str):
 def compare(report: dict, baseline: dict) -> dict:
     """Per-metric deltas, and the documents that got worse or better."""
     deltas = []
-    for path, better in METRICS:
+    for path, direction in METRICS:
         base, now = _get(baseline, path), _get(report, path)
         if base is None and now is None:
             continue
         delta = now - base if isinstance(base, int | float) and isinstance(now, int | float) else None
         verdict = None
         if delta is not None:
-            verdict = "same" if abs(delta) < 1e-9 else "better" if (delta > 0) == (better == "higher") else "worse"
+            verdict = "same" if abs(delta) < 1e-9 else "better" if (delta > 0) == (direction == "higher") else "worse"
         deltas.append({"metric": path, "baseline": base, "current": now, "delta": delta, "verdict": verdict})
     base_docs = {d["name"]: d for d in baseline.get("documents", [])}
     regressions, improvements = [], []
@@ -61,7 +61,8 @@ def compare(report: dict, baseline: dict) -> dict:
 
 
 def _doc_changes(doc: dict, old: dict) -> tuple[list[str], list[str]]:
-    worse, better = [], []
+    worse: list[str] = []
+    better: list[str] = []
     for key, label, higher in (("accuracy", "cell accuracy", True), ("invented", "invented", False),
                                ("silent_errors", "silent errors", False), ("mismatched", "mismatched", False)):
         a, b = old["cells"].get(key), doc["cells"].get(key)

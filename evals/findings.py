@@ -28,7 +28,7 @@ class FindingsScore:
     missed: list[str] = field(default_factory=list)  # rule codes of gold findings we did not report
     unexpected: list[str] = field(default_factory=list)  # rule codes of our unconfirmed claims
 
-    def add(self, other: "FindingsScore") -> None:
+    def add(self, other: FindingsScore) -> None:
         self.expected += other.expected
         self.recalled += other.recalled
         self.reported += other.reported

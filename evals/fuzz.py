@@ -22,7 +22,6 @@ import io
 import json
 import os
 import random
-import resource
 import signal
 import sys
 import tempfile

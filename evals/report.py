@@ -84,7 +84,7 @@ def _usage(docs: list[DocScore]) -> dict:
     n = len(docs) or 1
     per_doc = {k: round(v / n, 2) for k, v in totals.items()}
     per_doc["tokens"] = round((totals["prompt_tokens"] + totals["completion_tokens"]) / n, 1)
-    return {**totals, "cost_usd": round(sum(cost), 4) if cost else None, "per_document": per_doc}
+    return {**totals, "cost_usd": round(sum(cost), 4) if cost else None, "per_document": per_doc}  # type: ignore[arg-type]  # None filtered out
 
 
 def _groups(docs: list[DocScore]) -> dict:
@@ -120,5 +120,5 @@ def _document(d: DocScore, detail: bool) -> dict:
     if detail:
         entry["wrong"] = {kind: [o.cell for o in d.outcomes if not o.ambiguous and o.kind == kind]
                           for kind in ("mismatched", "omitted", "invented")}
-        entry["wrong"]["ambiguous"] = [o.cell for o in d.outcomes if o.ambiguous and o.wrong]
+        entry["wrong"]["ambiguous"] = [o.cell for o in d.outcomes if o.ambiguous and o.wrong]  # type: ignore[index,assignment]  # entry['wrong'] is the dict set above
     return entry

@@ -18,7 +18,7 @@ def run(cases: Iterable[Case], settings: Settings, progress: Callable[[DocScore]
     for case in cases:
         start = time.perf_counter()
         try:
-            result, error = (extract_bytes if isinstance(case.source, bytes) else extract)(case.source, settings), None
+            result, error = (extract_bytes if isinstance(case.source, bytes) else extract)(case.source, settings), None  # type: ignore[arg-type]  # the isinstance picks the function for that type
         except ConfigError:
             raise
         except NianbaoError as e:

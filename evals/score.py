@@ -84,7 +84,7 @@ class Tally:
     absent_correct: int = 0
 
     @classmethod
-    def of(cls, outcomes: list[CellOutcome]) -> "Tally":
+    def of(cls, outcomes: list[CellOutcome]) -> Tally:
         t = cls()
         for o in outcomes:
             t.cells += 1
@@ -103,7 +103,7 @@ class Tally:
                 t.present_correct += o.kind == "correct"
         return t
 
-    def __add__(self, other: "Tally") -> "Tally":
+    def __add__(self, other: Tally) -> Tally:
         return Tally(*(getattr(self, f) + getattr(other, f) for f in self.__slots__))
 
     def as_dict(self) -> dict[str, float | int | None]:
@@ -165,7 +165,8 @@ def score(case: Case, result: Result | None, *, error: str | None = None, second
             ambiguous=cid in case.ambiguous, kind=classify(gold, ours), raw=cell.raw if cell else None,
         ))
     ours_meta = result.meta if result else None
-    meta = {key: (case.meta.get(key), getattr(ours_meta, key, None)) for key in ("template", "issuer", "year")}
+    meta: dict[str, tuple[object, object]] = {key: (case.meta.get(key), getattr(ours_meta, key, None))
+                                              for key in ("template", "issuer", "year")}
     findings = score_findings(case.findings, result.findings if result else [], case.precision_rules)
     usage = result.provenance.usage.model_dump() if result else {}
     extra = [cid for cid, c in cells.items() if cid not in case.cells and c.value is not None]

@@ -49,7 +49,7 @@ def extract_document(doc: Document, settings: Settings) -> Result:
     parts = split_parts(doc.text)
     meta = read_meta(doc.text, preamble_end(parts))
     detection = detect_template(tables_region(doc.text, parts), meta.year)
-    meta.template = detection.template
+    meta.template = detection.template  # type: ignore[assignment]  # detect_template gives '2019', '2021' or None
     backend = settings.resolved_backend()
     reading = read_cells(doc, parts, detection.template, settings)
     if doc.ocr:  # a scan: how surely each value was recognised folds into its cell

@@ -37,7 +37,7 @@ class LLMSettings(BaseModel):
         return bool(self.model and (self.base_url or self.api_key))
 
     @classmethod
-    def from_env(cls) -> "LLMSettings":
+    def from_env(cls) -> LLMSettings:
         env = os.environ.get
         cache = env("NIANBAO_CACHE_DIR")
         price = env("NIANBAO_USD_PER_MTOK")

@@ -91,7 +91,7 @@ class _Answer(BaseModel):
     @field_validator("*")
     @classmethod
     def _counts_not_negative(cls, row, info: ValidationInfo):
-        columns = cls.ROWS.get(info.field_name, ("", ()))[1]
+        columns = cls.ROWS.get(info.field_name, ("", ()))[1]  # type: ignore[arg-type]  # a field validator always has a field name
         for column, value in zip(columns, _as_list(row)):
             if value is not None and value < 0 and column != "items_change":
                 raise ValueError(f"{info.field_name}: 数量不能为负数（{value}）；原文没有的数填 null")

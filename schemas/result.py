@@ -77,7 +77,7 @@ class Usage(BaseModel):
     cached_tokens: int = Field(0, description="tokens the cached answers cost when they were made (not spent again)")
     cost_usd: float | None = None
 
-    def add(self, other: "Usage") -> None:
+    def add(self, other: Usage) -> None:
         for name in ("llm_calls", "prompt_tokens", "completion_tokens", "failed_attempts", "cache_hits",
                      "cached_tokens"):
             setattr(self, name, getattr(self, name) + getattr(other, name))

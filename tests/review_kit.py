@@ -14,8 +14,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from extractor.review.folder import open_folder
 from extractor.resultsdir import key_of
+from extractor.review.folder import open_folder
 from extractor.settings import Settings
 from schemas import Cell, Finding, Repair, Result
 from tests.conftest import FIXTURES, fixture_file

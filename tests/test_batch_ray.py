@@ -16,8 +16,11 @@ import pytest
 
 ray = pytest.importorskip("ray", reason="the nianbao[ray] extra (make test installs it)")
 
-from extractor.batch import BatchOptions, run_batch  # noqa: E402
-from extractor.batch import ray_engine  # noqa: E402
+from extractor.batch import (  # noqa: E402
+    BatchOptions,
+    ray_engine,  # noqa: E402
+    run_batch,
+)
 from extractor.batch.discover import Job  # noqa: E402
 from extractor.batch.outcome import Outcome  # noqa: E402
 from extractor.batch.store import CSV_ENCODING  # noqa: E402

@@ -8,10 +8,10 @@ import time
 import pytest
 
 from extractor.batch.discover import Job
+from extractor.batch.outcome import Outcome
 from extractor.batch.ratelimit import TokenBucket
 from extractor.batch.run import run_jobs
 from extractor.batch.store import ResultsFolder
-from extractor.batch.outcome import Outcome
 from extractor.settings import Settings
 
 

@@ -93,3 +93,12 @@ def test_cells_over_several_files_is_one_object_per_line_with_its_path(tmp_path)
         assert obj["path"] == str(path) and set(obj) == {"path", "cells"}
     one = json.loads(nianbao("extract", files[0], "--cells").stdout)
     assert json.loads(lines[0])["cells"] == one  # a single file keeps the flat form
+
+
+def test_a_folder_with_no_report_in_it_is_a_one_line_usage_error(tmp_path):
+    (tmp_path / "notes.json").write_text("{}")
+    proc = nianbao("extract", tmp_path)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert "a folder with no .txt .md .html .pdf .docx file in it" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1

@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from evals.fuzz import batch_check, figures, make_corpus, run_corpus
 from extractor.errors import InputError

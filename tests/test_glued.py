@@ -5,7 +5,7 @@ import pytest
 
 from evals.synth import generate
 from extractor import extract, extract_text
-from extractor.load import load, load_text
+from extractor.load import load_text
 from extractor.readers.rules.glued import BLOCKS, COUNT, MONEY, SIGNED, TOTAL, splits, tail
 from extractor.settings import Settings
 

@@ -1,12 +1,12 @@
 """Hybrid: rules first, the model only where the rules reading is incomplete or inconsistent."""
-from extractor.readers.arithmetic import broken, settle
-from extractor.validate.equations import equations as identities
-from extractor.readers.hybrid import parts_to_ask, read_hybrid, reconcile
-from extractor.readers.llm import FakeBackend
 import pytest
 
 from extractor.errors import EndpointError, ModelOutputError
+from extractor.readers.arithmetic import broken, settle
+from extractor.readers.hybrid import parts_to_ask, read_hybrid, reconcile
+from extractor.readers.llm import FakeBackend
 from extractor.settings import LLMSettings, Settings
+from extractor.validate.equations import equations as identities
 from schemas import Cell
 from tests.llm_support import document, gold, gold_answer, gold_reading
 

@@ -58,8 +58,8 @@ def test_report_text_cannot_close_the_frame_of_the_prompt():
     from extractor.parts import split_parts
     from extractor.readers.llm import FakeBackend, read
     from extractor.settings import LLMSettings
-    from tests.llm_support import gold_answer
     from tests.conftest import fixture_file
+    from tests.llm_support import gold_answer
 
     name = "003_589bf4f08d70f012"
     text = fixture_file(name).read_text(encoding="utf-8")

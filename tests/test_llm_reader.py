@@ -4,8 +4,7 @@ import pytest
 from extractor import extract_document
 from extractor.errors import EndpointError, ModelOutputError
 from extractor.readers.hybrid import read_llm
-from extractor.readers.llm import FakeBackend, read
-from extractor.readers.llm import openai_compat
+from extractor.readers.llm import FakeBackend, openai_compat, read
 from extractor.readers.llm.grounding import ground
 from extractor.settings import LLMSettings, Settings
 from schemas.llm import P3Answer2019, P3Answer2021

@@ -1,7 +1,7 @@
 import pytest
 from docx import Document as NewDocx
 
-from extractor.errors import EmptyDocument, InputError, NoTextLayer, NotAReport, UnreadableDocument, UnsupportedFormat
+from extractor.errors import EmptyDocument, InputError, NotAReport, NoTextLayer, UnreadableDocument, UnsupportedFormat
 from extractor.load import load, load_text
 from extractor.normalize import normalize
 from tests.conftest import PDFS, SAMPLES, blank_pdf, fixture_file

@@ -5,7 +5,7 @@ import pytest
 
 from evals.synth import LAYOUTS, generate
 from extractor import extract, extract_text
-from extractor.load import load, load_text
+from extractor.load import load
 from extractor.normalize import normalize
 from extractor.parts import split_parts
 from extractor.reflow import reflow

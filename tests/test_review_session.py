@@ -3,7 +3,7 @@ import pytest
 from rich.console import Console
 
 from extractor.errors import InputError
-from extractor.review import Decision, Review, ResultsFolder, Store, apply_decisions, revalidate
+from extractor.review import Decision, ResultsFolder, Review, Store, apply_decisions, revalidate
 from extractor.review.queue import Item, build
 from extractor.review.session import parse_value, unvalidated
 from extractor.review.view import cell_panel

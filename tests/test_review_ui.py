@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from extractor.review import Review, ResultsFolder, Store
+from extractor.review import ResultsFolder, Review, Store
 from extractor.review.ui import ReviewApp
 from tests.review_kit import fake_check, make_folder
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import FIXTURES, fixture_file
+
 from extractor import extract_document
 from extractor.load import load
 from extractor.settings import Settings

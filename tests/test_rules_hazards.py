@@ -305,8 +305,9 @@ def test_pipe_row_values_are_its_last_cells():
 def test_word_row_with_unused_label_column_and_lost_trailing_blank():
     """「（七）总计」 leaves a label column empty and its blank 总计 is lost at the line end:
     which empty cell is the blank cannot be told, so nothing is placed."""
-    from docx import Document
     import io
+
+    from docx import Document
 
     doc = Document()
     doc.add_paragraph("某某局2021年政府信息公开工作年度报告")

@@ -8,8 +8,8 @@ exactly, ``ok``, with a span on its own text — and the narrative's numbers nev
 from __future__ import annotations
 
 import pytest
-
 import rules_render as render
+
 from extractor import extract_document
 from extractor.load import load_bytes, load_text
 from extractor.settings import Settings

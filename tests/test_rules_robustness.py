@@ -11,8 +11,8 @@ from __future__ import annotations
 import random
 
 import pytest
-
 import rules_render as render
+
 from extractor import extract_document
 from extractor.load import load_bytes, load_text
 from extractor.settings import Settings

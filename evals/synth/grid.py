@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from random import Random  # the class's own `random` method hides the module in its body
 
-from evals.synth.truth import COLUMNS, NEW, IN, OUT, P4_BLOCKS, P4_LEAVES, rows
+from evals.synth.truth import COLUMNS, IN, NEW, OUT, P4_BLOCKS, P4_LEAVES, rows
 from schemas import specs
 
 _OUTCOME_GROUP = "三、本年度办理结果"
@@ -56,14 +57,14 @@ class Style:
     sub_sep: str = "."  # 1.属于国家秘密 or 1、…
 
     @classmethod
-    def random(cls, rng: random.Random) -> "Style":
+    def random(cls, rng: random.Random) -> Style:
         return cls(half_brackets=rng.random() < 0.4, bracket_space=rng.random() < 0.25,
                    gouji="钩稽" if rng.random() < 0.15 else "勾稽",
                    p3_header="single" if rng.random() < 0.3 else "grid",
                    vertical_group=rng.random() < 0.3, vertical_p4_header=rng.random() < 0.2,
                    broken_labels=rng.random() < 0.3, sub_sep="、" if rng.random() < 0.3 else ".")
 
-    def label(self, text: str, rng: random.Random) -> str:
+    def label(self, text: str, rng: Random) -> str:
         if self.bracket_space:
             text = text.replace("）", "） ", 1) if text.startswith("（") else text
         if self.half_brackets:
@@ -133,7 +134,7 @@ def _part3(template: str, tokens: dict[str, str], style: Style, rng: random.Rand
         path = [label] if row in (NEW, IN, OUT) else label.removeprefix(_OUTCOME_GROUP).split(" ", 1)
         data.append((row, path, [GCell(tokens[f"{row}.{c}"], cell_id=f"{row}.{c}", value=True) for c in COLUMNS]))
     outcome = [i for i, (row, _, _) in enumerate(data) if row not in (NEW, IN, OUT)]
-    for i, (row, path, values) in enumerate(data):
+    for i, (_row, path, values) in enumerate(data):
         labels: list[GCell] = []
         if i not in outcome:
             labels.append(GCell(style.label(path[0], rng), colspan=3))

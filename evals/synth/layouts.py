@@ -29,7 +29,7 @@ from evals.synth.grid import GCell, Grid, GRow, positional
 LAYOUTS = ("lines", "tabs", "pipes", "html", "pdf", "pypdf", "stream", "glued")
 
 
-def writer(layout: str, rng: random.Random) -> "Writer":
+def writer(layout: str, rng: random.Random) -> Writer:
     return {"lines": LinesWriter, "tabs": TabsWriter, "pipes": PipesWriter, "html": HtmlWriter,
             "pdf": PdfWriter, "pypdf": PypdfWriter, "stream": StreamWriter, "glued": GluedWriter}[layout](rng)
 
@@ -102,7 +102,7 @@ class TabsWriter(Writer):
 
     def rows(self, grid: Grid) -> list[str]:
         out = []
-        for row, cells in positional(grid):
+        for _row, cells in positional(grid):
             line = "\t".join(_text(c) for c in cells)
             out.append(line.rstrip("\t") if self.strip else line)
         return out
@@ -114,7 +114,7 @@ class PipesWriter(Writer):
 
     def rows(self, grid: Grid) -> list[str]:
         out = []
-        for i, (row, cells) in enumerate(positional(grid)):
+        for i, (_row, cells) in enumerate(positional(grid)):
             parts = []
             for cell in cells:
                 text = _text(cell)

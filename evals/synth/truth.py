@@ -64,7 +64,7 @@ def hard_breaks(cells: dict[str, Value], template: str) -> list[Break]:
         vals = [cells.get(c) for c in (*left, *right)]
         if any(v is None for v in vals):
             return
-        lsum, rsum = sum(vals[:len(left)]), sum(vals[len(left):])
+        lsum, rsum = sum(vals[:len(left)]), sum(vals[len(left):])  # type: ignore[arg-type]  # any None returned above
         if lsum != rsum:
             out.append(Break(rule, (*left, *right), lsum, rsum))
 
@@ -157,7 +157,7 @@ def _part2(template: str, profile: str, rng: random.Random) -> dict[str, int | f
     for row in ("licensing", "other_services", "penalty", "coercion", "fees"):
         last = f"p2.{row}.items_last_year"
         if last in cells:
-            cells[f"p2.{row}.items_change"] = rng.randint(-cells[last], 3) if rng.random() < 0.3 else 0
+            cells[f"p2.{row}.items_change"] = rng.randint(-cells[last], 3) if rng.random() < 0.3 else 0  # type: ignore[arg-type]  # generated counts are int
     if template == "2019":
         for row in ("regulations", "normative_documents"):
             made = cells[f"p2.{row}.made"]
@@ -189,7 +189,7 @@ def inject(cells: dict[str, Value], template: str, rng: random.Random, frozen: s
     candidates = [c for c in cells if c.startswith(("p3.", "p4.")) and cells[c] is not None and c not in frozen]
     rng.shuffle(candidates)
     for cid in candidates:
-        old = int(cells[cid])
+        old = int(cells[cid])  # type: ignore[arg-type]  # candidates hold no None
         step = rng.randint(1, 9 if old < 100 else max(9, old // 10))
         new = old - step if old >= step and rng.random() < 0.5 else old + step
         rules = tuple(sorted({b.rule for b in hard_breaks({**cells, cid: new}, template)}))

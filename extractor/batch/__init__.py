@@ -84,7 +84,7 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
                 on_outcome(outcome, stats.processed, len(todo))
             down = down + 1 if (outcome.message or "").startswith(EndpointDown.__name__) else 0
             if down >= _DOWN_AFTER:  # the rest would fail alike: leave them pending for a re-run
-                outcomes.close()  # stops the pool; documents in flight leave no record
+                outcomes.close()  # type: ignore[attr-defined]  # both engines return a generator; stops the pool; documents in flight leave no record
                 break
         stats.seconds["run"] = perf_counter() - started - stats.seconds["discover"]
         del todo, done_before

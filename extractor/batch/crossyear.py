@@ -38,13 +38,13 @@ def pairs(docs: Iterable[tuple[str, str | None, int | None]]) -> tuple[list[tupl
     """``(previous key, current key)`` for each issuer's consecutive years, and how many
     issuer-years hold several documents: those are not paired, since which report follows
     which cannot be told (town names repeat across counties). ``docs``: (key, issuer, year)."""
-    docs = [(key, squash(issuer), year) for key, issuer, year in docs if issuer and year]
-    canonical = _canonical_names({name for _, name, _ in docs})
+    known: list[tuple[str, str, int]] = [(key, squash(issuer), year) for key, issuer, year in docs if issuer and year]
+    canonical = _canonical_names({name for _, name, _ in known})
     by_year: dict[tuple[str, int], list[str]] = defaultdict(list)
-    for key, name, year in docs:
+    for key, name, year in known:
         by_year[canonical[name], year].append(key)
     found = sorted((prev[0], keys[0]) for (name, year), keys in by_year.items()
-                   if len(keys) == 1 and len(prev := by_year.get((name, year - 1), ())) == 1)
+                   if len(keys) == 1 and len(prev := by_year.get((name, year - 1), [])) == 1)
     return found, sum(len(keys) > 1 for keys in by_year.values())
 
 

@@ -361,7 +361,7 @@ class _Table:
 
     def _flush_parquet(self) -> None:
         if self._pending:
-            self._parquet.write_table(pa.Table.from_batches(self._pending), row_group_size=self._pending_rows)
+            self._parquet.write_table(pa.Table.from_batches(self._pending), row_group_size=self._pending_rows)  # type: ignore[union-attr]  # only batches for a parquet writer are pending
             self._pending, self._pending_rows = [], 0
 
     def __enter__(self) -> _Table:

@@ -64,7 +64,7 @@ def run_jobs_ray(jobs: list[Job], settings: Settings, *, address: str | None, wo
     if not todo:
         return  # nothing to run: no cluster needed
     started = connect(address, workers)
-    limiter = _RateLimiter.remote(llm_rps) if llm and llm_rps else None
+    limiter = _RateLimiter.remote(llm_rps) if llm and llm_rps else None  # type: ignore[attr-defined]  # @ray.remote adds .remote
     kwargs = {"settings": settings, "timeout": timeout, "limiter": limiter, "work": work, "cwd": os.getcwd()}
     try:
         try:
@@ -82,7 +82,7 @@ def run_jobs_ray(jobs: list[Job], settings: Settings, *, address: str | None, wo
             ray.shutdown()
 
 
-def _raise_config_error(e: BaseException) -> None:
+def _raise_config_error(e: BaseException | None) -> None:
     """Bad settings stop the batch, as in the local engine: find a ConfigError Ray wrapped."""
     seen = set()
     while e is not None and id(e) not in seen:
@@ -141,8 +141,8 @@ def _dataset(jobs: list[Job], workers: int | None, llm: bool, kwargs: dict):
                               **({"concurrency": workers} if workers else {}))
 
 
-def _extract_batch(batch: "pa.Table", *, settings: Settings, timeout: float | None, limiter, work: Work,
-                   cwd: str) -> "pa.Table":
+def _extract_batch(batch: pa.Table, *, settings: Settings, timeout: float | None, limiter, work: Work,
+                   cwd: str) -> pa.Table:
     """The map_batches function: each document of the batch through ``work``, as the process pool runs it."""
     _enter(cwd)
     outcomes = [_run_one(work, key, path, sha or None, settings, timeout, limiter)
@@ -170,7 +170,7 @@ def _run_one(work: Work, key: str, path: str, sha256: str | None, settings: Sett
         return Outcome(key, path, sha256, reason="timeout", message=f"no result after {timeout:g} s")
 
 
-def _table(outcomes: list[Outcome]) -> "pa.Table":
+def _table(outcomes: list[Outcome]) -> pa.Table:
     columns = {c: [getattr(o, c) for o in outcomes] for c in _COLUMNS}
     columns["seconds"] = [json.dumps(o.seconds) for o in outcomes]
     types = {"cpu_seconds": pa.float64(), "worker_maxrss_kb": pa.int64()}

@@ -16,13 +16,22 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from time import perf_counter, process_time
 
-from extractor.settings import Settings
-from extractor.errors import (BackendError, ConfigError, EmptyDocument, InputError, NoTextLayer, NotAReport,
-                              TooLarge, TooSlow, UnreadableDocument, UnsupportedFormat)
 from extractor.batch.outcome import Outcome
+from extractor.errors import (
+    BackendError,
+    ConfigError,
+    EmptyDocument,
+    InputError,
+    NotAReport,
+    NoTextLayer,
+    TooLarge,
+    TooSlow,
+    UnreadableDocument,
+    UnsupportedFormat,
+)
+from extractor.settings import Settings
 
 try:
     import resource  # POSIX only: peak memory is not measured on Windows

@@ -45,6 +45,8 @@ def expand(paths: list[Path]) -> list[Path]:
         if path.is_dir():
             found = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
             if not found:
+                from extractor.errors import InputError
+                from extractor.load import shown_path
                 raise InputError(f"{shown_path(path)}: a folder with no .txt .md .html .pdf .docx file in it")
             files.extend(found)
         else:
@@ -95,6 +97,7 @@ def run(args) -> int:
             print(error_line(e), file=sys.stderr)
             status = 2
             continue
+        assert result is not None  # None only with --text, which continued above
         if is_fatal(result.findings, args.strict) and status == 0:
             status = STRICT_EXIT
         if args.json:

@@ -29,8 +29,15 @@ from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
-from extractor.errors import (EmptyDocument, InputError, NotAReport, NoTextLayer, TooLarge, UnreadableDocument,
-                              UnsupportedFormat)
+from extractor.errors import (
+    EmptyDocument,
+    InputError,
+    NotAReport,
+    NoTextLayer,
+    TooLarge,
+    UnreadableDocument,
+    UnsupportedFormat,
+)
 from extractor.load import guard, scan
 from extractor.load.guard import Limits
 from extractor.normalize import normalize

@@ -33,7 +33,8 @@ def _table(table: Table) -> str:
     rows: list[str] = []
     above: list = []
     for row in table.rows:
-        cells, seen = [], []
+        cells: list[str] = []
+        seen: list = []
         for i, cell in enumerate(row.cells):
             if seen and cell._tc is seen[-1]:
                 continue  # horizontal merge: the same cell repeated

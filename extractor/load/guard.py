@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import pickle
+
 try:  # POSIX only: elsewhere a parse runs in-process, bounded by size alone
     import resource
 except ImportError:  # pragma: no cover - Windows
@@ -57,7 +58,7 @@ class Limits:
     @classmethod
     def from_env(cls) -> Limits:
         env = os.environ.get
-        values = {}
+        values: dict[str, float] = {}
         try:
             if env("NIANBAO_MAX_FILE_MB"):
                 values["max_file_bytes"] = int(float(env("NIANBAO_MAX_FILE_MB")) * MIB)

@@ -139,7 +139,7 @@ ENGINES: dict[str, Callable[[bytes, str], list[str]]] = {
 
 def _clean(pages: list[str]) -> list[str]:
     split = [[ln.rstrip() for ln in p.splitlines()] for p in pages]
-    edges = Counter()
+    edges: Counter[str] = Counter()
     for lines in split:
         content = [ln.strip() for ln in lines if ln.strip()]
         edges.update(set(content[:2] + content[-2:]))

@@ -41,7 +41,7 @@ def _clean(text: str) -> str:
 def rows(words: list[Word], em: float) -> list[list[Word]]:
     """Words grouped into rows by vertical centre, each row left to right."""
     out: list[list[Word]] = []
-    centre = None
+    centre = 0.0  # the current row's centre, set when the first row opens
     for w in sorted(words, key=lambda w: w.box.cy):
         if out and abs(w.box.cy - centre) <= 0.5 * em:
             out[-1].append(w)

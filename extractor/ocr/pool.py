@@ -32,7 +32,7 @@ def _init(data: bytes) -> None:
 
 def _pdf_page(index: int) -> PageRead:
     from extractor.ocr.raster import pdf_page
-    return read_page(pdf_page(_DATA, index), index)
+    return read_page(pdf_page(_DATA, index), index)  # type: ignore[arg-type]  # _init set it in this worker
 
 
 def _image_page(args) -> PageRead:

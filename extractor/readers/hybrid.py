@@ -27,6 +27,7 @@ from extractor.settings import Settings
 from schemas import Cell, Finding
 from schemas.llm import answer_items
 
+
 def read_llm(doc: Document, parts: dict[str, Part], template: str | None, settings: Settings,
              rules: Reading, *, backend: Backend | None = None) -> Reading:
     llm = llm_read(doc, parts, template, settings.llm, backend=backend)
@@ -51,7 +52,7 @@ def read_hybrid(doc: Document, parts: dict[str, Part], template: str | None, set
             cells.update(_fallback(rules, part))
             findings.append(_failure_finding(part, llm.failed[part]))
             continue
-        merged, part_findings = reconcile(part, rules.cells, llm.cells, template)
+        merged, part_findings = reconcile(part, rules.cells, llm.cells, template)  # type: ignore[arg-type]  # ask is empty without a template
         cells.update(merged)
         findings.extend(part_findings)
     return Reading(cells, findings, llm.model, llm.prompts, llm.usage)
@@ -96,7 +97,7 @@ def reconcile(part: str, rules: dict[str, Cell], llm: dict[str, Cell], template:
         r, m = rules[cid], llm[cid]
         readings = {"rules": r.value, "llm": m.value if m.value is not None else (m.readings or {}).get("llm")}
         if cid in disputed:
-            winner = settle(cid, [r.value, m.value], values, template, disputed)
+            winner = settle(cid, [r.value, m.value], values, template, disputed)  # type: ignore[list-item]  # disputed cells have two numbers
             if winner is None:
                 out[cid] = r.model_copy(update={"status": "flagged", "readings": readings,
                                                 "confidence": min(r.confidence, 0.5),

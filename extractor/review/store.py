@@ -134,7 +134,7 @@ def _refuse_emptied(path: Path) -> None:
     """A store that exists but holds 0 bytes has lost its decisions (truncated, a failed copy):
     opening it would silently start an empty log. Another process creating the store at this
     moment holds it empty for a few milliseconds only, so a second look tells them apart."""
-    for attempt in range(3):
+    for _attempt in range(3):
         try:
             if path.stat().st_size > 0 or Path(f"{path}-wal").exists():
                 return

@@ -77,7 +77,7 @@ def _problem_findings(result: Result, d: Diagnosis, values: Values) -> list[Find
     for st in d.problems:
         eq, head = st.eq, _statement(st.eq, values)
         if st.broken:
-            left, right = (sum(values[c] for c in side) for side in (eq.left, eq.right))
+            left, right = (sum(values[c] for c in side) for side in (eq.left, eq.right))  # type: ignore[misc]  # a broken identity has every value
             out.append(Finding(rule=eq.rule, check=eq.check, severity="error", cells=list(eq.cells), expected=_num(left),
                                actual=_num(right), message=f"{head}；{verdict}；{why}", cause=cause, repair=repair))
             continue
@@ -162,7 +162,7 @@ def _statement(eq: Equation, values: Values) -> str:
 
 def _sum(cells: tuple[str, ...], values: Values) -> str:
     known = [values[c] for c in cells if values.get(c) is not None]
-    return fmt(_num(sum(known))) + ("" if len(known) == len(cells) else "（不含缺失项）")
+    return fmt(_num(sum(known))) + ("" if len(known) == len(cells) else "（不含缺失项）")  # type: ignore[arg-type]  # known holds no None
 
 
 def _num(value: float) -> float:

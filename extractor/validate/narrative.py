@@ -54,7 +54,7 @@ def _quote(view: Compact, m: Mention) -> str:
 
 def _table_total(ctx: Context, cells: list[str]) -> float | None:
     vals = [ctx.value(c) for c in cells]
-    return None if not cells or None in vals else sum(vals)
+    return None if not cells or None in vals else sum(vals)  # type: ignore[arg-type]  # None in vals returned None
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +254,7 @@ def n8_table2(ctx: Context) -> list[Finding]:
         said = m.value / 10000 if m.unit == "元" else m.value
         if abs(table - said) > 1e-6:
             out.append(_f("N8", "narrative.table2", "info",
-                          f"第一部分称“{clause}”，而{cell_label(cid)} 为 {fmt(table)}（所指可能不同，请核对）",
+                          f"第一部分称“{clause}”，而{cell_label(cid)} 为 {fmt(table)}（所指可能不同，请核对）",  # type: ignore[arg-type]  # cid is set when table is
                           view, m, cells=[cid], expected=table, actual=said))
     return out
 

@@ -35,7 +35,8 @@ def adjust_cells(result: Result, findings: list[Finding]) -> dict[str, Cell]:
 def cell_changes(result: Result, findings: list[Finding], states: list[State] | None = None) -> dict[str, dict]:
     """``{cell id: {field: new value}}`` for the cells the policy changes (``states``: H1–H4
     as :func:`~extractor.validate.hard.evaluate` gives them for the result's cells, when known)."""
-    cells, out = result.cells, {}
+    cells = result.cells
+    out: dict[str, dict] = {}
     broken = [f for f in findings if f.rule in HARD and f.severity == "error"]
     culprits = {f.repair.cell for f in broken if f.repair}
     for f in broken:

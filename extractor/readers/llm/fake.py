@@ -8,8 +8,9 @@ attempts: an answer that fails validation is re-asked with the next one, up to
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import ValidationError
 

@@ -18,6 +18,7 @@ Outcomes per cell:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractor.readers.llm.numbers import Token, number_tokens, same_number, tab_cells
@@ -63,7 +64,7 @@ def rows_absent(text: str, span: tuple[int, int], answer_model) -> list[str]:
     return [f for f in fields if f not in found]
 
 
-def _cell(item, row: Row | None, columns: list[Token | None] | None, tokens: list[Token], given: int) -> Cell:
+def _cell(item, row: Row | None, columns: Sequence[Token | None] | None, tokens: list[Token], given: int) -> Cell:
     if item.raw is None:
         return Cell(status="missing", reader="llm", note="模型认为原文没有这个数")
     if row is None:
@@ -126,7 +127,7 @@ def _locate_rows(text: str, span: tuple[int, int], row_ids: dict[str, str]) -> d
     return rows
 
 
-def _row_numbers(text: str, row: Row, width: int) -> tuple[list[Token | None] | None, list[Token], bool]:
+def _row_numbers(text: str, row: Row, width: int) -> tuple[Sequence[Token | None] | None, list[Token], bool]:
     """(the row's cells by column when they can be told, else None; every number that may be
     the row's; whether two lines could be the row's numbers)."""
     tokens = number_tokens(text[row.start:row.end], row.start)

@@ -17,7 +17,7 @@ import email.utils
 import logging
 import re
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import instructor
 import openai
@@ -79,7 +79,7 @@ class OpenAICompatible:
         if self._deadline is None:
             self._deadline = self._clock() + self._settings.retry_budget_s
         retrying = Retrying(
-            stop=stop_after_attempt(self._settings.max_retries + 1) | self._past_budget,
+            stop=stop_after_attempt(self._settings.max_retries + 1) | self._past_budget,  # type: ignore[operator]  # tenacity's | takes any stop callable
             wait=_wait,
             retry=retry_if_exception(_is_transient),
             sleep=self._sleep,

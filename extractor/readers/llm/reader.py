@@ -24,6 +24,7 @@ from extractor.readers.llm.tasks import NUMERAL, TABLE_PARTS, compact, task_for
 from extractor.settings import LLMSettings
 from schemas import Cell, Finding, Usage, cell_ids
 
+
 @dataclass(slots=True)
 class LLMReading(Reading):
     failed: dict[str, str] = field(default_factory=dict)  # part → why the model gave no answer
@@ -86,7 +87,7 @@ def _read_part(doc: Document, parts: dict[str, Part], template: str, part: str, 
     text = compact(doc.text[span[0]:span[1]], task.row_width)
     values = task.prompt_values(text)
     context = {"numbers_in_text": values["numbers"], "rows_absent": rows_absent(doc.text, span, task.answer_model)}
-    key = cache_key(session.settings.model, prompt.ref, task.answer_model, text)
+    key = cache_key(session.settings.model, prompt.ref, task.answer_model, text)  # type: ignore[arg-type]  # llm_read refuses to start without a model
 
     answer, uncorrected = _from_cache(session, key, task.answer_model)
     if answer is None:
@@ -128,7 +129,7 @@ def _from_cache(session: _Session, key: str, answer_model: type):
     if entry is None:
         return None, None
     try:  # checked when it was made; grounding checks it against the text again
-        answer = answer_model.model_validate(entry["answer"])
+        answer = answer_model.model_validate(entry["answer"])  # type: ignore[attr-defined]  # answer_model is a pydantic model class
     except ValueError:
         return None, None
     usage = Usage.model_validate(entry["usage"])

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from extractor.parts import NUMERALS, PART_KEYS, Part
 from extractor.readers.llm.numbers import number_tokens, split_row
-from schemas.llm import ANSWER_MODELS
+from schemas.llm import ANSWER_MODELS, _Answer
 
 TABLE_PARTS = ("p2", "p3", "p4")
 NUMERAL = dict(zip(PART_KEYS, NUMERALS))  # "p3" → "三", for messages
@@ -26,7 +26,7 @@ class Task:
     part: str
     template: str
     prompt: str
-    answer_model: type
+    answer_model: type[_Answer]
 
     def span(self, text: str, parts: dict[str, Part]) -> tuple[int, int] | None:
         """``[start, end)`` of the text this part is read from, or None when it is not there."""

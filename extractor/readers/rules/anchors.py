@@ -51,7 +51,7 @@ def table2(lines: list[Line], layout: Layout) -> list[Anchor]:
             m = layout.pattern2.search(text)
             if m is None:
                 continue
-            row = layout.table2[int(m.lastgroup[1:])]
+            row = layout.table2[int(m.lastgroup[1:])]  # type: ignore[index]  # every group is named
             if len(text) <= len(row.full) + 4:
                 found.append(Anchor(row, line.idx, line.idx, tok.start))
     with_values = _value_lines(lines)
@@ -70,7 +70,7 @@ def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
         for tok in line.texts:
             if len(tok.label) <= _WEAK_LEN:
                 weak.extend(Anchor(row, line.idx, line.idx, tok.start, weak=True)
-                            for row in weak_rows if row.weak.fullmatch(tok.label))
+                            for row in weak_rows if row.weak.fullmatch(tok.label))  # type: ignore[union-attr]  # weak_rows have a weak pattern
     rows: list[Anchor] = []
     groups: list[Anchor] = []
     # All label text in reading order; and the label nearest the values on each line only, so
@@ -109,7 +109,7 @@ def _matches(texts: list[tuple[Tok, int]], layout: Layout) -> Iterator[tuple[str
         first, first_line = texts[bisect.bisect_right(ends, m.start())]
         last_line = texts[bisect.bisect_right(ends, m.end() - 1)][1]
         name = m.lastgroup
-        yield name[0], int(name[1:]), first_line, last_line, first.start
+        yield name[0], int(name[1:]), first_line, last_line, first.start  # type: ignore[index]  # every group is named
 
 
 def extend(anchors: list[Anchor], lines: list[Line]) -> None:

@@ -68,7 +68,7 @@ class RowRead:
 
 
 def row_cells(row: RowRead, specs: dict[str, CellSpec]) -> tuple[dict[str, Fields], list[Finding]]:
-    run = row.match.run
+    run = row.match.run  # type: ignore[union-attr]  # only matched rows are read
     width = len(row.ids)
     notes: list[str] = [row.note] if row.note else []
     slots = _placed(row, run, width, notes)
@@ -174,7 +174,7 @@ def _window(row: RowRead, slots: list[Tok | None], width: int, notes: list[str])
         return None
     fits = [slots[k:k + width] for k in range(len(slots) - width + 1)]
     fits = [w for w in fits if all(t is not None and t.kind == NUM for t in w) and _totals_hold(w, width)]
-    if len({tuple(t.value for t in w) for w in fits}) != 1:
+    if len({tuple(t.value for t in w) for w in fits}) != 1:  # type: ignore[union-attr]  # fits hold no None
         return None
     notes.append(f"该行多出 {len(slots) - width} 个数值，按合计关系取其中 {width} 个")
     return fits[0]
@@ -196,8 +196,8 @@ def _by_column(run: Run, columns: list[tuple[int, int]], mark: str) -> list[Tok 
 
 def _base_confidence(row: RowRead) -> float:
     m = row.match
-    conf = SURE if m.distance == 0 else NEAR if m.distance == 1 and not m.against else FAR
-    if m.contested:
+    conf = SURE if m.distance == 0 else NEAR if m.distance == 1 and not m.against else FAR  # type: ignore[union-attr]  # only matched rows are read
+    if m.contested:  # type: ignore[union-attr]  # as above
         conf = min(conf, CONTESTED)
     if row.weak:
         conf = min(conf, WEAK_LABEL)
@@ -221,7 +221,7 @@ def _totals_hold(slots: list[Tok | None], width: int, strict: bool = False) -> b
             continue
         if strict:
             parts = [v for v in parts if v is not None]  # an empty part counts as 0
-        if abs(sum(parts) - total) > 1e-6:
+        if abs(sum(parts) - total) > 1e-6:  # type: ignore[arg-type]  # None removed or ruled out above
             return False
         nonzero = nonzero or total != 0
     return nonzero or not strict
@@ -243,7 +243,7 @@ def _value(tok: Tok, spec: CellSpec, conf: float, row: RowRead, notes: list[str]
         unit = tok.unit or row.unit_hint or ("万元" if "万元" in spec.column else None)
         unit = "万元" if unit == "万" else unit
         if unit == "元":
-            value = round(value / 10000, 6)
+            value = round(value / 10000, 6)  # type: ignore[operator]  # a NUM token has a value
             note.append(f"原文 {tok.raw}（元），已换算为万元")
             finding = Finding(rule="UNIT", check="money.yuan", severity="info", cells=[spec.id],
                               message=f"「{row.label}」金额以元填写（{tok.raw}），已换算为 {value} 万元",
@@ -251,7 +251,7 @@ def _value(tok: Tok, spec: CellSpec, conf: float, row: RowRead, notes: list[str]
         elif unit is None and value != 0:
             conf = min(conf, BARE_AMOUNT)
             note.append("金额未写单位，按万元读取")
-            if value >= 10000:
+            if value >= 10000:  # type: ignore[operator]  # a NUM token has a value
                 status = "flagged"
             finding = Finding(rule="UNIT", check="money.no_unit", severity="warning", cells=[spec.id],
                               message=f"「{row.label}」金额 {tok.raw} 未写单位，按万元读取，请核对",
@@ -269,7 +269,7 @@ def _value(tok: Tok, spec: CellSpec, conf: float, row: RowRead, notes: list[str]
             else:
                 status = "flagged"
                 note.append("计数不是整数")
-        if value < 0 and not spec.signed:
+        if value < 0 and not spec.signed:  # type: ignore[operator]  # a NUM token has a value
             status = "flagged"
             note.append("计数为负")
     if row.flag:

@@ -57,7 +57,7 @@ def missing_notes(template: str, where: Regions, rows2: list[RowRead], t3: Table
 
 
 def _found_not_read(row: RowRead, text: str) -> str:
-    start, end = row.label_at
+    start, end = row.label_at  # type: ignore[misc]  # called for rows with a label
     cells = _SEPARATORS.split(text[start:end].strip())
     if len(cells) > 1 and all(_BLANK_CELL.fullmatch(c) for c in cells[1:]):
         return f"「{row.label}」行在文中，数值单元格为空白"
@@ -93,7 +93,7 @@ def structure(template: str, where: Regions, rows2: list[RowRead], t3: Table3, r
         out.append(Finding(
             rule="STRUCTURE", check="p4.misplaced", severity="warning", cells=list(row4.ids),
             message="第四部分的标题和表头缺失，一行 15 个数值出现在表三标题下；按形状读作表四",
-            span=row4.match.run.span,
+            span=row4.match.run.span,  # type: ignore[union-attr]  # misplaced implies row4 matched
         ))
     elif row4.match is None and where.t4 is not None:
         out.append(Finding(rule="STRUCTURE", check="p4.no_row", severity="warning", cells=list(row4.ids),
@@ -103,7 +103,7 @@ def structure(template: str, where: Regions, rows2: list[RowRead], t3: Table3, r
 
 def noise(text: str, tables: tuple[list[Line], ...]) -> list[Finding]:
     """OCR garbage lines that carry digits (「11 Ш- /\\C … 111 Ш- 1 70」): reported, never read."""
-    out = []
+    out: list[Finding] = []
     for lines in tables:
         for line in lines:
             if line.garbage and len(out) < _MAX_NOISE:

@@ -171,8 +171,8 @@ def _with_total(s: str, lo: int, hi: int, n: int, limit: int, steps: _Steps) -> 
         total = _whole(s, j, hi)
         if total is None:
             continue
-        for parts in _summing(s, lo, j, n - 1, total, limit, steps):
-            out.append((*parts, Piece(j, hi, total)))
+        for head in _summing(s, lo, j, n - 1, total, limit, steps):
+            out.append((*head, Piece(j, hi, total)))
             if len(out) > limit:
                 return out
     return out

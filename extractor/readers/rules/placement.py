@@ -24,14 +24,14 @@ def place_short_rows(rows: list[RowRead]) -> None:
     known = {r.key: _values(r) for r in rows}
     outcomes = [key for key in known if key not in _BALANCE]
     for row in short:
-        key, slots = row.key, row.match.run.slots
+        key, slots = row.key, row.match.run.slots  # type: ignore[union-attr]  # short rows are matched rows
         if any(t.kind != NUM for t in slots) or len({t.value for t in slots}) == 1:
             continue
         fits = []
         for lost in range(_WIDTH):
             values = [t.value for t in slots]
             values.insert(lost, None)
-            if lost != _WIDTH - 1 and sum(values[:lost] + values[lost + 1:-1]) > values[-1]:
+            if lost != _WIDTH - 1 and sum(values[:lost] + values[lost + 1:-1]) > values[-1]:  # type: ignore[operator,arg-type]  # NUM slots have values
                 continue  # the row's own total would need a negative lost value
             trial = {**known, key: values}
             if _columns_hold(trial, outcomes, skip=lost):
@@ -58,12 +58,12 @@ def _columns_hold(values: dict[str, list | None], outcomes: list[str], skip: int
         parts = [_cell(values, key, col) for key in outcomes]
         if total is not None and None not in parts:
             checked = True
-            if abs(sum(parts) - total) > 1e-6:
+            if abs(sum(parts) - total) > 1e-6:  # type: ignore[arg-type]  # None not in parts
                 return False
         balance = [_cell(values, key, col) for key in _BALANCE]
         if None not in balance:
             checked = True
-            if abs(balance[0] + balance[1] - balance[2] - balance[3]) > 1e-6:
+            if abs(balance[0] + balance[1] - balance[2] - balance[3]) > 1e-6:  # type: ignore[operator]  # None not in balance
                 return False
     return checked
 

@@ -144,7 +144,7 @@ def _combined(keys: dict[str, tuple[str, ...]]) -> re.Pattern:
     firsts = {_first_char(p) for alts in keys.values() for p in alts}
     if None in firsts:
         return re.compile(body)
-    return re.compile(f"(?=[{re.escape(''.join(sorted(firsts)))}])(?:{body})")
+    return re.compile(f"(?=[{re.escape(''.join(sorted(firsts)))}])(?:{body})")  # type: ignore[arg-type]  # None in firsts returned above
 
 
 def _first_char(pattern: str) -> str | None:

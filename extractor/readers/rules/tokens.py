@@ -122,7 +122,7 @@ class Run:
         return self.grid == TABLE and (not self.labelled or not self.lead) and len(self.slots) + self.lead <= columns
 
     def values(self) -> list[int | float]:
-        return [t.value for t in self.slots if t.kind == NUM]
+        return [t.value for t in self.slots if t.kind == NUM]  # type: ignore[misc]  # a NUM token has a value
 
 
 @dataclass(slots=True)
@@ -266,7 +266,7 @@ def _tail(raw: str, cells: list[tuple[int, int]], offset: int) -> tuple[list[Tok
             elif (num := _NUMBER.fullmatch(piece)) is not None and num.group(3) is None:
                 # 「308.7 万元」: the unit belongs to the value
                 pe, piece = unit[1], raw[ps:unit[1]]
-                out.append(_number(_NUMBER.fullmatch(piece), offset + ps, offset + pe, piece))
+                out.append(_number(_NUMBER.fullmatch(piece), offset + ps, offset + pe, piece))  # type: ignore[arg-type]  # num + its unit matches too
                 unit = None
                 continue
             if unit is None and pi > 0 and _UNIT.fullmatch(piece):
@@ -311,7 +311,7 @@ def _unglue(tok: Tok) -> Tok | None:
     if m is None:
         return None
     cut = tok.start + m.start()
-    value = _number(_NUMBER.fullmatch(m.group()), cut, tok.end, m.group())
+    value = _number(_NUMBER.fullmatch(m.group()), cut, tok.end, m.group())  # type: ignore[arg-type]  # _GLUED's match is a number
     value.glued = True
     tok.raw, tok.end = tok.raw[: m.start()], cut
     tok.label = plain(tok.raw)
@@ -343,7 +343,7 @@ def _merge_single_values(out: list[Line]) -> None:
         run = line.run
         single = run is not None and not run.labelled and len(run.slots) == 1 and run.lead == 0
         if single and current is not None and current.last == line.idx - 1:
-            current.slots.extend(run.slots)
+            current.slots.extend(run.slots)  # type: ignore[union-attr]  # single: run is not None
             current.last = line.idx
             line.run = None
         elif single:

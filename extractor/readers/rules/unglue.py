@@ -110,9 +110,9 @@ def _find(text: str, where: Regions, layout: Layout, specs: dict[str, CellSpec],
                 # After other values it is a short row.
                 continue
             matches = list(pattern.finditer(plain(label)))
-            if not matches or not matches[-1].lastgroup.startswith("r"):
+            if not matches or not matches[-1].lastgroup.startswith("r"):  # type: ignore[union-attr]  # every group is named
                 continue
-            key = defs[int(matches[-1].lastgroup[1:])].key
+            key = defs[int(matches[-1].lastgroup[1:])].key  # type: ignore[index]  # every group is named
             row = wanted.pop(key, None)
             if row is not None and len(tail.digits) >= len(row.ids) - (row.table == "三"):
                 out.append(_decode(row, start + tail.start, tail.digits, tail.unit, specs))
