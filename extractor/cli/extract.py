@@ -37,9 +37,6 @@ def register(sub) -> None:
 
 
 def expand(paths: list[Path]) -> list[Path]:
-    from extractor.errors import InputError
-    from extractor.load import shown_path
-
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
