@@ -54,14 +54,7 @@ def load_fixtures(root: Path = FIXTURES) -> list[Case]:
         return load_corpus(root)
     cases = []
     for gold_path in sorted(root.glob("*/gold.json")):
-        try:
-            gold = json.loads(gold_path.read_text(encoding="utf-8"))
-            source = gold_path.parent / gold["document"]
-            meta, cells = gold["meta"], gold["cells"]
-        except (ValueError, KeyError) as e:
-            raise InputError(f"{gold_path}: not a gold file ({type(e).__name__}: {e})") from None
-        if not source.is_file():
-            raise InputError(f"{gold_path}: its document {source.name} is missing")
+        gold, source, meta, cells = _gold(gold_path, gold_path.parent, "document")
         cases.append(Case(
             name=gold_path.parent.name, source=source, cells=cells,
             ambiguous=frozenset(gold.get("ambiguous", ())), meta=meta,
@@ -78,14 +71,7 @@ def load_corpus(root: Path = CORPUS) -> list[Case]:
     "cells", "ambiguous"}), each tagged with its layout class."""
     cases = []
     for gold_path in sorted((root / "gold").glob("*.json")):
-        try:
-            gold = json.loads(gold_path.read_text(encoding="utf-8"))
-            source = root / "raw" / gold["file"]
-            meta, cells = gold["meta"], gold["cells"]
-        except (ValueError, KeyError) as e:
-            raise InputError(f"{gold_path}: not a gold file ({type(e).__name__}: {e})") from None
-        if not source.is_file():
-            raise InputError(f"{gold_path}: its document {source.name} is missing")
+        gold, source, meta, cells = _gold(gold_path, root / "raw", "file")
         cases.append(Case(
             name=source.stem, source=source, cells=cells, ambiguous=frozenset(gold.get("ambiguous", ())),
             meta=meta, tags={"template": str(meta.get("template")), "layout": layout_class(source.name)},
@@ -94,6 +80,19 @@ def load_corpus(root: Path = CORPUS) -> list[Case]:
     if not cases:
         raise InputError(f"{root}: no gold/*.json files found")
     return cases
+
+
+def _gold(gold_path: Path, folder: Path, key: str) -> tuple[dict, Path, dict, dict]:
+    """A gold file read and checked: (gold, its document ``folder / gold[key]``, meta, cells)."""
+    try:
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        source = folder / gold[key]
+        meta, cells = gold["meta"], gold["cells"]
+    except (ValueError, KeyError) as e:
+        raise InputError(f"{gold_path}: not a gold file ({type(e).__name__}: {e})") from None
+    if not source.is_file():
+        raise InputError(f"{gold_path}: its document {source.name} is missing")
+    return gold, source, meta, cells
 
 
 def layout_class(name: str) -> str:
