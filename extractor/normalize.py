@@ -18,6 +18,8 @@ from extractor.t2s import to_simplified
 # OCR / Japanese glyph variants seen in real reports, mapped to the simplified forms.
 # (str.replace per glyph: a dozen times faster on a whole report than str.translate with a dict)
 _GLYPHS = (("増", "增"), ("減", "减"), ("\u3000", " "), ("\xa0", " "), ("\ufeff", ""))
+# Control characters carry no text, and ESC sequences in a title would reach the terminal.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2028\u2029\u2060]")
 _MANY_BLANK_LINES = re.compile(r"\n{4,}")
 # A pinyin gloss: one to six syllables of pinyin letters in parentheses, at least one of them
@@ -29,9 +31,10 @@ _GLOSS = re.compile(rf"\((?=[^()]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘ�
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width → half-width), traditional → simplified, pinyin glosses, glyph variants,
+    """Control characters out, NFKC (full-width → half-width), traditional → simplified, pinyin glosses, glyph variants,
     line endings, trailing blanks."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROLS.sub("", text)
     text = unicodedata.normalize("NFKC", text)
     text = to_simplified(text)
     if "(" in text:

@@ -53,8 +53,6 @@ _TEXT_FORMATS = frozenset({"txt", "md", "html"})
 # size in-process; a page over 1 MiB can take lxml a minute and 600 MB, so it is isolated too.
 _ISOLATED = {"pdf": "PDF", "docx": "Word file", "html": "web page"}
 _ISOLATE_HTML_OVER = 1 << 20
-# Control characters carry no text, and ESC sequences in a title would reach the terminal.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _REPORT_MARKS = re.compile(r"政府信息公开|政务公开|主动公开|依申请公开|年度报告")
 
 
@@ -211,7 +209,7 @@ def _from_scan(data: bytes, fmt: str, label: str, path: Path | None, ocr: scan.O
 
 
 def _finish(raw: str, data: bytes, fmt: str, label: str, path: Path | None, words: tuple = ()) -> Document:
-    body = reflow(normalize(_CONTROLS.sub("", raw)))
+    body = reflow(normalize(raw))
     if not body.strip():
         raise EmptyDocument(f"{label}: no text in the document")
     if not _REPORT_MARKS.search(body):

@@ -9,7 +9,7 @@ import re
 from extractor.readers.rules.cells import RowRead
 from extractor.readers.rules.regions import Regions
 from extractor.readers.rules.table3 import Table3
-from extractor.readers.rules.tokens import Line
+from extractor.readers.rules.tokens import Line, is_blank
 from schemas import Finding
 
 _NAMES = {"二": "表二（主动公开政府信息情况）", "三": "表三（收到和处理政府信息公开申请情况）",
@@ -17,7 +17,6 @@ _NAMES = {"二": "表二（主动公开政府信息情况）", "三": "表三（
 _OTHER_2021 = ("p3.other.no_correction", "p3.other.no_fee", "p3.other.other")
 _MAX_NOISE = 3
 _SEPARATORS = re.compile(r"\s*\|\s*|\t|\s{2,}")
-_BLANK_CELL = re.compile(r"|[/\\\-—–―*无空]{1,2}")
 
 
 def missing_notes(template: str, where: Regions, rows2: list[RowRead], t3: Table3, row4: RowRead,
@@ -59,7 +58,7 @@ def missing_notes(template: str, where: Regions, rows2: list[RowRead], t3: Table
 def _found_not_read(row: RowRead, text: str) -> str:
     start, end = row.label_at  # type: ignore[misc]  # called for rows with a label
     cells = _SEPARATORS.split(text[start:end].strip())
-    if len(cells) > 1 and all(_BLANK_CELL.fullmatch(c) for c in cells[1:]):
+    if len(cells) > 1 and all(not c or is_blank(c) for c in cells[1:]):
         return f"「{row.label}」行在文中，数值单元格为空白"
     return f"「{row.label}」行在文中，但没有读到它的数值（版式未能读取）"
 

@@ -54,6 +54,11 @@ _NOISE = re.compile(r"[\s|*#>]+")
 _NOT_PLAIN = re.compile(f"[\\s|*#>{_TRADITIONAL_FORMS}]")  # what ``plain`` removes or maps
 
 
+def is_blank(cell: str) -> bool:
+    """What a filler writes in a cell it leaves empty (「/」, 「-」, 「无」 …), the whole cell."""
+    return _BLANK.fullmatch(cell) is not None
+
+
 def plain(text: str) -> str:
     """Label text for matching: no whitespace or markdown marks, simplified characters.
 
