@@ -73,7 +73,7 @@ bench-glued: $(STAMP)  ## glued cells: share of cells right per table, silent er
 	$(BIN)/python -m evals.bench_glued --count $(or $(N),1000)
 
 # ---------------------------------------------------------------- LLM reader (docs/llm.md)
-.PHONY: local-llm record
+.PHONY: local-llm record record-corpus eval-llm
 
 local-llm:  ## download + verify the small local model, build llama-cpp-python[server], start it
 	scripts/local_llm.sh
@@ -82,7 +82,15 @@ record: $(STAMP)  ## re-record the LLM cassettes and the eval answer cache again
 	@test -n "$$OPENAI_BASE_URL" -a -n "$$NIANBAO_MODEL" || \
 	  { echo "set OPENAI_BASE_URL and NIANBAO_MODEL (make local-llm starts a local server)"; exit 2; }
 	$(BIN)/python -m pytest -q -s tests/test_llm_cassettes.py --record-mode=rewrite
-	$(BIN)/python scripts/warm_llm_cache.py evals/llm-cache
+	$(BIN)/python scripts/warm_llm_cache.py evals/fixtures evals/llm-cache
+
+record-corpus: $(STAMP)  ## record the model's answers for the 84 corpus reports (hybrid, then llm) into evals/corpus/llm-cache
+	@test -n "$$OPENAI_BASE_URL" -a -n "$$NIANBAO_MODEL" || \
+	  { echo "set OPENAI_BASE_URL and NIANBAO_MODEL (make local-llm starts a local server)"; exit 2; }
+	$(BIN)/python scripts/warm_llm_cache.py evals/corpus evals/corpus/llm-cache
+
+eval-llm: $(STAMP)  ## rules, hybrid and llm on the corpus from the recorded answers, offline: one key=value line each
+	$(BIN)/python -m evals.llm_eval
 
 # ---------------------------------------------------------------- nianbao serve (docs/serve.md)
 .PHONY: serve serve-screenshot

@@ -9,10 +9,21 @@ Pure models and deterministic checks only: no I/O, no model calls.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, ClassVar, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 Num = int | float | None
 
@@ -72,6 +83,15 @@ class _Answer(BaseModel):
                                    for name in cls.model_fields})
 
     @classmethod
+    def subset(cls, rows: Iterable[str]) -> type[_Answer]:
+        """The same answer with only ``rows`` (kept in table order): the compact schema of a
+        request that asks only for the rows still missing. Every token of a schema is sent."""
+        wanted = set(rows)
+        keep = tuple(f for f in cls.model_fields
+                     if f in wanted or (f == "procurement_unit" and "procurement" in wanted))
+        return cls if len(keep) == len(cls.model_fields) else _subset(cls, keep)
+
+    @classmethod
     def nullable(cls, name: str) -> bool:
         """Whether the whole field may be null (else it is a row of nulls)."""
         return type(None) in get_args(cls.model_fields[name].annotation)
@@ -96,6 +116,16 @@ class _Answer(BaseModel):
             if value is not None and value < 0 and column != "items_change":
                 raise ValueError(f"{info.field_name}: 数量不能为负数（{value}）；原文没有的数填 null")
         return row
+
+
+@cache
+def _subset(cls: type[_Answer], keep: tuple[str, ...]) -> type[_Answer]:
+    fields = {f: (cls.model_fields[f].annotation, cls.model_fields[f]) for f in keep}
+    model = create_model(cls.__name__, __base__=_Answer, __doc__=cls.__doc__, __module__=cls.__module__,
+                         **fields)  # type: ignore[call-overload]  # field definitions are (type, FieldInfo) pairs
+    model.PART = cls.PART
+    model.ROWS = {f: cls.ROWS[f] for f in keep if f in cls.ROWS}
+    return model
 
 
 def _as_list(row) -> list:

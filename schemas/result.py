@@ -74,12 +74,15 @@ class Usage(BaseModel):
     completion_tokens: int = 0
     failed_attempts: int = Field(0, description="requests that failed (HTTP errors) or gave unusable output")
     cache_hits: int = 0
+    cache_misses: int = Field(0, description="parts an offline run had no cached answer for (not asked)")
     cached_tokens: int = Field(0, description="tokens the cached answers cost when they were made (not spent again)")
+    seconds: float = Field(0.0, description="seconds spent waiting for the model's answers")
+    cached_seconds: float = Field(0.0, description="seconds the cached answers took when they were made")
     cost_usd: float | None = None
 
     def add(self, other: Usage) -> None:
         for name in ("llm_calls", "prompt_tokens", "completion_tokens", "failed_attempts", "cache_hits",
-                     "cached_tokens"):
+                     "cache_misses", "cached_tokens", "seconds", "cached_seconds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property

@@ -1,59 +1,57 @@
 #!/usr/bin/env python3
-"""Fill an answer cache with real model answers for every table part of every eval fixture.
+"""Record a real model's answers for a gold set into an answer cache, through the public API.
 
-    OPENAI_BASE_URL=… NIANBAO_MODEL=… python scripts/warm_llm_cache.py evals/llm-cache
+    OPENAI_BASE_URL=… NIANBAO_MODEL=… python scripts/warm_llm_cache.py evals/corpus evals/corpus/llm-cache
+    OPENAI_BASE_URL=… NIANBAO_MODEL=… python scripts/warm_llm_cache.py evals/fixtures evals/llm-cache
 
-Afterwards ``nianbao eval --backend llm|hybrid`` (and ``nianbao extract --backend llm``) run
-offline from that cache: ``NIANBAO_LLM_OFFLINE=1 NIANBAO_CACHE_DIR=evals/llm-cache
-NIANBAO_MODEL=…``. The answers are made by the same reader code as any extraction, so the
-cache keys match. Parts are asked grouped by part (all 表三 first, …) so that a local server
-reuses the long shared prompt prefix (system prompt + schema) between requests. Entries
-already in the cache cost nothing: an interrupted run resumes.
+Every document is extracted with ``--backend hybrid`` and then ``--backend llm`` (all hybrid
+runs first: they ask least), exactly as a user's run would, so the requests and cache keys
+are those an offline run makes later (``make eval-llm``, or ``NIANBAO_LLM_OFFLINE=1
+NIANBAO_CACHE_DIR=… nianbao extract --backend llm``). ``endpoint.json`` in the cache names the
+model. Answers already in the cache cost nothing: an interrupted run resumes.
 """
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
 
-from extractor.load import load
-from extractor.meta import read_meta
-from extractor.parts import preamble_end, split_parts, tables_region
-from extractor.readers.llm import read
-from extractor.settings import LLMSettings
-from extractor.template import detect_template
-
-FIXTURES = Path(__file__).resolve().parent.parent / "evals" / "fixtures"
-SUFFIXES = {".txt", ".pdf", ".docx", ".html"}
+from evals.cases import load_fixtures
+from extractor import extract, extract_bytes
+from extractor.errors import NianbaoError
+from extractor.settings import LLMSettings, Settings
 
 
-def main(cache_dir: str) -> int:
-    settings = LLMSettings.from_env().model_copy(update={"cache_dir": Path(cache_dir), "offline": False})
-    if not settings.model or not (settings.base_url or settings.api_key):
+def main(fixtures: str, cache_dir: str, backends: tuple[str, ...] = ("hybrid", "llm")) -> int:
+    cache = Path(cache_dir)
+    llm = LLMSettings.from_env().model_copy(update={"cache_dir": cache, "offline": False})
+    if not llm.model or not (llm.base_url or llm.api_key):
         print("set OPENAI_BASE_URL (or OPENAI_API_KEY) and NIANBAO_MODEL", file=sys.stderr)
         return 2
-    docs = []
-    for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
-        source = next(f for f in folder.iterdir() if f.suffix.lower() in SUFFIXES)
-        doc = load(source)
-        parts = split_parts(doc.text)
-        template = detect_template(tables_region(doc.text, parts), read_meta(doc.text, preamble_end(parts)).year).template
-        docs.append((folder.name, doc, parts, template))
+    cache.mkdir(parents=True, exist_ok=True)
+    (cache / "endpoint.json").write_text(json.dumps({"model": llm.model, "base_url": llm.base_url}, indent=1) + "\n",
+                                         encoding="utf-8")
+    cases = load_fixtures(Path(fixtures))
     started = time.monotonic()
-    for part in ("p3", "p2", "p4"):
-        for name, doc, parts, template in docs:
-            if template is None:
-                continue
+    for backend in backends:
+        settings = Settings(backend=backend, llm=llm)
+        for case in cases:
             t = time.monotonic()
-            reading = read(doc, parts, template, settings, only=(part,))
-            u = reading.usage
-            state = "failed: " + reading.failed[part] if part in reading.failed else \
-                "cached" if u.cache_hits else "answered" if part in reading.asked else "not in the document"
-            print(f"{name:24} {part} {state:22.22} calls={u.llm_calls} tokens={u.prompt_tokens}+{u.completion_tokens}"
-                  f" {time.monotonic() - t:6.1f}s", flush=True)
+            try:
+                source = case.source
+                result = (extract_bytes if isinstance(source, bytes) else extract)(source, settings)  # type: ignore[arg-type]  # the isinstance picks the function
+                u = result.provenance.usage
+                state = f"calls={u.llm_calls} cached={u.cache_hits} tokens={u.prompt_tokens}+{u.completion_tokens}"
+            except NianbaoError as e:
+                state = f"failed: {e}"
+            print(f"{backend:6} {case.name[:48]:48} {state} {time.monotonic() - t:6.1f}s", flush=True)
     print(f"done in {time.monotonic() - started:.0f}s")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "evals/llm-cache"))
+    if len(sys.argv) < 3:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    sys.exit(main(sys.argv[1], sys.argv[2], tuple(sys.argv[3:]) or ("hybrid", "llm")))

@@ -1,6 +1,8 @@
 """Shared fixtures. Tests are offline: cassettes are replayed with --record-mode=none."""
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,25 @@ def vcr_config():
         "match_on": ["method", "path", "body"],
         "decode_compressed_response": True,
     }
+
+
+# ---------------------------------------------------------------- the recorded model endpoint (cassettes)
+ENDPOINT_FILE = Path(__file__).parent / "cassettes" / "llm_endpoint.json"
+ENV_AT_START = dict(os.environ)  # taken at import: the autouse fixture clears the endpoint variables
+
+
+def recording(config) -> bool:
+    return (config.getoption("--record-mode") or "none") != "none"  # pytest-recording's default: none
+
+
+@pytest.fixture(scope="module")
+def endpoint(request) -> dict:
+    """The recorded endpoint when replaying; the environment's when recording."""
+    if not recording(request.config):
+        return json.loads(ENDPOINT_FILE.read_text(encoding="utf-8"))
+    if not (ENV_AT_START.get("OPENAI_BASE_URL") and ENV_AT_START.get("NIANBAO_MODEL")):
+        pytest.exit("recording needs OPENAI_BASE_URL and NIANBAO_MODEL", returncode=2)
+    found = {"base_url": ENV_AT_START["OPENAI_BASE_URL"], "model": ENV_AT_START["NIANBAO_MODEL"]}
+    ENDPOINT_FILE.parent.mkdir(parents=True, exist_ok=True)
+    ENDPOINT_FILE.write_text(json.dumps(found, indent=1) + "\n", encoding="utf-8")
+    return found

@@ -7,9 +7,10 @@ from functools import cache
 from extractor.load import load
 from extractor.parts import split_parts
 from extractor.readers import Reading
+from extractor.settings import LLMSettings
 from schemas import Cell
 from schemas.llm import ANSWER_MODELS
-from tests.conftest import FIXTURES, fixture_file
+from tests.conftest import ENV_AT_START, FIXTURES, fixture_file
 
 
 @cache
@@ -44,3 +45,9 @@ def gold_answer(name: str, part: str, template: str, **overrides) -> dict:
     if "procurement_unit" in model.model_fields:
         out["procurement_unit"] = "万元"
     return {**out, **overrides}
+
+
+def llm_settings(endpoint, **kw) -> LLMSettings:
+    """Settings for the recorded endpoint (the ``endpoint`` fixture of conftest)."""
+    return LLMSettings(base_url=endpoint["base_url"], model=endpoint["model"],
+                       api_key=ENV_AT_START.get("OPENAI_API_KEY") or "sk-test", cache_dir=None, **kw)

@@ -39,3 +39,12 @@ def settle(cell: str, candidates: list[int | float], values: Values, template: s
         if checked and all(checked):
             winners.append(candidate)
     return winners[0] if len(winners) == 1 else None
+
+
+def confirms(cell: str, values: Values, template: str) -> bool | None:
+    """Whether ``values`` (with ``cell``'s value in them) make every identity through ``cell``
+    hold: True when at least one can be checked and all checked hold, False when one breaks,
+    None when none can be checked (a cell missing in each)."""
+    results = [holds(i, values) for i in equations(template) if cell in i.cells]
+    checked = [r for r in results if r is not None]
+    return None if not checked else all(checked)

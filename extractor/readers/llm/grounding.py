@@ -7,10 +7,11 @@ there. When the row's columns can be told (tab-separated cells, blanks included,
 one number per column), the value must be at its column's position.
 
 Outcomes per cell:
-- found at its column → ``ok`` (confidence 0.9), span on the digits;
-- found in the row but the columns cannot be told apart → ``ok`` (0.7);
-- the value sits in another column, the row holds fewer numbers than the model gave, or the
-  row's numbers do not include it → ``flagged``, never ``ok``;
+- found at its column → ``ok`` (confidence 0.9), span on the digits: the only value a
+  model can have accepted;
+- found in the row but the columns cannot be told apart, in another column, or not among
+  the row's numbers, or the row holds fewer numbers than the model gave → ``flagged``,
+  never ``ok``: the place the model gives cannot be confirmed;
 - nothing is written where the value should be (the row's label is not in the text, the row
   holds no number, or its cell is blank) → the value was invented: ``missing``, the model's
   reading kept in ``readings``, because a value that is not in the document is null.
@@ -64,6 +65,20 @@ def rows_absent(text: str, span: tuple[int, int], answer_model) -> list[str]:
     return [f for f in fields if f not in found]
 
 
+def rows_readable(text: str, span: tuple[int, int], answer_model) -> list[str]:
+    """The answer's rows a model value could be grounded in: the label is in
+    ``text[span[0]:span[1]]`` and a number stands after it or on a numbers-only line above."""
+    fields = list(answer_model.ROWS)
+    rows = _locate_rows(text, span, _row_ids(answer_model, fields))
+    out = []
+    for field, row in rows.items():
+        above = _line_above(text, text.rfind("\n", 0, row.start) + 1)
+        if number_tokens(text[row.start:row.end]) or (
+                above and _NUMBERS_ONLY.fullmatch(text[above[0]:above[1]]) and number_tokens(text[above[0]:above[1]])):
+            out.append(field)
+    return out
+
+
 def _cell(item, row: Row | None, columns: Sequence[Token | None] | None, tokens: list[Token], given: int) -> Cell:
     if item.raw is None:
         return Cell(status="missing", reader="llm", note="模型认为原文没有这个数")
@@ -88,7 +103,7 @@ def _cell(item, row: Row | None, columns: Sequence[Token | None] | None, tokens:
     if len(tokens) < given:
         return Cell(**found, status="flagged", confidence=0.4,
                     note=f"原文这一行只有 {len(tokens)} 个数，模型给出了 {given} 个：可能把空白当成了数")
-    return Cell(**found, status="ok", confidence=0.7)
+    return Cell(**found, status="flagged", confidence=0.4, note="这个数在原文这一行中，但无法确定它在哪一列")
 
 
 def _invented(item, where: str) -> Cell:
@@ -104,21 +119,36 @@ def _row_ids(answer_model, fields: list[str]) -> dict[str, str]:
     return {f: f"{part}.{answer_model.ROWS[f][0]}" if answer_model.ROWS[f][0] else part for f in fields}
 
 
-def _locate_rows(text: str, span: tuple[int, int], row_ids: dict[str, str]) -> dict[str, Row]:
+def label_starts(text: str, answer_model) -> list[int]:
+    """Where the answer's row labels stand anywhere in ``text`` (none for 表四: it has none)."""
+    fields = list(answer_model.ROWS)
+    return [start for start, _ in _find_labels(text, (0, len(text)), _row_ids(answer_model, fields)).values()]
+
+
+def _find_labels(text: str, span: tuple[int, int], row_ids: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """field → (label start, label end) in the text, for the rows whose label is found in ``span``."""
     start, end = span
     kept = [(m.start() + start) for m in re.finditer(r"[^\s|*#]", text[start:end])]
     squashed = _NOISE.sub("", text[start:end])
-    found: dict[str, tuple[int, int]] = {}  # field → (label start, label end) in the text
+    found: dict[str, tuple[int, int]] = {}
     cursor = 0
     for field, row_id in row_ids.items():
         key = key_phrase(row_id)
-        if key is None:  # a one-row table (表四): the whole span is the row
-            return {field: Row(start, end)}
+        if key is None:  # a one-row table (表四): no label
+            return {}
         m = re.compile(key).search(squashed, cursor) or re.compile(key).search(squashed)
         if m is None or kept[m.start()] in {s for s, _ in found.values()}:
             continue
         found[field] = (kept[m.start()], kept[m.end() - 1] + 1)
         cursor = m.end()
+    return found
+
+
+def _locate_rows(text: str, span: tuple[int, int], row_ids: dict[str, str]) -> dict[str, Row]:
+    start, end = span
+    if any(key_phrase(row_id) is None for row_id in row_ids.values()):
+        return {field: Row(start, end) for field in row_ids}  # a one-row table (表四): the whole span is the row
+    found = _find_labels(text, span, row_ids)
     starts = sorted(s for s, _ in found.values())
     rows = {}
     for field, (label_start, label_end) in found.items():

@@ -10,6 +10,7 @@ the retries) raises ``EndpointError``: the document fails, it is never passed of
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from extractor.errors import BackendError, ConfigError, EndpointError, ModelOutputError
@@ -32,8 +33,12 @@ class LLMReading(Reading):
 
 
 def read(doc: Document, parts: dict[str, Part], template: str | None, settings: LLMSettings, *,
-         backend: Backend | None = None, only: tuple[str, ...] = TABLE_PARTS) -> LLMReading:
-    """Cells of the table parts in ``only`` (other ids are left out) read by the model."""
+         backend: Backend | None = None, only: tuple[str, ...] = TABLE_PARTS,
+         rows: dict[str, tuple[str, ...]] | None = None) -> LLMReading:
+    """Cells of the table parts in ``only`` (other ids are left out) read by the model.
+
+    ``rows`` narrows a part to some of its rows (answer fields): the request then carries
+    only those rows' schema, and the reading only their cells."""
     if not settings.model:
         raise ConfigError("the LLM reader needs NIANBAO_MODEL (and OPENAI_BASE_URL / OPENAI_API_KEY)")
     reading = LLMReading(cells={}, model=settings.model)
@@ -43,7 +48,7 @@ def read(doc: Document, parts: dict[str, Part], template: str | None, settings: 
         return reading
     session = _Session(settings, backend)
     for part in only:
-        _read_part(doc, parts, template, part, session, reading)
+        _read_part(doc, parts, template, part, (rows or {}).get(part), session, reading)
     reading.usage = session.usage
     if settings.usd_per_mtok:
         price_in, price_out = settings.usd_per_mtok
@@ -74,28 +79,30 @@ class _Session:
         return budget is None or self.usage.tokens < budget
 
 
-def _read_part(doc: Document, parts: dict[str, Part], template: str, part: str, session: _Session,
-               reading: LLMReading) -> None:
+def _read_part(doc: Document, parts: dict[str, Part], template: str, part: str, rows: tuple[str, ...] | None,
+               session: _Session, reading: LLMReading) -> None:
     task = task_for(part, template)
     span = task.span(doc.text, parts)
     if span is None:
-        reading.cells.update({cid: Cell(status="missing", note=f"第{NUMERAL[part]}部分不在文档中")
+        reading.cells.update({cid: Cell(status="missing", reader="llm", note=f"没有找到第{NUMERAL[part]}部分的表格，模型未读取")
                               for cid in cell_ids(template) if cid.startswith(part + ".")})
         return
+    answer_model = task.answer_model.subset(rows) if rows else task.answer_model
     prompt = load_prompt(task.prompt)
     reading.prompts[part] = prompt.ref
     text = compact(doc.text[span[0]:span[1]], task.row_width)
     values = task.prompt_values(text)
-    context = {"numbers_in_text": values["numbers"], "rows_absent": rows_absent(doc.text, span, task.answer_model)}
-    key = cache_key(session.settings.model, prompt.ref, task.answer_model, text)  # type: ignore[arg-type]  # llm_read refuses to start without a model
+    context = {"numbers_in_text": values["numbers"], "rows_absent": rows_absent(doc.text, span, answer_model)}
+    key = cache_key(session.settings.model, prompt.ref, answer_model, text)  # type: ignore[arg-type]  # llm_read refuses to start without a model
 
-    answer, uncorrected = _from_cache(session, key, task.answer_model)
+    answer, uncorrected = _from_cache(session, key, answer_model)
     if answer is None:
         why = ("离线模式下缓存中没有这一部分的答案" if session.settings.offline
                else "本文档的 token 预算已用完" if not session.budget_left() else None)
         if why is None:
+            started = time.monotonic()
             try:
-                answer, usage = session.backend().complete(part, prompt.render(**values), task.answer_model,
+                answer, usage = session.backend().complete(part, prompt.render(**values), answer_model,
                                                            max_tokens=prompt.max_tokens, context=context)
             except ModelOutputError as e:
                 usage = e.usage or Usage()
@@ -107,11 +114,13 @@ def _read_part(doc: Document, parts: dict[str, Part], template: str, part: str, 
                 raise  # the endpoint is down, refuses us or keeps failing: the document fails, loudly
             except BackendError as e:
                 usage, why = e.usage or Usage(), str(e)
+            usage.seconds += time.monotonic() - started
             session.usage.add(usage)
             if answer is not None and session.cache:
                 session.cache.put(key, answer, usage, model=session.settings.model, prompt=prompt.ref,
                                   uncorrected=uncorrected)
         if why is not None:
+            session.usage.cache_misses += session.settings.offline
             reading.failed[part] = why
             return
     reading.asked.append(part)
@@ -135,6 +144,7 @@ def _from_cache(session: _Session, key: str, answer_model: type):
     usage = Usage.model_validate(entry["usage"])
     session.usage.cache_hits += 1
     session.usage.cached_tokens += usage.tokens
+    session.usage.cached_seconds += usage.seconds
     return answer, entry.get("uncorrected")
 
 

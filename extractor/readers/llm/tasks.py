@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from extractor.parts import NUMERALS, PART_KEYS, Part
 from extractor.readers.llm.numbers import number_tokens, split_row
+from extractor.readers.rules.regions import regions
 from schemas.llm import ANSWER_MODELS, _Answer
 
 TABLE_PARTS = ("p2", "p3", "p4")
@@ -16,6 +17,13 @@ NUMERAL = dict(zip(PART_KEYS, NUMERALS))  # "p3" → "三", for messages
 PROMPT_PINS = {("p2", "2019"): "p2_2019.v1", ("p2", "2021"): "p2_2021.v1",
                ("p3", "2019"): "p3.v1", ("p3", "2021"): "p3.v1",
                ("p4", "2019"): "p4.v1", ("p4", "2021"): "p4.v1"}
+# The table's own words, for the fallback window when neither a region nor a row label is found.
+_TABLE_WORDS = {"p2": re.compile(r"主动公开|规范性文件|行政许可|行政处罚"),
+                "p3": re.compile(r"本年新收|予以公开|申请人|不予公开"),
+                "p4": re.compile(r"行政复议|行政诉讼")}
+_WINDOW = 6000  # characters sent at most when the table is found by its words or labels alone
+_ROW_REACH = 400  # characters after the last label found that can still hold that row's numbers
+_WINDOW_MIN_NUMBERS = 3
 # A line holding this many numbers under part 三 is 表四's one data row (15 cells; a
 # defective report may show a few less), never a 表三 row (7 cells).
 _P4_ROW_MIN_NUMBERS = 12
@@ -29,13 +37,22 @@ class Task:
     answer_model: type[_Answer]
 
     def span(self, text: str, parts: dict[str, Part]) -> tuple[int, int] | None:
-        """``[start, end)`` of the text this part is read from, or None when it is not there."""
-        part = parts[self.part]
-        if part.start >= 0 and part.status == "present":
-            return part.start, part.end
-        if self.part == "p4" and parts["p3"].start >= 0:
-            return _p4_row_under_p3(text, parts["p3"])
-        return None
+        """``[start, end)`` of the text this part is read from, or None when nothing is there.
+
+        Routing does not depend on the part splitter having found the part's heading: the
+        table's region by heading or by its table markers (as the rules reader finds it);
+        else the stretch from the first of its row labels found anywhere in the text; else a
+        window over the text when the report has the table's words and numbers."""
+        where = regions(text, parts)
+        found = {"p2": where.t2, "p3": where.t3, "p4": where.t4}[self.part]
+        if found is not None:
+            return found
+        if self.part == "p4" and where.t3 is not None:
+            under = _p4_row_under_p3(text, where.t3)
+            if under is not None:
+                return under
+        labelled = _from_first_label(text, self.answer_model)
+        return labelled if labelled is not None else _window(text, self.part)
 
     @property
     def row_width(self) -> int | None:
@@ -77,11 +94,45 @@ def compact(text: str, width: int | None = None) -> str:
     return "\n".join(out)
 
 
-def _p4_row_under_p3(text: str, p3: Part) -> tuple[int, int] | None:
+def _p4_row_under_p3(text: str, p3: tuple[int, int]) -> tuple[int, int] | None:
     # 表四's heading can be lost while its row survives under 表三 (sample 004).
-    pos = p3.start
-    for line in text[p3.start:p3.end].split("\n"):
+    pos = p3[0]
+    for line in text[p3[0]:p3[1]].split("\n"):
         if len(number_tokens(line)) >= _P4_ROW_MIN_NUMBERS:
             return pos, pos + len(line)
         pos += len(line) + 1
     return None
+
+
+def _from_first_label(text: str, answer_model: type[_Answer]) -> tuple[int, int] | None:
+    """From the line of the first row label found anywhere in the text, to the end of the
+    text (at most ``_WINDOW`` characters): a table outside every part the splitter found."""
+    from extractor.readers.llm.grounding import label_starts  # grounding imports this module
+    starts = label_starts(text, answer_model)
+    if not starts:
+        return None
+    start = text.rfind("\n", 0, min(starts)) + 1
+    return start, min(len(text), max(max(starts) + _ROW_REACH, start + _WINDOW))
+
+
+def _window(text: str, part: str) -> tuple[int, int] | None:
+    """A window from the line before the first of the table's own words, when a line of it has
+    the shape of a row (表四: its one row of ~15 numbers); without labels only 表四's row can be
+    grounded, so the other tables need no window."""
+    m = _TABLE_WORDS[part].search(text)
+    if m is None:
+        return None
+    line = text.rfind("\n", 0, m.start()) + 1
+    start = text.rfind("\n", 0, line - 1) + 1 if line else 0  # the line before: a header's first line
+    end = min(len(text), start + _WINDOW)
+    need = _P4_ROW_MIN_NUMBERS if part == "p4" else _WINDOW_MIN_NUMBERS
+    return (start, end) if any(_row_shaped(ln, need) for ln in text[start:end].split("\n")) else None
+
+
+def _row_shaped(line: str, numbers: int) -> bool:
+    """A table row's line: this many numbers and little else (not a sentence full of figures)."""
+    return len(number_tokens(line)) >= numbers and len(_NOT_CELL.sub("", line)) <= _ROW_MAX_WORDS
+
+
+_NOT_CELL = re.compile(r"[\d\s|.,，、%]+")
+_ROW_MAX_WORDS = 16  # characters besides the numbers: a short label at most
