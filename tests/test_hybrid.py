@@ -162,3 +162,34 @@ def test_a_failing_endpoint_fails_the_document():
 def test_missing_cells_in_rows_the_text_does_not_have_are_not_sent():
     doc, parts = document("000_964c95048e543ea8")  # 表三 cut after 6 rows: 119 cells missing
     assert rows_to_ask(doc, parts, "2019", gold_reading("000_964c95048e543ea8")) == {}
+
+
+def _asked(text: str) -> dict:
+    from extractor.load import load_text
+    from extractor.parts import split_parts
+    from extractor.readers import rules as rules_reader
+    doc = load_text(text)
+    parts = split_parts(doc.text)
+    return {p: rows for p, (_, rows) in rows_to_ask(doc, parts, "2021", rules_reader.read(doc, parts, "2021")).items()}
+
+
+def test_hybrid_asks_nothing_of_a_report_read_in_full_and_only_the_unread_row_otherwise():
+    from tests.test_llm_injection import report
+    text, _ = report()
+    assert _asked(text) == {}
+    # one 表三 row whose cells the rules cannot place (a note glued into the row between its values)
+    at = text.index("（二）部分公开")
+    line_end = text.index("\n", at)
+    row = text[at:line_end].split("\t")
+    garbled = "\t".join(row[:4]) + "（见附注3、4）" + "\t".join(row[4:])
+    assert _asked(text[:at] + garbled + text[line_end:]) == {"p3": ("partly_disclosed",)}
+
+
+def test_hybrid_does_not_ask_for_blank_cells_or_cells_cut_off_by_the_end_of_the_text():
+    from tests.test_llm_injection import report
+    text, _ = report()
+    blank = text.replace("行政处罚\t4", "行政处罚\t—")
+    assert "p2" not in _asked(blank)
+    row = text.index("二、上年结转")
+    cut = text[:text.index("\t0\t0", row) + 4]  # the text ends after the row's second value
+    assert _asked(cut) == {}

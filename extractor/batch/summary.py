@@ -37,6 +37,16 @@ def rule_status(findings: list[dict], rule: str) -> str:
     return "not_checkable" if any(f.get("blocked_by") for f in mine) else "holding"
 
 
+_USAGE = ("llm_calls", "prompt_tokens", "completion_tokens", "cache_hits", "cached_tokens", "seconds")
+
+
+def _per_document(usage: Counter, documents: int) -> dict[str, float]:
+    """Tokens spent and seconds waited for the model, per document read."""
+    n = max(documents, 1)
+    return {"tokens_per_document": round((usage["prompt_tokens"] + usage["completion_tokens"]) / n, 1),
+            "model_seconds_per_document": round(usage["seconds"] / n, 3)}
+
+
 class Tally:
     def __init__(self) -> None:
         self.templates: Counter[str] = Counter()
@@ -68,7 +78,7 @@ class Tally:
             # No template, or no cell read at all: nothing could have been checked.
             counts["not_checkable" if template is None or read_nothing else rule_status(findings, rule)] += 1
         usage = result.get("provenance", {}).get("usage") or {}
-        self.usage.update({k: usage.get(k) or 0 for k in ("llm_calls", "prompt_tokens", "completion_tokens")})
+        self.usage.update({k: usage.get(k) or 0 for k in _USAGE})
         if usage.get("cost_usd") is not None:
             self.cost = (self.cost or 0.0) + usage["cost_usd"]
 
@@ -127,8 +137,8 @@ class Tally:
                            **{r: {k: c[k] for k in ("holding", "broken", "not_checkable")}
                               for r, c in self.cross_year.items()}},
             "findings_by_rule": {r: dict(sorted(c.items())) for r, c in sorted(self.findings.items())},
-            "usage": {**{k: self.usage[k] for k in ("llm_calls", "prompt_tokens", "completion_tokens")},
-                      "cost_usd": self.cost},
+            "usage": {**{k: round(self.usage[k], 3) for k in _USAGE}, "cost_usd": self.cost,
+                      **_per_document(self.usage, sum(self.templates.values()))},
             "last_run": last_run,
         }
 

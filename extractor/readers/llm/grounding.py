@@ -67,14 +67,20 @@ def rows_absent(text: str, span: tuple[int, int], answer_model) -> list[str]:
 
 def rows_readable(text: str, span: tuple[int, int], answer_model) -> list[str]:
     """The answer's rows a model value could be grounded in: the label is in
-    ``text[span[0]:span[1]]`` and a number stands after it or on a numbers-only line above."""
+    ``text[span[0]:span[1]]`` and a number stands after it or on a numbers-only line above,
+    and the text does not end inside the row with fewer numbers than the row has cells (an
+    excerpt cut off there: its other cells are not in the text)."""
     fields = list(answer_model.ROWS)
     rows = _locate_rows(text, span, _row_ids(answer_model, fields))
+    tail = len(text.rstrip(" \t\r\n|"))
     out = []
     for field, row in rows.items():
+        found = number_tokens(text[row.start:row.end])
+        if found and row.end >= tail and len(found) < len(answer_model.ROWS[field][1]):
+            continue  # cut off by the end of the text
         above = _line_above(text, text.rfind("\n", 0, row.start) + 1)
-        if number_tokens(text[row.start:row.end]) or (
-                above and _NUMBERS_ONLY.fullmatch(text[above[0]:above[1]]) and number_tokens(text[above[0]:above[1]])):
+        if found or (above and _NUMBERS_ONLY.fullmatch(text[above[0]:above[1]])
+                     and number_tokens(text[above[0]:above[1]])):
             out.append(field)
     return out
 
