@@ -74,7 +74,7 @@ def main(fixtures: str, cache_dir: str, backends: tuple[str, ...] = ("hybrid", "
             reading = read(doc, parts, template, llm, **keywords)
             u = reading.usage
             state = (f"failed: {reading.failed[part]}" if part in reading.failed else
-                     f"cached" if u.cache_hits else f"tokens={u.prompt_tokens}+{u.completion_tokens}")
+                     "cached" if u.cache_hits else f"tokens={u.prompt_tokens}+{u.completion_tokens}")
         except NianbaoError as e:
             state = f"error: {e}"
         print(f"[{i}/{len(requests)}] {backend:6} {part} {name[:44]:44} {state} {time.monotonic() - t:6.1f}s",

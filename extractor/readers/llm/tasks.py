@@ -17,13 +17,10 @@ NUMERAL = dict(zip(PART_KEYS, NUMERALS))  # "p3" → "三", for messages
 PROMPT_PINS = {("p2", "2019"): "p2_2019.v1", ("p2", "2021"): "p2_2021.v1",
                ("p3", "2019"): "p3.v1", ("p3", "2021"): "p3.v1",
                ("p4", "2019"): "p4.v1", ("p4", "2021"): "p4.v1"}
-# The table's own words, for the fallback window when neither a region nor a row label is found.
-_TABLE_WORDS = {"p2": re.compile(r"主动公开|规范性文件|行政许可|行政处罚"),
-                "p3": re.compile(r"本年新收|予以公开|申请人|不予公开"),
-                "p4": re.compile(r"行政复议|行政诉讼")}
-_WINDOW = 6000  # characters sent at most when the table is found by its words or labels alone
+# 表四's own words, for its window when neither its part nor its region is found.
+_P4_WORDS = re.compile(r"行政复议|行政诉讼")
+_WINDOW = 6000  # characters sent at most when a table is found by its words or labels alone
 _ROW_REACH = 400  # characters after the last label found that can still hold that row's numbers
-_WINDOW_MIN_NUMBERS = 3
 # A line holding this many numbers under part 三 is 表四's one data row (15 cells; a
 # defective report may show a few less), never a 表三 row (7 cells).
 _P4_ROW_MIN_NUMBERS = 12
@@ -41,8 +38,8 @@ class Task:
 
         Routing does not depend on the part splitter having found the part's heading: the
         table's region by heading or by its table markers (as the rules reader finds it);
-        else the stretch from the first of its row labels found anywhere in the text; else a
-        window over the text when the report has the table's words and numbers."""
+        else the stretch from the first of its row labels found anywhere in the text; else,
+        for 表四, a window under its words holding a line of its row's shape."""
         where = regions(text, parts)
         found = {"p2": where.t2, "p3": where.t3, "p4": where.t4}[self.part]
         if found is not None:
@@ -116,17 +113,16 @@ def _from_first_label(text: str, answer_model: type[_Answer]) -> tuple[int, int]
 
 
 def _window(text: str, part: str) -> tuple[int, int] | None:
-    """A window from the line before the first of the table's own words, when a line of it has
-    the shape of a row (表四: its one row of ~15 numbers); without labels only 表四's row can be
-    grounded, so the other tables need no window."""
-    m = _TABLE_WORDS[part].search(text)
+    """For 表四, whose one row has no label: a window from the line before the first of its
+    words, when a line in it has the row's shape. (Without labels nothing of 表二 or 表三
+    could be grounded, so they get no window.)"""
+    m = _P4_WORDS.search(text) if part == "p4" else None
     if m is None:
         return None
     line = text.rfind("\n", 0, m.start()) + 1
     start = text.rfind("\n", 0, line - 1) + 1 if line else 0  # the line before: a header's first line
     end = min(len(text), start + _WINDOW)
-    need = _P4_ROW_MIN_NUMBERS if part == "p4" else _WINDOW_MIN_NUMBERS
-    return (start, end) if any(_row_shaped(ln, need) for ln in text[start:end].split("\n")) else None
+    return (start, end) if any(_row_shaped(ln, _P4_ROW_MIN_NUMBERS) for ln in text[start:end].split("\n")) else None
 
 
 def _row_shaped(line: str, numbers: int) -> bool:
