@@ -37,9 +37,11 @@ def endpoint(cache: Path) -> dict:
         raise SystemExit(f"{cache}/endpoint.json not found: record the answers first (make record-corpus)") from None
 
 
-def evaluate(backend: str, fixtures: Path, cache: Path, model: str) -> tuple[dict, list[dict]]:
+def evaluate(backend: str, fixtures: Path, cache: Path, model: str, only: set[str] | None = None
+             ) -> tuple[dict, list[dict]]:
+    """The backend's figures on the gold set (``only``: these documents), and its calibration bands."""
     settings = Settings(backend=backend, llm=LLMSettings(model=model, offline=True, cache_dir=cache))
-    docs = run(load_fixtures(fixtures), settings)
+    docs = run([c for c in load_fixtures(fixtures) if only is None or c.name in only], settings)
     tally = total(Tally.of(d.outcomes) for d in docs)
     n = max(len(docs), 1)
     usage = lambda key: sum(float(d.usage.get(key) or 0) for d in docs)  # noqa: E731
@@ -61,16 +63,31 @@ def evaluate(backend: str, fixtures: Path, cache: Path, model: str) -> tuple[dic
     return line, bands([o for d in docs for o in d.outcomes])
 
 
+def recorded(fixtures: Path, cache: Path, model: str) -> set[str]:
+    """The documents for which neither LLM backend misses an answer in the cache."""
+    out = None
+    for backend in ("hybrid", "llm"):
+        settings = Settings(backend=backend, llm=LLMSettings(model=model, offline=True, cache_dir=cache))
+        names = {d.name for d in run(load_fixtures(fixtures), settings) if not d.usage.get("cache_misses")}
+        out = names if out is None else out & names
+    return out or set()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals.llm_eval", description=__doc__.split("\n\n")[0])
     ap.add_argument("--fixtures", type=Path, default=ROOT / "corpus")
     ap.add_argument("--cache", type=Path, default=ROOT / "corpus" / "llm-cache")
     ap.add_argument("--backend", action="append", choices=BACKENDS, help="only these (default: all three)")
+    ap.add_argument("--recorded-only", action="store_true",
+                    help="score only the documents whose every request (hybrid and llm) is in the cache")
     a = ap.parse_args(argv)
     model = endpoint(a.cache)["model"]
+    only = recorded(a.fixtures, a.cache, model) if a.recorded_only else None
+    if only is not None:
+        print(f"documents whose every request is in the cache: {len(only)}")
     tables = {}
     for backend in a.backend or BACKENDS:
-        line, table = evaluate(backend, a.fixtures, a.cache, model)
+        line, table = evaluate(backend, a.fixtures, a.cache, model, only)
         tables[backend] = table
         print(backend, " ".join(f"{k}={v}" for k, v in line.items()), flush=True)
     print(f"\ncalibration (model {model}): cells with a value, right / all, per confidence band")
