@@ -148,6 +148,12 @@ def lines(text: str, start: int, end: int, tables: bool) -> list[Line]:
     pos = start
     for raw in text[start:end].split("\n"):
         line_start, pos = pos, pos + len(raw) + 1
+        if raw.isdecimal():  # a bare count, the commonest line of one-cell-per-line tables: what _line reads
+            idx = len(out)
+            line = Line(idx, line_start, pos - 1)
+            line.run = Run(idx, idx, [Tok(NUM, line_start, pos - 1, raw, int(raw))])
+            out.append(line)
+            continue
         if not raw or raw.isspace() or ("---" in raw and _MD_RULE.match(raw)) or (len(raw) < 24 and _PAGE_MARK.match(raw)):
             continue
         out.append(_line(raw, line_start, len(out), grid))
