@@ -254,6 +254,9 @@ def _tail(raw: str, cells: list[tuple[int, int]], offset: int) -> tuple[list[Tok
             out.append(Tok(EMPTY, offset + s, offset + s, ""))
             continue
         piece = raw[s:e]
+        if piece.isdecimal():  # a plain count, the commonest cell: what _value reads
+            out.append(Tok(NUM, offset + s, offset + e, piece, int(piece)))
+            continue
         if " " not in piece and piece.isprintable():  # no whitespace at all, one piece: the common case
             value = _value(piece, offset + s, offset + e)
             if value is not None:
