@@ -89,13 +89,17 @@ def _impossible(eq: Equation, known: float, blocked: tuple[str, ...]) -> bool:
 
 def evaluate(template: str, values: dict[str, float | None]) -> list[State]:
     out = []
+    get = values.get
     for eq in equations(template):
-        left, right = [values.get(c) for c in eq.left], [values.get(c) for c in eq.right]
-        known = sum(v for v in left if v is not None)
+        left, right = list(map(get, eq.left)), list(map(get, eq.right))
+        if None in left or None in right:
+            known = sum([v for v in left if v is not None])
+            blocked = tuple(c for c in eq.cells if get(c) is None)
+        else:
+            known, blocked = sum(left), ()
         for v in right:  # subtracted one by one: the same sum, to the last bit, as Σ coef·value
             if v is not None:
                 known -= v
-        blocked = tuple(c for c in eq.cells if values.get(c) is None) if None in left or None in right else ()
         out.append(State(eq, known, blocked))
     return out
 

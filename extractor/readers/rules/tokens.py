@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 NUM, BLANK, EMPTY, TEXT = "num", "blank", "empty", "text"
 # What empty cells between a row's label and its values are. In a pipe table every cell is
@@ -83,6 +84,9 @@ class Tok:
     label: str = ""  # text tokens: the text squashed for matching (see ``plain``)
 
 
+_START, _END = attrgetter("start"), attrgetter("end")
+
+
 @dataclass(slots=True)
 class Run:
     """The values at the end of one line, or of consecutive one-value lines (one cell per line)."""
@@ -103,7 +107,7 @@ class Run:
 
     @property
     def span(self) -> tuple[int, int]:
-        return min(t.start for t in self.slots), max(t.end for t in self.slots)
+        return min(map(_START, self.slots)), max(map(_END, self.slots))
 
     @property
     def lead_blanks(self) -> int:
