@@ -69,13 +69,14 @@ def reflow(text: str) -> str:
             if is_heading(text[m.start():end if end >= 0 else len(text)], m.group(1)):
                 at_start.add(m.group(1))
     missing = [n for n in NUMERALS if n not in at_start]
-    has_numeral = re.compile(f"[{''.join(missing)}]").search if missing else lambda _: None
-    out = []
-    for line in lines:
-        if len(line) > _SHORT or has_numeral(line):
-            line = "\n".join(_split_rows(piece) for piece in _split_headings(line, missing))
-        out.append(line)
-    return "\n".join(out)
+    has_numeral = re.compile(f"[{''.join(missing)}]").search if missing else None
+    changed = False
+    for i, line in enumerate(lines):
+        if len(line) > _SHORT or (has_numeral is not None and has_numeral(line)):
+            cut = "\n".join(_split_rows(piece) for piece in _split_headings(line, missing))
+            if cut != line:
+                lines[i], changed = cut, True
+    return "\n".join(lines) if changed else text
 
 
 def _split_headings(line: str, missing: list[str]) -> list[str]:
