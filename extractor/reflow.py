@@ -18,6 +18,7 @@ every cell index into its output.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from extractor.parts import NUMERALS, is_heading
 
@@ -69,7 +70,7 @@ def reflow(text: str) -> str:
             if is_heading(text[m.start():end if end >= 0 else len(text)], m.group(1)):
                 at_start.add(m.group(1))
     missing = [n for n in NUMERALS if n not in at_start]
-    has_numeral = re.compile(f"[{''.join(missing)}]").search if missing else None
+    has_numeral = _any_of("".join(missing)).search if missing else None
     changed = False
     for i, line in enumerate(lines):
         if len(line) > _SHORT or (has_numeral is not None and has_numeral(line)):
@@ -77,6 +78,11 @@ def reflow(text: str) -> str:
             if cut != line:
                 lines[i], changed = cut, True
     return "\n".join(lines) if changed else text
+
+
+@cache
+def _any_of(numerals: str) -> re.Pattern:
+    return re.compile(f"[{numerals}]")
 
 
 def _split_headings(line: str, missing: list[str]) -> list[str]:
