@@ -96,7 +96,7 @@ def evaluate(template: str, values: dict[str, float | None]) -> list[State]:
             known = sum([v for v in left if v is not None])
             blocked = tuple(c for c in eq.cells if get(c) is None)
         else:
-            known, blocked = sum(left), ()
+            known, blocked = sum(left), ()  # type: ignore[arg-type]  # no None in left here
         for v in right:  # subtracted one by one: the same sum, to the last bit, as Σ coef·value
             if v is not None:
                 known -= v
