@@ -29,6 +29,7 @@ _YEAR_DU = re.compile(r"((?:19|20)\d{2})\s*年度")
 _PUBLISHED = re.compile(r"(?:发布|公开|印发)(?:时间|日期)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$", re.M)
 _SIGNATURE = re.compile(r"^\s*(\S{2,30}?(?:人民政府|办公室|委员会|局|中心|管理处|街道办事处))\s*$", re.M)
+_NOT_A_NAME = re.compile(r"\d|日期|索引|文号")
 _DECOR = re.compile(r"[\s#*《》<>]+")
 _LEVEL_SUFFIX = ("镇", "乡", "街道", "区", "县", "市", "州", "盟", "旗")
 
@@ -86,7 +87,7 @@ def _publisher(head: str) -> str | None:
     """The page's ``发布机构`` field, where it holds a name (not a date, not the next label)."""
     for m in _PUBLISHER.finditer(head):
         name = clean_issuer(m["name"])
-        if name and not re.search(r"\d|日期|索引|文号", name):
+        if name and not _NOT_A_NAME.search(name):
             return name
     return None
 

@@ -46,19 +46,21 @@ class Part:
 
 def split_parts(text: str) -> dict[str, Part]:
     """``{"p1": Part, …, "p6": Part}`` for every part, present or not."""
-    lines = _lines(text)
     found: dict[str, tuple[int, int, str]] = {}  # key → (heading start, body start, heading)
-    cursor = 0
+    size = len(text)
+    cursor = 0  # where the line after the last heading found starts
     for numeral, key in zip(NUMERALS, PART_KEYS):
-        for i in range(cursor, len(lines)):
-            start, end, line = lines[i]
-            if numeral not in line:  # cheap test first: most lines are not headings
-                continue
-            bare = _DECOR.sub("", line)
+        at = text.find(numeral, cursor)  # only lines with the numeral are looked at: most lines are not headings
+        while at >= 0:
+            start = text.rfind("\n", cursor, at) + 1 or cursor
+            end = text.find("\n", at)
+            end = size if end < 0 else end
+            bare = _DECOR.sub("", text[start:end])
             if len(bare) <= 40 and _HEADING[numeral].match(bare):
-                found[key] = (start, min(end + 1, len(text)), bare)
-                cursor = i + 1
+                found[key] = (start, min(end + 1, size), bare)
+                cursor = end + 1
                 break
+            at = text.find(numeral, end + 1)
     starts = sorted(v[0] for v in found.values())
     parts = {}
     for key in PART_KEYS:
@@ -88,14 +90,6 @@ def tables_region(text: str, parts: dict[str, Part]) -> str:
     start = parts["p2"].start if parts["p2"].start >= 0 else 0
     end = parts["p5"].start if parts["p5"].start > start else len(text)
     return text[start:end]
-
-
-def _lines(text: str) -> list[tuple[int, int, str]]:
-    out, pos = [], 0
-    for line in text.split("\n"):
-        out.append((pos, pos + len(line), line))
-        pos += len(line) + 1
-    return out
 
 
 def _has_content(chunk: str) -> bool:

@@ -2,12 +2,14 @@
 
     python scripts/output_digest.py [--synth 1500] > digests.txt   # then diff two such files
 
-Covers the fixtures (evals/fixtures) and ``--synth`` generated reports, through the public API.
+Covers the fixtures (evals/fixtures, every source file of each), the real reports of
+evals/corpus/raw and ``--synth`` generated reports, through the public API.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import sys
 from pathlib import Path
 
@@ -24,10 +26,13 @@ def main() -> int:
     ap.add_argument("--synth", type=int, default=1500)
     args = ap.parse_args()
     settings = Settings(backend="rules")
+    os.chdir(ROOT)  # files are given by their path in the tree: outputs of two trees compare
     by_bytes = getattr(extractor, "extract_bytes", None) or extractor.extract  # older trees: extract(bytes)
-    for folder in sorted((ROOT / "evals" / "fixtures").iterdir()):
-        source = next(f for f in folder.iterdir() if f.suffix.lower() in {".txt", ".pdf", ".docx", ".html"})
-        print(folder.name, _digest(extractor.extract(source, settings).model_dump_json()))
+    for folder in sorted(Path("evals", "fixtures").iterdir()):
+        for source in sorted(f for f in folder.iterdir() if f.suffix.lower() in {".txt", ".pdf", ".docx", ".html"}):
+            print(f"{folder.name}/{source.name}", _digest(extractor.extract(source, settings).model_dump_json()))
+    for source in sorted(Path("evals", "corpus", "raw").glob("*.txt")):
+        print(f"corpus/{source.name}", _digest(extractor.extract(source, settings).model_dump_json()))
     for doc in generate(args.synth, seed=0):
         print(doc.name, _digest(by_bytes(doc.data, settings).model_dump_json()))
     return 0

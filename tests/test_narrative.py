@@ -79,3 +79,18 @@ def test_extract_fills_the_narrative():
     result = extract(fixture_file("004_a0c7fabfdf456585"))
     assert result.narrative.p1.figures and result.narrative.p1.figures[0].value == 369
     assert result.narrative.p5.text and result.narrative.p6.text
+
+
+def test_every_character_of_a_compact_view_maps_back_to_its_own_in_order():
+    import random
+    rng = random.Random(3)
+    alphabet = ["年", "报", "。", ",", "a", "B", "7", " ", "  ", "\n", "\n\n", "\t", ":", "件"]
+    for _ in range(500):
+        chunk = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        view = compact(chunk, 10)
+        origins = [view.origin(pos) for pos in range(len(view.text))]
+        assert origins == sorted(set(origins))  # one original character each, in order
+        for ch, at in zip(view.text, origins):
+            assert chunk[at] == ch or (ch == " " and chunk[at].isspace()), (chunk, view.text)
+        if view.text:
+            assert view.span(0, len(view.text)) == (10 + origins[0], 10 + origins[-1] + 1)

@@ -17,6 +17,7 @@ from schemas.result import Narrative
 _IMPROVE = re.compile(r"针对|下一步|改进措施|改进情况|整改|(?:20\d\d年|今后|明年|新的一年)[^。]{0,12}将")
 _ITEM = re.compile(r"[一二三四五六七八九十]是|\([一二三四五六七八九十]\)|(?<![\d.])\d{1,2}\.(?!\d)")
 _HEADING_ONLY = re.compile(r"\S{0,4}(?:存在的)?(?:主要)?问题|\S{0,4}(?:整改|改进)(?:情况|措施)")
+_SENTENCE_END = re.compile(r"(?<=[。;])")
 _FEE = re.compile(r"[^。\n]*(?:信息处理费|处理费|收费)[^。\n]*。?")
 
 
@@ -71,6 +72,6 @@ def _items(text: str) -> list[str]:
         bounds = [*marks, len(text)]
         chunks = [text[a:b] for a, b in zip(bounds, bounds[1:])]
     else:
-        chunks = re.split(r"(?<=[。;])", text)
+        chunks = _SENTENCE_END.split(text)
     items = (c.strip(" \n;,。#*") for c in chunks)
     return [c for c in items if len(c) >= 4 and not _HEADING_ONLY.fullmatch(c)]

@@ -26,7 +26,7 @@ from extractor.validate.context import Context
 from extractor.validate.equations import State
 from extractor.validate.hard import hard_findings
 from extractor.validate.policy import adjust_cells, cell_changes, is_fatal
-from schemas import Finding, Result
+from schemas import Cell, Finding, Result
 
 __all__ = ["CHECKS", "OWN_CHECKS", "apply", "check", "is_fatal", "settle", "validate", "validate_and_settle"]
 
@@ -85,10 +85,19 @@ def settle(result: Result, findings: list[Finding], states: list[State] | None =
     ``states``: H1–H4 evaluated on its cells, when already known."""
     for cid, change in cell_changes(result, findings, states).items():
         cell = result.cells[cid]
+        if _PLAIN_ASSIGNMENT:  # what pydantic's own setattr does for such a model, without its dispatch per field
+            cell.__dict__.update(change)
+            cell.__pydantic_fields_set__.update(change)
+            continue
         for name, value in change.items():
             setattr(cell, name, value)
     result.findings = [*_kept(result), *findings]
     return result
+
+
+# Cell fields are assigned without validation (no validate_assignment, not frozen): the policy's
+# changes can go straight into the model's fields, as BaseModel.__setattr__ would put them.
+_PLAIN_ASSIGNMENT = not Cell.model_config.get("validate_assignment") and not Cell.model_config.get("frozen")
 
 
 def check(result: Result, text: str | None = None, previous: Result | None = None) -> Result:

@@ -35,12 +35,14 @@ class Equation:
     left: tuple[str, ...]
     right: tuple[str, ...]
     cells: tuple[str, ...] = field(init=False)  # left + right
+    on_left: frozenset[str] = field(init=False, repr=False, compare=False)  # left, for membership
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cells", self.left + self.right)
+        object.__setattr__(self, "on_left", frozenset(self.left))
 
     def coef(self, cell: str) -> int:
-        return 1 if cell in self.left else -1 if cell in self.right else 0
+        return 1 if cell in self.on_left else -1 if cell in self.right else 0
 
 
 EPS = 1e-9
@@ -76,19 +78,28 @@ class State:
 
 
 def _impossible(eq: Equation, known: float, blocked: tuple[str, ...]) -> bool:
-    signs = {eq.coef(c) for c in blocked}  # the missing cells add Σ coef·x with every x ≥ 0
-    return (signs == {1} and known > EPS) or (signs == {-1} and known < -EPS)
+    """The missing cells (some of the equation's, at least one) add Σ coef·x with every x ≥ 0:
+    all on the left cannot make up a positive residual, all on the right a negative one."""
+    if known > EPS:
+        return all(c in eq.on_left for c in blocked)
+    if known < -EPS:
+        return not any(c in eq.on_left for c in blocked)
+    return False
 
 
 def evaluate(template: str, values: dict[str, float | None]) -> list[State]:
     out = []
+    get = values.get
     for eq in equations(template):
-        left, right = [values.get(c) for c in eq.left], [values.get(c) for c in eq.right]
-        known = sum(v for v in left if v is not None)
+        left, right = list(map(get, eq.left)), list(map(get, eq.right))
+        if None in left or None in right:
+            known = sum([v for v in left if v is not None])
+            blocked = tuple(c for c in eq.cells if get(c) is None)
+        else:
+            known, blocked = sum(left), ()  # type: ignore[arg-type]  # no None in left here
         for v in right:  # subtracted one by one: the same sum, to the last bit, as Σ coef·value
             if v is not None:
                 known -= v
-        blocked = tuple(c for c in eq.cells if values.get(c) is None) if None in left or None in right else ()
         out.append(State(eq, known, blocked))
     return out
 

@@ -15,6 +15,7 @@ from schemas import Cell
 VALIDATOR_NOTE = "校验："  # prefix of every note the validator writes
 LOW_CONFIDENCE = 0.8  # below what a reader gives a value read cleanly from a complete row
 _ARITHMETIC = re.compile(r"之和不符|不相等|不平衡")
+_REMARK_BREAK = re.compile(r"[；;]")
 _CLEAN_RAW = re.compile(r"[+\-]?\d+(?:\.\d+)?\s*(?:万元|元|件|条|项|个)?")
 
 
@@ -22,7 +23,7 @@ def reader_note(cell: Cell) -> str | None:
     """The reader's part of a cell's note (the validator's own remarks stripped)."""
     if not cell.note:
         return None
-    remarks = re.split(r"[；;]", cell.note.split(VALIDATOR_NOTE)[0])
+    remarks = _REMARK_BREAK.split(cell.note.split(VALIDATOR_NOTE)[0])
     note = "；".join(r.strip() for r in remarks if r.strip() and not _ARITHMETIC.search(r))
     return note or None
 

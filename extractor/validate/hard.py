@@ -98,10 +98,11 @@ def _unchecked_findings(blocked: list[State]) -> list[Finding]:
     out = []
     for (rule, check, table), items in by_rule.items():
         missing = list(dict.fromkeys(c for st in items for c in st.blocked))
+        absent = set(missing)
         wheres = "、".join(st.eq.where for st in items[:4]) + ("等" if len(items) > 4 else "")
         out.append(Finding(
             rule=rule, check=check, severity="info", blocked_by=missing,
-            cells=list(dict.fromkeys(c for st in items for c in st.eq.cells if c not in missing)),
+            cells=list(dict.fromkeys(c for st in items for c in st.eq.cells if c not in absent)),
             message=f"{table} {_RULE_NAMES[rule]}：{wheres}共 {len(items)} 处因缺少 {len(missing)} 个单元格无法核对",
         ))
     return out
@@ -111,9 +112,10 @@ def _value_findings(result: Result) -> list[Finding]:
     """H5: counts are integers ≥ 0; 本年增/减 may be negative; money is a decimal ≥ 0."""
     out = []
     for cid, cell in result.cells.items():
-        if cell.status == "missing" or cell.value is None:
-            continue
-        problem = _valid(cid, cell.value)
+        value = cell.value
+        if value is None or (type(value) is int and value >= 0) or cell.status == "missing":
+            continue  # nothing to check, or a valid value whatever the cell (as _valid has it)
+        problem = _valid(cid, value)
         if problem:
             cause, why = _cause(result, [cid])
             out.append(Finding(rule="H5", check="cell.value", severity="error", cells=[cid], actual=cell.value,
@@ -122,6 +124,8 @@ def _value_findings(result: Result) -> list[Finding]:
 
 
 def _valid(cid: str, value: float) -> str | None:
+    if type(value) is int and value >= 0:  # a count or an amount, whatever the cell: the common case
+        return None
     if not math.isfinite(value):
         return "不是有效的数"
     spec = specs(None).get(cid)

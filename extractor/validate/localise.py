@@ -36,16 +36,16 @@ def localise(states: list[State], values: dict[str, float], valid: Callable[[str
              suspect: Callable[[str], bool], stated: dict[str, float] | None = None) -> list[Diagnosis]:
     """``values`` holds the known cells; ``stated`` the values the narrative gives for single
     cells (「行政复议 351 件」)."""
-    touching: dict[str, list[State]] = defaultdict(list)
-    for st in states:
-        for cell in st.eq.cells:
-            if cell not in st.blocked:
-                touching[cell].append(st)
+    problems = [st for st in states if st.broken or st.impossible]
+    if not problems:
+        return []
+    touching: dict[str, list[State]] | None = None  # the states each known cell sits in, when a fix is sought
     out = []
-    for group in _groups([st for st in states if st.broken or st.impossible]):
+    for group in _groups(problems):
         diagnosis = Diagnosis(group)
         broken = [st for st in group if st.broken]
         if broken:  # a group of bounds alone does not say by how much
+            touching = _touching(states) if touching is None else touching
             diagnosis.fixes = _fixes(group, broken, touching, values, valid)
         diagnosis.repair, diagnosis.basis = _choose(diagnosis.fixes, suspect, stated or {})
         out.append(diagnosis)
@@ -59,6 +59,15 @@ def localise(states: list[State], values: dict[str, float], valid: Callable[[str
                 if len(totals) == 1 and all(fix[1] == 0 for fix in d.fixes if fix != totals[0]):
                     d.repair, d.basis = totals[0], "total_left_zero"
     return out
+
+
+def _touching(states: list[State]) -> dict[str, list[State]]:
+    touching: dict[str, list[State]] = defaultdict(list)
+    for st in states:
+        for cell in st.eq.cells:
+            if cell not in st.blocked:
+                touching[cell].append(st)
+    return touching
 
 
 def _fixes(group: list[State], broken: list[State], touching: dict[str, list[State]],

@@ -36,6 +36,12 @@ _MAKING = re.compile(r"制发|制定|出台|印发|新增|发布")
 _DECIDING = re.compile(r"决定|作出|办理|办结|实施")
 _PERIOD = re.compile(r"(\d{4})年1月1日(?:起)?(?:至|到|-|—|~)(\d{4})年12月(\d{1,2})日")
 _AS_OF = re.compile(r"(?:截至|截止)(?:到)?(\d{4})年12月(\d{1,2})日")
+_CASES = re.compile(r"复议|诉讼")
+_CASE_OUTCOME = re.compile(r"维持|纠正|其他结果|审结")
+_WITH_LAST_YEAR = re.compile(r"(?:含|其中)上一?年")
+_NOT_MADE = re.compile(r"部门|转发|政策性|清理|废止")
+_FEES = re.compile(r"处理费|收费")
+_LAST_YEAR_REVIEW = re.compile(r"上一?年|去年|前一年|整改落实|落实情况|已整改|整改到位")
 _REVIEW = ("p4.review.total",)
 _SUITS = ("p4.suit_direct.total", "p4.suit_after_review.total")
 _OUTCOMES = {"维持": "upheld", "纠正": "corrected", "其他结果": "other", "未审结": "pending"}
@@ -84,7 +90,7 @@ def _claims(ctx: Context) -> list[Claim]:
         clause, sentence = _quote(view, m), view.text[m.sentence[0]:m.sentence[1]]
         if _OFF_TOPIC.search(clause):
             continue
-        if re.search(r"复议|诉讼", clause):
+        if _CASES.search(clause):
             out.extend(_case_claim(clause, m))
         elif "申请" in sentence:
             after = view.text[m.end:ms[i + 1].start if i + 1 < len(ms) else m.clause[1] + 12]
@@ -124,7 +130,7 @@ def n1_n3_n7_claims(ctx: Context) -> list[Finding]:
 
 def _case_claim(clause: str, m: Mention) -> list[Claim]:
     has_review, has_suit = "复议" in clause, "诉讼" in clause
-    if has_review == has_suit or "其中" in clause or re.search(r"维持|纠正|其他结果|审结", clause):
+    if has_review == has_suit or "其中" in clause or _CASE_OUTCOME.search(clause):
         return []
     if has_review:
         return [Claim("N7", "表四", "行政复议总计", _REVIEW, m)]
@@ -142,7 +148,7 @@ def _application_claim(ctx: Context, clause: str, after: str, m: Mention) -> lis
         rows = [r for k in named for r in outcome_rows(template) if r.split(".")[0] in _CATEGORIES[k]]
         return [Claim("N3", "表三", "“" + "、".join(named) + "”合计", tuple(f"p3.{r}.total" for r in rows), m)]
     if _RECEIVED.search(clause) and "申请" in clause:
-        if re.search(r"(?:含|其中)上一?年", clause + after[:12]):
+        if _WITH_LAST_YEAR.search(clause + after[:12]):
             return [Claim("N1", "表三", " 本年新收+上年结转", ("p3.new_received.total", "p3.carried_over.total"), m)]
         return [Claim("N1", "表三", " 本年新收·总计", ("p3.new_received.total",), m)]
     if _CONCLUDED.search(clause):
@@ -237,7 +243,7 @@ def n8_table2(ctx: Context) -> list[Finding]:
     for m in ctx.mentions["p1"]:
         clause = _quote(view, m)
         cid = None
-        if m.unit in ("件", "个", "项") and _MAKING.search(clause) and not re.search(r"部门|转发|政策性|清理|废止", clause):
+        if m.unit in ("件", "个", "项") and _MAKING.search(clause) and not _NOT_MADE.search(clause):
             if "规范性文件" in clause:
                 cid = f"p2.normative_documents.{made}"
             elif "规章" in clause:
@@ -296,7 +302,7 @@ def n11_fee_statement(ctx: Context) -> list[Finding]:
     part = ctx.result.parts.get("p6")
     if ctx.template != "2021" or part is None or part.status != "present":
         return []
-    if re.search(r"处理费|收费", ctx.sections["p6"].text):
+    if _FEES.search(ctx.sections["p6"].text):
         return []
     return [Finding(rule="N11", check="narrative.fee_statement", severity="info",
                     message="2021 年起第六部分应说明信息处理费的收取情况，本报告没有提到")]
@@ -307,8 +313,8 @@ def n12_last_year_review(ctx: Context) -> list[Finding]:
     if ctx.template != "2021" or part is None or part.status != "present":
         return []
     year = ctx.result.meta.year
-    pattern = r"上一?年|去年|前一年|整改落实|落实情况|已整改|整改到位" + (f"|{year - 1}年" if year else "")
-    if re.search(pattern, ctx.sections["p5"].text):
+    p5 = ctx.sections["p5"].text
+    if _LAST_YEAR_REVIEW.search(p5) or (year and f"{year - 1}年" in p5):
         return []
     return [Finding(rule="N12", check="narrative.last_year_review", severity="info",
                     message="第五部分没有回顾上一年度改进措施的落实情况")]

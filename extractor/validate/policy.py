@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 from extractor.validate.equations import State
 from extractor.validate.evidence import VALIDATOR_NOTE
@@ -48,10 +49,12 @@ def cell_changes(result: Result, findings: list[Finding], states: list[State] | 
     flagged = {cid for f in broken for cid in f.cells}
     support = Counter(c for st in (evaluate(result) if states is None else states) if st.holds for c in st.eq.cells)
     for cid, n in support.items():
-        if cid in cells and cid not in flagged and cells[cid].status == "ok":
-            confidence = _confirmed(cells[cid].confidence, n)
-            if confidence != cells[cid].confidence:
-                out[cid] = {"confidence": confidence}
+        cell = cells.get(cid)
+        if cell is None or cell.status != "ok" or cid in flagged:
+            continue
+        confidence = _confirmed(cell.confidence, n)
+        if confidence != cell.confidence:
+            out[cid] = {"confidence": confidence}
     return out
 
 
@@ -70,6 +73,7 @@ def _flag(cell: Cell, earlier: dict, finding: Finding, cap: float) -> dict:
     return {"status": "flagged", "note": note, "confidence": min(earlier.get("confidence", cell.confidence), cap)}
 
 
+@lru_cache(maxsize=4096)  # a few confidences a reader gives × a few counts: most cells repeat a pair
 def _confirmed(confidence: float, holding: int) -> float:
     doubt = (1.0 - confidence) * 0.5 ** holding
     return min(CEILING, max(confidence, 1.0 - doubt))

@@ -25,7 +25,7 @@ from extractor.readers.rules.rows import layout
 from schemas import Cell, cell_ids, specs
 
 _P4_LABEL = "行政复议、行政诉讼"
-_TRAILING = re.compile(r"[\s|]+")
+_ONLY_TRAILING = re.compile(r"[\s|]*\Z")  # nothing but blanks and pipes up to the end of the text
 _GLUED_DIGITS = 5
 
 
@@ -46,7 +46,7 @@ def _lines(text: str, span: tuple[int, int] | None, tables: bool) -> list[tokens
         return []
     out = tokens.lines(grid.view(text, *span), *span, tables)
     last = next((ln.run for ln in reversed(out) if ln.run is not None), None)
-    if last is not None and not _TRAILING.sub("", text[last.span[1]:]) and not _glued_like(last):
+    if last is not None and _ONLY_TRAILING.match(text, last.span[1]) and not _glued_like(last):
         last.cut = True  # the text ends inside this row
     return out
 

@@ -87,6 +87,7 @@ def row_cells(row: RowRead, specs: dict[str, CellSpec]) -> tuple[dict[str, Field
     findings: list[Finding] = []
     blanks: list[str] = []
     note = "；".join(notes) or None
+    plain = not row.flag  # a flagged row's cells all go the long way
     for k, (cid, tok) in enumerate(zip(row.ids, slots)):
         if k >= cut:
             cells[cid] = dict(status="missing", reader=READER, note=f"文本在「{row.label}」行中截断，此格之后没有文字")
@@ -97,10 +98,10 @@ def row_cells(row: RowRead, specs: dict[str, CellSpec]) -> tuple[dict[str, Field
             continue
         spec = specs[cid]
         value = tok.value
-        if type(value) is int and (value >= 0 or spec.signed) and tok.unit not in _MONEY and not spec.is_money and not row.flag:
+        if plain and type(value) is int and tok.unit not in _MONEY and (value >= 0 or spec.signed) and not spec.is_money:
             # The common case, kept cheap: a plain count.
-            cells[cid] = dict(value=value, status="ok", confidence=base, span=(tok.start, tok.end), raw=tok.raw,
-                              reader=READER, note=note)
+            cells[cid] = {"value": value, "status": "ok", "confidence": base, "span": (tok.start, tok.end),
+                          "raw": tok.raw, "reader": READER, "note": note}
             continue
         cells[cid], finding = _value(tok, spec, base, row, notes)
         if finding is not None:

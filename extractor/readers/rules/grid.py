@@ -40,6 +40,8 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 def layout(region: str) -> str:
     """``pipe-stream`` when at least 30% of the region's table lines hold one cell or none
     beside their pipes, else ``lines``."""
+    if region.count("|") < _MIN_STREAM_LINES:
+        return LINES  # too few pipes for that many pipe lines
     stream = table = 0
     for line in region.split("\n"):
         if not line.strip() or _PROSE.search(line):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 NUM, BLANK, EMPTY, TEXT = "num", "blank", "empty", "text"
 # What empty cells between a row's label and its values are. In a pipe table every cell is
@@ -83,6 +84,9 @@ class Tok:
     label: str = ""  # text tokens: the text squashed for matching (see ``plain``)
 
 
+_START, _END = attrgetter("start"), attrgetter("end")
+
+
 @dataclass(slots=True)
 class Run:
     """The values at the end of one line, or of consecutive one-value lines (one cell per line)."""
@@ -103,7 +107,7 @@ class Run:
 
     @property
     def span(self) -> tuple[int, int]:
-        return min(t.start for t in self.slots), max(t.end for t in self.slots)
+        return min(map(_START, self.slots)), max(map(_END, self.slots))
 
     @property
     def lead_blanks(self) -> int:
@@ -148,6 +152,12 @@ def lines(text: str, start: int, end: int, tables: bool) -> list[Line]:
     pos = start
     for raw in text[start:end].split("\n"):
         line_start, pos = pos, pos + len(raw) + 1
+        if raw.isdecimal():  # a bare count, the commonest line of one-cell-per-line tables: what _line reads
+            idx = len(out)
+            line = Line(idx, line_start, pos - 1)
+            line.run = Run(idx, idx, [Tok(NUM, line_start, pos - 1, raw, int(raw))])
+            out.append(line)
+            continue
         if not raw or raw.isspace() or ("---" in raw and _MD_RULE.match(raw)) or (len(raw) < 24 and _PAGE_MARK.match(raw)):
             continue
         out.append(_line(raw, line_start, len(out), grid))
@@ -248,6 +258,9 @@ def _tail(raw: str, cells: list[tuple[int, int]], offset: int) -> tuple[list[Tok
             out.append(Tok(EMPTY, offset + s, offset + s, ""))
             continue
         piece = raw[s:e]
+        if piece.isdecimal():  # a plain count, the commonest cell: what _value reads
+            out.append(Tok(NUM, offset + s, offset + e, piece, int(piece)))
+            continue
         if " " not in piece and piece.isprintable():  # no whitespace at all, one piece: the common case
             value = _value(piece, offset + s, offset + e)
             if value is not None:
