@@ -9,8 +9,8 @@ llm`` through the public API with the model reader replaced by a recorder: it no
 each run would ask (document, table, rows) and answers nothing. Then those requests are sent
 for real by the same reader function the API calls, so the cache keys are those an offline
 run makes later (``make eval-llm``; ``NIANBAO_LLM_OFFLINE=1 NIANBAO_CACHE_DIR=…``). They are
-sent grouped by table and hybrid's first: a local server keeps the previous prompt, so
-requests with the same table's system prompt and schema skip re-reading that prefix.
+sent hybrid's first, grouped by table and template: a local server keeps the previous
+prompt, so requests with the same system prompt and schema skip re-reading that prefix.
 ``endpoint.json`` in the cache names the model. Cached answers cost nothing: an interrupted
 run resumes.
 """
@@ -64,7 +64,7 @@ def main(fixtures: str, cache_dir: str, backends: tuple[str, ...] = ("hybrid", "
     (cache / "endpoint.json").write_text(json.dumps({"model": llm.model, "base_url": llm.base_url}, indent=1) + "\n",
                                          encoding="utf-8")
     requests = plan(load_fixtures(Path(fixtures)), backends, llm)
-    requests.sort(key=lambda r: (backends.index(r[0]), ORDER.index(r[2])))
+    requests.sort(key=lambda r: (backends.index(r[0]), ORDER.index(r[2]), str(r[3][2])))  # backend, table, template
     print(f"{len(requests)} requests planned ({', '.join(f'{b}: {sum(r[0] == b for r in requests)}' for b in backends)})",
           flush=True)
     started = time.monotonic()

@@ -49,5 +49,7 @@ def gold_answer(name: str, part: str, template: str, **overrides) -> dict:
 
 def llm_settings(endpoint, **kw) -> LLMSettings:
     """Settings for the recorded endpoint (the ``endpoint`` fixture of conftest)."""
+    wait = float(ENV_AT_START.get("NIANBAO_LLM_TIMEOUT") or 180)  # a slow server while recording
     return LLMSettings(base_url=endpoint["base_url"], model=endpoint["model"],
-                       api_key=ENV_AT_START.get("OPENAI_API_KEY") or "sk-test", cache_dir=None, **kw)
+                       api_key=ENV_AT_START.get("OPENAI_API_KEY") or "sk-test", cache_dir=None,
+                       **{"timeout_s": wait, **kw})
