@@ -238,3 +238,20 @@ def test_grounding_a_pdf_layout_with_numbers_beside_wrapped_labels():
     present = [cid for cid, v in gold("hongze-2024")["cells"].items() if cid.startswith("p3.") and v is not None]
     assert all(cells[cid].status == "ok" for cid in present)
     assert cells["p3.withheld.state_secret.total"].span is not None
+
+
+@pytest.mark.parametrize(("line", "placed"), [
+    ("全年共办理行政许可26768件、行政处罚538件、行政强制95件，均已公开。", False),  # figures quoted in prose
+    ("本年度内单位行政处罚处理决定数量39件，不存在其他情况。", False),
+    ("行政许可 | 26768 |\n行政处罚 | 538 |\n行政强制 | 95 |", True),  # the same figures as table rows
+    ("行政许可\t26768\n行政处罚\t538\n行政强制\t95", True),
+])
+def test_a_figure_quoted_in_a_sentence_is_no_table_cell(line, placed):
+    from extractor.load import load_text
+    from schemas.llm import P2Answer2021
+    doc = load_text(f"二、主动公开政府信息情况\n{line}\n")
+    answer = P2Answer2021.model_validate({"regulations": [None] * 3, "normative_documents": [None] * 3,
+                                          "licensing": 26768, "penalty": 538, "coercion": 95, "fees": None})
+    cells = ground(doc.text, (0, len(doc.text)), answer)
+    cell = cells["p2.penalty.decisions"]
+    assert cell.value == 538 and (cell.status == "ok") is placed

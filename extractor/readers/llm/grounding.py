@@ -8,7 +8,8 @@ one number per column), the value must be at its column's position.
 
 Outcomes per cell:
 - found at its column → ``ok`` (confidence 0.9), span on the digits: the only value a
-  model can have accepted;
+  model can have accepted — unless the label's line is a sentence (it holds a full stop):
+  figures quoted in prose are not table cells, so those stay ``flagged``;
 - found in the row but the columns cannot be told apart, in another column, or not among
   the row's numbers, or the row holds fewer numbers than the model gave → ``flagged``,
   never ``ok``: the place the model gives cannot be confirmed;
@@ -49,8 +50,12 @@ def ground(text: str, span: tuple[int, int], answer) -> dict[str, Cell]:
         row = rows.get(field)
         columns, tokens, unsure = _row_numbers(text, row, len(row_items)) if row else (None, [], False)
         given = sum(i.raw is not None for i in row_items)
+        prose = row is not None and _in_a_sentence(text, row)
         for item in row_items:
             cell = _cell(item, row, columns, tokens, given)
+            if prose and cell.status == "ok":
+                cell = cell.model_copy(update={"status": "flagged", "confidence": 0.3,
+                                               "note": "这个数在一句叙述里（标签所在行有句号），不是表格的单元格"})
             if unsure and cell.status == "ok":
                 cell = cell.model_copy(update={"status": "flagged", "confidence": 0.4,
                                                "note": "标签上下各有一行数字，无法确定哪一行属于这一行"})
@@ -63,6 +68,15 @@ def rows_absent(text: str, span: tuple[int, int], answer_model) -> list[str]:
     fields = list(answer_model.ROWS)
     found = _locate_rows(text, span, _row_ids(answer_model, fields))
     return [f for f in fields if f not in found]
+
+
+def _in_a_sentence(text: str, row: Row) -> bool:
+    """The label stands in a sentence, not a table row: its line holds a full stop. (Reports
+    quote table figures in their prose — 「全年共办理行政许可26768件、行政处罚538件。」 — and
+    a label found there is no table row, even with one number right after it.)"""
+    start = text.rfind("\n", 0, row.start) + 1
+    end = text.find("\n", row.start)
+    return "。" in text[start:end if end >= 0 else len(text)]
 
 
 def rows_readable(text: str, span: tuple[int, int], answer_model) -> list[str]:
