@@ -80,3 +80,20 @@ def test_statuses_from_cells_and_reasons():
     assert summary["files"]["by_status"] == dict.fromkeys(STATUSES, 0) | {"read": 1, "error": 1}
     assert summary["files"]["not_read"] == [{"path": "b.pdf", "status": "error", "reason": "timeout",
                                              "message": "no result after 1 s"}]
+
+
+def test_key_statuses_hold_a_byte_a_report_and_answer_like_the_dict():
+    from extractor.batch.summary import KeyStatuses
+
+    keys = ["a1", "b2", "c3"]
+    statuses = {"a1": "read", "b2": "empty", "c3": "partly_read"}
+    compact = KeyStatuses(keys)
+    compact.update({"a1": "read", "b2": "empty"})
+    compact["c3"] = "partly_read"
+    assert len(compact.codes) == 3 and dict(compact.items()) == statuses
+    assert all(k in compact and compact[k] == s for k, s in statuses.items())
+    assert "zz" not in compact and 3 not in compact
+    with pytest.raises(KeyError):
+        compact["b"]
+    with pytest.raises(ValueError):  # out of order: the lookup would be wrong, so it is refused
+        KeyStatuses(keys).update({"b2": "read"})

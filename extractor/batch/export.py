@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from extractor.batch import crossyear
 from extractor.batch.pool import process_pool
 from extractor.batch.store import ResultsFolder
-from extractor.batch.summary import Tally
+from extractor.batch.summary import KeyStatuses, Tally
 from extractor.batch.xlsx import write_xlsx
 from extractor.resultsdir import write_atomic
 from extractor.review.apply import Provenance, apply_review, decisions_by_key
@@ -70,22 +70,22 @@ def export_tables(folder: ResultsFolder, inputs: dict[str, str], last_run: dict,
     ``workers`` processes when there is more than one chunk, and written in key order
     whatever the number of workers."""
     started, tally, worker_cpu = perf_counter(), Tally(), 0.0
-    docs: list[tuple[str, str | None, int | None]] = []  # (key, issuer, year), to pair years
     result_keys = folder.result_keys()
+    tally.status_of_key = KeyStatuses(result_keys)  # a byte a report, not a dict entry
     decisions, last_event = decisions_by_key(folder.root)
     chunks = [result_keys[i:i + CHUNK] for i in range(0, len(result_keys), CHUNK)]
     moves: list[tuple[Path, Path]] = []  # (temporary, final): every output is moved into place at the end
-    with _Table(folder.root, "cells", LONG, moves=moves) as long, \
-            _Table(folder.root, "cells_wide", WIDE, moves=moves) as wide, \
-            _Table(folder.root, "findings", FINDINGS, parquet=False, moves=moves) as findings:
-        for piece, elsewhere in _in_order(partial(rows, folder.root, decisions), chunks, workers):
-            worker_cpu += piece.cpu_seconds if elsewhere else 0.0
-            long.write(piece.long)
-            wide.write(piece.wide)
-            findings.write(piece.findings)
-            tally.merge(piece.tally)
-            docs.extend(piece.docs)
-        _add_cross_year(folder, docs, findings, tally, decisions)
+    with _Table(folder.root, "findings", FINDINGS, parquet=False, moves=moves) as findings:
+        with _Table(folder.root, "cells", LONG, moves=moves) as long, \
+                _Table(folder.root, "cells_wide", WIDE, moves=moves) as wide:
+            for piece, elsewhere in _in_order(partial(rows, folder.root, decisions), chunks, workers):
+                worker_cpu += piece.cpu_seconds if elsewhere else 0.0
+                long.write(piece.long)
+                wide.write(piece.wide)
+                findings.write(piece.findings)
+                tally.merge(piece.tally)
+        # Years are paired from the wide table just written: nothing per report is kept for it.
+        _add_cross_year(folder, _docs(wide.parquet_path), findings, tally, decisions)
     errors = {}
     for key in set(folder.error_keys()) - set(result_keys):
         errors[key] = folder.read_error(key)
@@ -115,20 +115,19 @@ def export_tables(folder: ResultsFolder, inputs: dict[str, str], last_run: dict,
 
 @dataclass(slots=True)
 class Rows:
-    """The table rows of some documents, and what the summary and the cross-year pairing need of them."""
+    """The table rows of some documents, and what the summary needs of them."""
 
     long: pa.RecordBatch
     wide: pa.RecordBatch
     findings: pa.RecordBatch
     tally: Tally
-    docs: list[tuple[str, str | None, int | None]]
     cpu_seconds: float  # building them
 
 
 def rows(root: Path, decisions: dict[str, dict[str, Event]], keys: list[str]) -> Rows:
     """Rows of the results ``keys`` in ``root``, with the review ``decisions`` ({key: {cell:
     event}}) applied (run in a worker process: everything here is picklable)."""
-    cpu, folder, tally, docs = process_time(), ResultsFolder(root), Tally(), []
+    cpu, folder, tally = process_time(), ResultsFolder(root), Tally()
     long, wide, findings = _Long(), _Columns(WIDE), _Columns(FINDINGS)
     for key in keys:
         result = folder.read_result(key)
@@ -138,7 +137,6 @@ def rows(root: Path, decisions: dict[str, dict[str, Event]], keys: list[str]) ->
             tally.add_review(reviewed)
         meta = result["meta"]
         doc = (key, result["source"].get("path"), meta.get("issuer"), meta.get("year"), meta.get("template"))
-        docs.append((key, meta.get("issuer"), meta.get("year")))
         cells = result["cells"]
         statuses = long.add(doc, cells, reviewed)
         counts = Counter(statuses)
@@ -147,7 +145,7 @@ def rows(root: Path, decisions: dict[str, dict[str, Event]], keys: list[str]) ->
         for f in result.get("findings") or []:
             findings.add(_finding_row(doc, f))
         tally.add_result(result, key)
-    return Rows(long.batch(), wide.batch(), findings.batch(), tally, docs, process_time() - cpu)
+    return Rows(long.batch(), wide.batch(), findings.batch(), tally, process_time() - cpu)
 
 
 def _reviewed(folder: ResultsFolder, key: str, result: dict,
@@ -183,7 +181,13 @@ def _finding_row(doc: tuple, f: dict, previous_key: str | None = None) -> tuple:
             f.get("cause"), ";".join(f.get("blocked_by") or []) or None, previous_key)
 
 
-def _add_cross_year(folder: ResultsFolder, docs: list[tuple], findings: _Table, tally: Tally,
+def _docs(wide: Path) -> Iterator[tuple[str, str | None, int | None]]:
+    """``(key, issuer, year)`` of each report in the wide table ``wide``, read a batch at a time."""
+    for batch in pq.ParquetFile(wide).iter_batches(4096, columns=["key", "issuer", "year"], use_threads=False):
+        yield from zip(*(column.to_pylist() for column in batch.columns))
+
+
+def _add_cross_year(folder: ResultsFolder, docs: Iterable[tuple], findings: _Table, tally: Tally,
                     decisions: dict[str, dict[str, Event]]) -> None:
     found_pairs, tally.several_per_issuer_year = crossyear.pairs(docs)
     for prev_key, cur_key in found_pairs:
@@ -342,6 +346,11 @@ class _Table:
 
     def _tmp(self, suffix: str) -> Path:
         return self.root / f".{self.name}{suffix}.{os.getpid()}.tmp"
+
+    @property
+    def parquet_path(self) -> Path:
+        """The Parquet file being written (whole once the table is closed)."""
+        return self._tmp(".parquet")
 
     def add(self, row: tuple) -> None:
         self.rows.add(row)

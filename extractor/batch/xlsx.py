@@ -100,8 +100,9 @@ class _Sheets:
         """``(key, {cell id: style})`` of each report with flagged or reviewed cells, in the order of
         ``cells.parquet`` (read a batch at a time: nothing here grows with the number of reports)."""
         wanted = _strings("flagged", "corrected")
-        key, marked = None, {}
-        for batch in pq.ParquetFile(self.sources["cells"]).iter_batches(BATCH_ROWS, columns=["key", "cell", "status"], use_threads=False):
+        key, marked = "", {}  # type: str, dict[str, object]
+        source = pq.ParquetFile(self.sources["cells"])
+        for batch in source.iter_batches(BATCH_ROWS, columns=["key", "cell", "status"], use_threads=False):
             batch = batch.filter(pc.is_in(batch.column(2), value_set=wanted))
             for k, cid, status in zip(*(batch.column(i).to_pylist() for i in range(3))):
                 if k != key:
