@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from extractor.batch import crossyear
 from extractor.batch.pool import process_pool
 from extractor.batch.store import ResultsFolder
-from extractor.batch.summary import KeyStatuses, Tally
+from extractor.batch.summary import Either, KeyStatuses, SortedInputs, Tally
 from extractor.batch.xlsx import write_xlsx
 from extractor.resultsdir import write_atomic
 from extractor.review.apply import Provenance, apply_review, decisions_by_key
@@ -60,7 +60,7 @@ PARQUET_CELLS = 1 << 20  # values per Parquet row group (about 8 MiB of float64)
 CHUNK = 256  # documents per piece of work: a few MiB of rows, so memory stays flat in N
 
 
-def export_tables(folder: ResultsFolder, inputs: dict[str, str], last_run: dict, workers: int = 1,
+def export_tables(folder: ResultsFolder, inputs: dict[str, str] | SortedInputs, last_run: dict, workers: int = 1,
                   xlsx: bool = True) -> dict:
     """Write cells, cells_wide, findings, inputs, cells.xlsx (unless ``xlsx`` is false: then an
     old one is removed, so it never disagrees with the tables) and summary; return the summary.
@@ -70,6 +70,8 @@ def export_tables(folder: ResultsFolder, inputs: dict[str, str], last_run: dict,
     ``workers`` processes when there is more than one chunk, and written in key order
     whatever the number of workers."""
     started, tally, worker_cpu = perf_counter(), Tally(), 0.0
+    if not isinstance(inputs, SortedInputs):  # a caller that wants the dict's memory back passes SortedInputs
+        inputs = SortedInputs(inputs)
     result_keys = folder.result_keys()
     tally.status_of_key = KeyStatuses(result_keys)  # a byte a report, not a dict entry
     decisions, last_event = decisions_by_key(folder.root)
@@ -87,11 +89,11 @@ def export_tables(folder: ResultsFolder, inputs: dict[str, str], last_run: dict,
         # Years are paired from the wide table just written: nothing per report is kept for it.
         _add_cross_year(folder, _docs(wide.parquet_path), findings, tally, decisions)
     errors = {}
-    for key in set(folder.error_keys()) - set(result_keys):
-        errors[key] = folder.read_error(key)
-        tally.add_error(errors[key])
-    accounted = set(result_keys) | errors.keys()
-    _write_inputs(folder.root, inputs, set(result_keys), errors, moves)
+    for key in folder.error_keys():
+        if key not in tally.status_of_key:
+            errors[key] = folder.read_error(key)
+            tally.add_error(errors[key])
+    _write_inputs(folder.root, inputs, tally.status_of_key, errors, moves)
     if xlsx:
         written = {final.name: tmp for tmp, final in moves}
         book = folder.root / f".cells.xlsx.{os.getpid()}.tmp"
@@ -102,7 +104,7 @@ def export_tables(folder: ResultsFolder, inputs: dict[str, str], last_run: dict,
     last_run["seconds"]["export"] = perf_counter() - started
     last_run["export_worker_cpu_seconds"] = worker_cpu
     tally.review_last_event = last_event
-    summary = tally.as_dict(inputs, accounted, last_run, errors)
+    summary = tally.as_dict(inputs, Either(tally.status_of_key, errors), last_run, errors)
     # Nothing is replaced until every output is whole; summary.json (which names the last review
     # event the tables include) goes last.
     for tmp, final in moves:
@@ -208,10 +210,10 @@ def _result(folder: ResultsFolder, key: str, events: dict[str, Event] | None) ->
     return result
 
 
-def _write_inputs(root: Path, inputs: dict[str, str], ok: set[str], errors: dict[str, dict],
+def _write_inputs(root: Path, inputs: SortedInputs, ok: Container[str], errors: dict[str, dict],
                   moves: list[tuple[Path, Path]] | None = None) -> None:
     with _Table(root, "inputs", INPUTS, parquet=False, moves=moves) as table:
-        for path, key in sorted(inputs.items()):
+        for path, key in inputs.items():
             if key in ok:
                 table.add((path, key, "ok", None))
             elif key in errors:
