@@ -4,13 +4,12 @@ Each step is one plain function with typed input and output; nothing reaches bac
 """
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from extractor._version import __version__
 from extractor.load import Document, load, load_bytes, load_text
 from extractor.meta import read_meta
 from extractor.narrative import read_narrative
-from extractor.ocr.confidence import fold as fold_ocr
 from extractor.parts import preamble_end, split_parts, tables_region
 from extractor.readers.dispatch import read_cells
 from extractor.settings import Settings
@@ -18,11 +17,6 @@ from extractor.structure import part_findings
 from extractor.template import detect_template
 from extractor.validate import validate_and_settle
 from schemas import Provenance, Result
-
-try:
-    __version__ = version("nianbao")
-except PackageNotFoundError:  # running from a source tree without install
-    __version__ = "0+unknown"
 
 
 def extract(path: str | Path, settings: Settings | None = None) -> Result:
@@ -53,6 +47,8 @@ def extract_document(doc: Document, settings: Settings) -> Result:
     backend = settings.resolved_backend()
     reading = read_cells(doc, parts, detection.template, settings)
     if doc.ocr:  # a scan: how surely each value was recognised folds into its cell
+        from extractor.ocr.confidence import fold as fold_ocr
+
         reading.cells = fold_ocr(reading.cells, doc.ocr)
     infos = {k: p.info() for k, p in parts.items()}
     result = Result(

@@ -13,6 +13,7 @@ has no unambiguous traditional character left, so a second call changes nothing.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from extractor._t2s_table import AMBIGUOUS_SIMPLIFIED, AMBIGUOUS_TRADITIONAL, SIMPLIFIED, TRADITIONAL
 
@@ -25,7 +26,6 @@ _ALL = {**_PLAIN, **dict(zip(AMBIGUOUS_TRADITIONAL, AMBIGUOUS_SIMPLIFIED))}
 # costs one scan of about 50 µs. The few traditional characters beyond the BMP would make every
 # position a list search, so they are looked for only in a text that has such characters at all.
 _BMP = re.compile("[" + "".join(re.escape(c) for c in TRADITIONAL if ord(c) <= 0xFFFF) + "]")
-_BMP_ALL = re.compile("[" + "".join(re.escape(c) for c in _ALL if ord(c) <= 0xFFFF) + "]")
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 _ASTRAL_TRADITIONAL = re.compile("[" + "".join(re.escape(c) for c in TRADITIONAL if ord(c) > 0xFFFF) + "]")
 
@@ -37,7 +37,7 @@ def to_simplified(text: str) -> str:
     if not found and not astral:
         return text
     if _traditional(len(found) + len(astral), len(text)):
-        text = _BMP_ALL.sub(lambda m: _ALL[m.group()], text)
+        text = _bmp_all().sub(lambda m: _ALL[m.group()], text)
     else:  # a stray character or two (an OCR 減, a quoted name): replace just those
         astral += found
     for ch in set(astral):
@@ -49,6 +49,13 @@ def is_traditional(text: str) -> bool:
     """Whether ``text`` reads as a traditional-character text (the rule :func:`to_simplified` uses)."""
     astral = len(_ASTRAL_TRADITIONAL.findall(text)) if _ASTRAL.search(text) else 0
     return _traditional(len(_BMP.findall(text)) + astral, len(text))
+
+
+@cache
+def _bmp_all() -> re.Pattern[str]:
+    """The class of every key, ambiguous ones too: compiled for the first traditional text only
+    (compiling it costs ~5 ms of every start-up, and most reports are simplified)."""
+    return re.compile("[" + "".join(re.escape(c) for c in _ALL if ord(c) <= 0xFFFF) + "]")
 
 
 def _traditional(found: int, length: int) -> bool:

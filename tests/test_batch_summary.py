@@ -80,3 +80,35 @@ def test_statuses_from_cells_and_reasons():
     assert summary["files"]["by_status"] == dict.fromkeys(STATUSES, 0) | {"read": 1, "error": 1}
     assert summary["files"]["not_read"] == [{"path": "b.pdf", "status": "error", "reason": "timeout",
                                              "message": "no result after 1 s"}]
+
+
+def test_key_statuses_hold_a_byte_a_report_and_answer_like_the_dict():
+    from extractor.batch.summary import KeyStatuses
+
+    keys = ["a1", "b2", "c3"]
+    statuses = {"a1": "read", "b2": "empty", "c3": "partly_read"}
+    compact = KeyStatuses(keys)
+    compact.update({"a1": "read", "b2": "empty"})
+    compact["c3"] = "partly_read"
+    assert len(compact.codes) == 3 and dict(compact.items()) == statuses
+    assert all(k in compact and compact[k] == s for k, s in statuses.items())
+    assert "zz" not in compact and 3 not in compact
+    with pytest.raises(KeyError):
+        compact["b"]
+    with pytest.raises(ValueError):  # out of order: the lookup would be wrong, so it is refused
+        KeyStatuses(keys).update({"b2": "read"})
+
+
+def test_the_compact_inputs_index_gives_the_summary_the_dict_gives(monkeypatch):
+    from extractor.batch.summary import Either, SortedInputs
+
+    monkeypatch.setattr(SortedInputs, "STEP", 2)  # several slices
+    inputs = {"z.txt": "k1", "a.txt": "k1", "m.pdf": "k2", "b.doc": "k3", "c.txt": "k4"}
+    errors = {"k2": {"reason": "timeout", "message": "no result after 1 s"}, "k3": {"reason": "unsupported"}}
+    tally = Tally()
+    tally.add_result({"meta": {"template": "2021"}, "cells": {"x": {"value": 1, "status": "ok"}}}, "k1")
+    settled = {"k1", "k2", "k3"}
+    want = tally.as_dict(inputs, settled, {}, errors)
+    got = tally.as_dict(SortedInputs(inputs), Either({"k1"}, errors), {}, errors)
+    assert got == want and got["documents"]["pending"] == 1 and got["documents"]["distinct_inputs"] == 4
+    assert list(SortedInputs(inputs).items()) == sorted(inputs.items())

@@ -125,3 +125,17 @@ def test_no_xlsx_removes_an_old_workbook_so_it_never_disagrees(folder, tmp_path)
     assert (copy / "cells.xlsx").exists()
     export_folder(copy, workers=1, xlsx=False)
     assert not (copy / "cells.xlsx").exists() and (copy / "cells.csv").exists()
+
+
+def test_the_workbook_does_not_depend_on_how_the_tables_are_read_in_batches(folder, monkeypatch, tmp_path):
+    """The sheets stream the tables a batch at a time (memory stays flat in the number of reports),
+    the marks of flagged cells read beside the wide rows: a batch of one row gives the same bytes."""
+    from extractor.batch import xlsx
+
+    out, _, _ = folder
+    flagged = {r["key"] for r in pq_rows(out / "cells.parquet") if r["status"] == "flagged"}
+    assert flagged and len({r["key"] for r in pq_rows(out / "cells_wide.parquet")}) == 2
+    whole = xlsx.write_xlsx(out, target=tmp_path / "whole.xlsx").read_bytes()
+    for name, value in (("BATCH_ROWS", 1), ("WIDE_BATCH_ROWS", 1), ("FINDINGS_BLOCK", 1 << 14)):
+        monkeypatch.setattr(xlsx, name, value)
+    assert xlsx.write_xlsx(out, target=tmp_path / "rows.xlsx").read_bytes() == whole

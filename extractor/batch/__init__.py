@@ -90,12 +90,15 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
         del todo, done_before
         found.jobs.clear()  # the export needs only the inputs index: the jobs' memory goes back first
         from extractor.batch.export import export_tables  # pyarrow: imported only when tables are written
+        from extractor.batch.summary import SortedInputs
 
         inputs_index = folder.read_inputs()
         inputs_index.update((shown_path(p), key) for p, key in found.inputs.items())
         found.inputs.clear()
+        compact = SortedInputs(inputs_index)  # a third of the dict's memory, which goes back now
+        del inputs_index
         last_run = stats.as_dict(backend=settings.resolved_backend(), workers=workers)
-        return export_tables(folder, inputs_index, last_run, workers=min(workers, _cpus()), xlsx=options.xlsx)
+        return export_tables(folder, compact, last_run, workers=min(workers, _cpus()), xlsx=options.xlsx)
 
 
 def export_folder(out: Path, workers: int | None = None, xlsx: bool = True) -> dict:
@@ -118,7 +121,9 @@ def export_folder(out: Path, workers: int | None = None, xlsx: bool = True) -> d
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             last_run = {"seconds": {}}  # no batch wrote this folder (a review of one document), or no summary
         from extractor.batch.export import export_tables
-        return export_tables(folder, folder.read_inputs(), last_run, workers=workers or _cpus(), xlsx=xlsx)
+        from extractor.batch.summary import SortedInputs
+        return export_tables(folder, SortedInputs(folder.read_inputs()), last_run, workers=workers or _cpus(),
+                             xlsx=xlsx)
 
 
 def _cpus() -> int:

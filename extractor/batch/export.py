@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from extractor.batch import crossyear
 from extractor.batch.pool import process_pool
 from extractor.batch.store import ResultsFolder
-from extractor.batch.summary import Tally
+from extractor.batch.summary import Either, KeyStatuses, SortedInputs, Tally
 from extractor.batch.xlsx import write_xlsx
 from extractor.resultsdir import write_atomic
 from extractor.review.apply import Provenance, apply_review, decisions_by_key
@@ -60,7 +60,7 @@ PARQUET_CELLS = 1 << 20  # values per Parquet row group (about 8 MiB of float64)
 CHUNK = 256  # documents per piece of work: a few MiB of rows, so memory stays flat in N
 
 
-def export_tables(folder: ResultsFolder, inputs: dict[str, str], last_run: dict, workers: int = 1,
+def export_tables(folder: ResultsFolder, inputs: dict[str, str] | SortedInputs, last_run: dict, workers: int = 1,
                   xlsx: bool = True) -> dict:
     """Write cells, cells_wide, findings, inputs, cells.xlsx (unless ``xlsx`` is false: then an
     old one is removed, so it never disagrees with the tables) and summary; return the summary.
@@ -70,28 +70,30 @@ def export_tables(folder: ResultsFolder, inputs: dict[str, str], last_run: dict,
     ``workers`` processes when there is more than one chunk, and written in key order
     whatever the number of workers."""
     started, tally, worker_cpu = perf_counter(), Tally(), 0.0
-    docs: list[tuple[str, str | None, int | None]] = []  # (key, issuer, year), to pair years
+    if not isinstance(inputs, SortedInputs):  # a caller that wants the dict's memory back passes SortedInputs
+        inputs = SortedInputs(inputs)
     result_keys = folder.result_keys()
+    tally.status_of_key = KeyStatuses(result_keys)  # a byte a report, not a dict entry
     decisions, last_event = decisions_by_key(folder.root)
     chunks = [result_keys[i:i + CHUNK] for i in range(0, len(result_keys), CHUNK)]
     moves: list[tuple[Path, Path]] = []  # (temporary, final): every output is moved into place at the end
-    with _Table(folder.root, "cells", LONG, moves=moves) as long, \
-            _Table(folder.root, "cells_wide", WIDE, moves=moves) as wide, \
-            _Table(folder.root, "findings", FINDINGS, parquet=False, moves=moves) as findings:
-        for piece, elsewhere in _in_order(partial(rows, folder.root, decisions), chunks, workers):
-            worker_cpu += piece.cpu_seconds if elsewhere else 0.0
-            long.write(piece.long)
-            wide.write(piece.wide)
-            findings.write(piece.findings)
-            tally.merge(piece.tally)
-            docs.extend(piece.docs)
-        _add_cross_year(folder, docs, findings, tally, decisions)
+    with _Table(folder.root, "findings", FINDINGS, parquet=False, moves=moves) as findings:
+        with _Table(folder.root, "cells", LONG, moves=moves) as long, \
+                _Table(folder.root, "cells_wide", WIDE, moves=moves) as wide:
+            for piece, elsewhere in _in_order(partial(rows, folder.root, decisions), chunks, workers):
+                worker_cpu += piece.cpu_seconds if elsewhere else 0.0
+                long.write(piece.long)
+                wide.write(piece.wide)
+                findings.write(piece.findings)
+                tally.merge(piece.tally)
+        # Years are paired from the wide table just written: nothing per report is kept for it.
+        _add_cross_year(folder, _docs(wide.parquet_path), findings, tally, decisions)
     errors = {}
-    for key in set(folder.error_keys()) - set(result_keys):
-        errors[key] = folder.read_error(key)
-        tally.add_error(errors[key])
-    accounted = set(result_keys) | errors.keys()
-    _write_inputs(folder.root, inputs, set(result_keys), errors, moves)
+    for key in folder.error_keys():
+        if key not in tally.status_of_key:
+            errors[key] = folder.read_error(key)
+            tally.add_error(errors[key])
+    _write_inputs(folder.root, inputs, tally.status_of_key, errors, moves)
     if xlsx:
         written = {final.name: tmp for tmp, final in moves}
         book = folder.root / f".cells.xlsx.{os.getpid()}.tmp"
@@ -102,7 +104,7 @@ def export_tables(folder: ResultsFolder, inputs: dict[str, str], last_run: dict,
     last_run["seconds"]["export"] = perf_counter() - started
     last_run["export_worker_cpu_seconds"] = worker_cpu
     tally.review_last_event = last_event
-    summary = tally.as_dict(inputs, accounted, last_run, errors)
+    summary = tally.as_dict(inputs, Either(tally.status_of_key, errors), last_run, errors)
     # Nothing is replaced until every output is whole; summary.json (which names the last review
     # event the tables include) goes last.
     for tmp, final in moves:
@@ -115,20 +117,19 @@ def export_tables(folder: ResultsFolder, inputs: dict[str, str], last_run: dict,
 
 @dataclass(slots=True)
 class Rows:
-    """The table rows of some documents, and what the summary and the cross-year pairing need of them."""
+    """The table rows of some documents, and what the summary needs of them."""
 
     long: pa.RecordBatch
     wide: pa.RecordBatch
     findings: pa.RecordBatch
     tally: Tally
-    docs: list[tuple[str, str | None, int | None]]
     cpu_seconds: float  # building them
 
 
 def rows(root: Path, decisions: dict[str, dict[str, Event]], keys: list[str]) -> Rows:
     """Rows of the results ``keys`` in ``root``, with the review ``decisions`` ({key: {cell:
     event}}) applied (run in a worker process: everything here is picklable)."""
-    cpu, folder, tally, docs = process_time(), ResultsFolder(root), Tally(), []
+    cpu, folder, tally = process_time(), ResultsFolder(root), Tally()
     long, wide, findings = _Long(), _Columns(WIDE), _Columns(FINDINGS)
     for key in keys:
         result = folder.read_result(key)
@@ -138,7 +139,6 @@ def rows(root: Path, decisions: dict[str, dict[str, Event]], keys: list[str]) ->
             tally.add_review(reviewed)
         meta = result["meta"]
         doc = (key, result["source"].get("path"), meta.get("issuer"), meta.get("year"), meta.get("template"))
-        docs.append((key, meta.get("issuer"), meta.get("year")))
         cells = result["cells"]
         statuses = long.add(doc, cells, reviewed)
         counts = Counter(statuses)
@@ -147,7 +147,7 @@ def rows(root: Path, decisions: dict[str, dict[str, Event]], keys: list[str]) ->
         for f in result.get("findings") or []:
             findings.add(_finding_row(doc, f))
         tally.add_result(result, key)
-    return Rows(long.batch(), wide.batch(), findings.batch(), tally, docs, process_time() - cpu)
+    return Rows(long.batch(), wide.batch(), findings.batch(), tally, process_time() - cpu)
 
 
 def _reviewed(folder: ResultsFolder, key: str, result: dict,
@@ -183,7 +183,13 @@ def _finding_row(doc: tuple, f: dict, previous_key: str | None = None) -> tuple:
             f.get("cause"), ";".join(f.get("blocked_by") or []) or None, previous_key)
 
 
-def _add_cross_year(folder: ResultsFolder, docs: list[tuple], findings: _Table, tally: Tally,
+def _docs(wide: Path) -> Iterator[tuple[str, str | None, int | None]]:
+    """``(key, issuer, year)`` of each report in the wide table ``wide``, read a batch at a time."""
+    for batch in pq.ParquetFile(wide).iter_batches(4096, columns=["key", "issuer", "year"], use_threads=False):
+        yield from zip(*(column.to_pylist() for column in batch.columns))
+
+
+def _add_cross_year(folder: ResultsFolder, docs: Iterable[tuple], findings: _Table, tally: Tally,
                     decisions: dict[str, dict[str, Event]]) -> None:
     found_pairs, tally.several_per_issuer_year = crossyear.pairs(docs)
     for prev_key, cur_key in found_pairs:
@@ -204,10 +210,10 @@ def _result(folder: ResultsFolder, key: str, events: dict[str, Event] | None) ->
     return result
 
 
-def _write_inputs(root: Path, inputs: dict[str, str], ok: set[str], errors: dict[str, dict],
+def _write_inputs(root: Path, inputs: SortedInputs, ok: Container[str], errors: dict[str, dict],
                   moves: list[tuple[Path, Path]] | None = None) -> None:
     with _Table(root, "inputs", INPUTS, parquet=False, moves=moves) as table:
-        for path, key in sorted(inputs.items()):
+        for path, key in inputs.items():
             if key in ok:
                 table.add((path, key, "ok", None))
             elif key in errors:
@@ -342,6 +348,11 @@ class _Table:
 
     def _tmp(self, suffix: str) -> Path:
         return self.root / f".{self.name}{suffix}.{os.getpid()}.tmp"
+
+    @property
+    def parquet_path(self) -> Path:
+        """The Parquet file being written (whole once the table is closed)."""
+        return self._tmp(".parquet")
 
     def add(self, row: tuple) -> None:
         self.rows.add(row)

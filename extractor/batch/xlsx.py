@@ -16,6 +16,7 @@ Excel's quote prefix (shown as text, never evaluated).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,6 +33,10 @@ PARTS = ("二", "三", "四")
 # the cells that are not plain "ok", and at most this many of them.
 LONG_SHEET_MAX_ROWS = 20_000
 BATCH_ROWS = 4096  # rows read from the Parquet tables at a time: memory stays flat in the number of reports
+# Tables are read on this thread (use_threads=False): the sheets are written one cell at a time anyway, and
+# Arrow's reading threads each kept their own buffers (+20 MiB at 4,000 reports).
+WIDE_BATCH_ROWS = 256  # of cells_wide, whose rows have ~230 values: a batch as Python objects is ~2 MiB
+FINDINGS_BLOCK = 1 << 18  # bytes of findings.csv read at a time (~1,000 findings; a row, ≤ ~10 KiB, must fit)
 STATUS_ZH = {"ok": "正常", "flagged": "存疑", "missing": "缺失", "corrected": "已审核"}
 ACTION_ZH = {"accept": "确认原值", "repair": "采纳校验建议", "correct": "更正", "missing": "确认缺失"}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -86,53 +91,71 @@ class _Sheets:
         self.notes: list[str] = []
 
     def write_all(self) -> None:
-        marks = self._marks()
-        for part in PARTS:
-            self._wide_sheet(part, marks)
+        self._wide_sheets()
         self._long_sheet()
         self._findings_sheet()
         self._legend()
 
-    def _marks(self) -> dict[str, dict[str, object]]:
-        """``{key: {cell id: style}}`` of the flagged and reviewed cells (read a batch at a time)."""
-        marks: dict[str, dict[str, object]] = {}
+    def _marks(self) -> Iterator[tuple[str, dict[str, object]]]:
+        """``(key, {cell id: style})`` of each report with flagged or reviewed cells, in the order of
+        ``cells.parquet`` (read a batch at a time: nothing here grows with the number of reports)."""
         wanted = _strings("flagged", "corrected")
-        for batch in pq.ParquetFile(self.sources["cells"]).iter_batches(BATCH_ROWS, columns=["key", "cell", "status"]):
+        key, marked = "", {}  # type: str, dict[str, object]
+        source = pq.ParquetFile(self.sources["cells"])
+        for batch in source.iter_batches(BATCH_ROWS, columns=["key", "cell", "status"], use_threads=False):
             batch = batch.filter(pc.is_in(batch.column(2), value_set=wanted))
-            for key, cid, status in zip(*(batch.column(i).to_pylist() for i in range(3))):
-                marks.setdefault(key, {})[cid] = self.styles[status]
-        return marks
+            for k, cid, status in zip(*(batch.column(i).to_pylist() for i in range(3))):
+                if k != key:
+                    if marked:
+                        yield key, marked
+                    key, marked = k, {}
+                marked[cid] = self.styles[status]
+        if marked:
+            yield key, marked
 
-    def _wide_sheet(self, part: str, marks: dict[str, dict[str, object]]) -> None:
+    def _wide_sheets(self) -> None:
+        """表二, 表三 and 表四 in one pass over ``cells_wide.parquet``, each report's marks read beside
+        it: both tables hold the reports in the same (key) order."""
         labels = specs(None)
-        ids = [cid for cid in cell_ids(None) if labels[cid].part == part]
-        sheet = self.book.add_worksheet(f"表{part}")
-        headers = ["单位", "年度", "模板", *(_label(labels[cid]) for cid in ids), "文件"]
-        self._headers(sheet, headers, widths=[28, 8, 8, *([14] * len(ids)), 30])
-        # Printed: A4 landscape, the header row and 单位/年度/模板 on every page.
-        sheet.set_paper(9)
-        sheet.set_landscape()
-        sheet.repeat_rows(0)
-        sheet.repeat_columns(0, 2)
-        write_number, write_blank, last = sheet.write_number, sheet.write_blank, 3 + len(ids)
-        names = ["key", "issuer", "year", "template", *ids, "path"]
+        sheets = []
+        for part in PARTS:
+            ids = [cid for cid in cell_ids(None) if labels[cid].part == part]
+            sheet = self.book.add_worksheet(f"表{part}")
+            headers = ["单位", "年度", "模板", *(_label(labels[cid]) for cid in ids), "文件"]
+            self._headers(sheet, headers, widths=[28, 8, 8, *([14] * len(ids)), 30])
+            # Printed: A4 landscape, the header row and 单位/年度/模板 on every page.
+            sheet.set_paper(9)
+            sheet.set_landscape()
+            sheet.repeat_rows(0)
+            sheet.repeat_columns(0, 2)
+            sheets.append((sheet, ids))
+        all_ids = [cid for _, ids in sheets for cid in ids]
+        names = ["key", "issuer", "year", "template", *all_ids, "path"]
+        marks = self._marks()
+        pending = next(marks, None)
         r = 0
-        for batch in pq.ParquetFile(self.sources["cells_wide"]).iter_batches(BATCH_ROWS, columns=names):
+        for batch in pq.ParquetFile(self.sources["cells_wide"]).iter_batches(WIDE_BATCH_ROWS, columns=names, use_threads=False):
             key_col, issuer, year, template, *values, path = (batch.column(i).to_pylist() for i in range(len(names)))
+            column_of = dict(zip(all_ids, values))
             for i, key in enumerate(key_col):
                 r += 1
-                self._value(sheet, r, 0, issuer[i])
-                self._value(sheet, r, 1, year[i])
-                self._value(sheet, r, 2, template[i])
-                marked = marks.get(key)
-                for j, column in enumerate(values):
-                    value, style = column[i], marked.get(ids[j]) if marked else None
-                    if value is not None:
-                        write_number(r, j + 3, value, style)
-                    elif style is not None:
-                        write_blank(r, j + 3, None, style)
-                self._value(sheet, r, last, path[i])
-        sheet.freeze_panes(1, 3)
+                while pending is not None and pending[0] < key:  # a report with no row here: none, by construction
+                    pending = next(marks, None)
+                marked = pending[1] if pending is not None and pending[0] == key else None
+                for sheet, ids in sheets:
+                    self._value(sheet, r, 0, issuer[i])
+                    self._value(sheet, r, 1, year[i])
+                    self._value(sheet, r, 2, template[i])
+                    write_number, write_blank = sheet.write_number, sheet.write_blank
+                    for j, cid in enumerate(ids):
+                        value, style = column_of[cid][i], marked.get(cid) if marked else None
+                        if value is not None:
+                            write_number(r, j + 3, value, style)
+                        elif style is not None:
+                            write_blank(r, j + 3, None, style)
+                    self._value(sheet, r, 3 + len(ids), path[i])
+        for sheet, _ in sheets:
+            sheet.freeze_panes(1, 3)
 
     def _long_sheet(self) -> None:
         sheet = self.book.add_worksheet("明细")
@@ -144,7 +167,7 @@ class _Sheets:
         names = [name for name, _ in _LONG_COLUMNS]
         status_col, action_col, value_col = names.index("status"), names.index("review_action"), names.index("value")
         r = shown = 0
-        for batch in source.iter_batches(BATCH_ROWS, columns=names):
+        for batch in source.iter_batches(BATCH_ROWS, columns=names, use_threads=False):
             if only_not_ok:
                 batch = batch.filter(pc.not_equal(batch.column(status_col), "ok"))
             shown += batch.num_rows
@@ -175,16 +198,19 @@ class _Sheets:
         sheet = self.book.add_worksheet("校验发现")
         self._headers(sheet, [zh for _, zh in _FINDING_COLUMNS],
                       widths=[18, 30, 28, 6, 6, 6, 16, 8, 30, 80, 8, 8, 24, 8, 10, 30, 18])
-        findings = pacsv.read_csv(self.sources["findings"],
-                                  convert_options=pacsv.ConvertOptions(column_types=_finding_types()))
-        columns = [findings[name].to_pylist() for name, _ in _FINDING_COLUMNS]
         severity_col = [name for name, _ in _FINDING_COLUMNS].index("severity")
-        for r in range(findings.num_rows):
-            for j, values in enumerate(columns):
-                value = values[r]
-                if j == severity_col:
-                    value = SEVERITY_ZH.get(value, value)
-                self._value(sheet, r + 1, j, _unquote(value))
+        r = 0
+        # A batch at a time: findings.csv holds a few KiB a report (GiB at a million reports).
+        for batch in pacsv.open_csv(self.sources["findings"], read_options=pacsv.ReadOptions(block_size=FINDINGS_BLOCK, use_threads=False),
+                                    convert_options=pacsv.ConvertOptions(column_types=_finding_types())):
+            columns = [batch.column(name).to_pylist() for name, _ in _FINDING_COLUMNS]
+            for i in range(batch.num_rows):
+                r += 1
+                for j, values in enumerate(columns):
+                    value = values[i]
+                    if j == severity_col:
+                        value = SEVERITY_ZH.get(value, value)
+                    self._value(sheet, r, j, _unquote(value))
         sheet.freeze_panes(1, 0)
 
     def _legend(self) -> None:

@@ -54,9 +54,11 @@ def expand(paths: list[Path]) -> list[Path]:
 def _ocr_progress() -> None:
     """OCR reports each page read on the ``nianbao.ocr`` logger: show it on a terminal's stderr
     (scripts reading stderr get only the one-line errors)."""
+    if not sys.stderr.isatty():  # before importing logging: piped runs need none of it
+        return
     import logging
     log = logging.getLogger("nianbao.ocr")
-    if not log.handlers and sys.stderr.isatty():
+    if not log.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("nianbao: %(message)s"))
         log.addHandler(handler)

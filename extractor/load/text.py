@@ -1,8 +1,6 @@
 """Plain text and markdown: UTF-8, or GB18030/GBK (common on government sites)."""
 from __future__ import annotations
 
-from charset_normalizer import from_bytes
-
 from extractor.errors import UnreadableDocument
 
 _CJK_ENCODINGS = ("utf_8", "gb18030", "big5", "utf_16")
@@ -26,6 +24,8 @@ def decode(data: bytes, label: str) -> str:
             return text
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes  # only here: its import costs ~15 ms of every start-up
+
     best = from_bytes(data, cp_isolation=list(_CJK_ENCODINGS)).best()
     if best is None or not _mostly_text(str(best)):
         raise UnreadableDocument(f"{label}: not text in UTF-8, GB18030/GBK or Big5")
