@@ -255,3 +255,14 @@ def test_a_figure_quoted_in_a_sentence_is_no_table_cell(line, placed):
     cells = ground(doc.text, (0, len(doc.text)), answer)
     cell = cells["p2.penalty.decisions"]
     assert cell.value == 538 and (cell.status == "ok") is placed
+
+
+def test_output_that_stays_unusable_is_cached_so_a_replay_fails_the_same_way(tmp_path):
+    doc, parts = document(S000)
+    negative = {k: [-1] * 7 for k in P3Answer2019.model_fields}  # refused on every attempt, nothing to keep
+    first = read(doc, parts, "2019", settings(tmp_path), backend=FakeBackend({"p3": [negative, negative]}),
+                 only=("p3",))
+    assert "p3" in first.failed and "不能为负数" in first.failed["p3"]
+    again = read(doc, parts, "2019", settings(tmp_path).model_copy(update={"offline": True}),
+                 backend=FakeBackend({}), only=("p3",))
+    assert again.failed == first.failed and again.usage.cache_hits == 1 and again.usage.cache_misses == 0

@@ -1,6 +1,7 @@
 """On-disk answer cache: a re-run of the same part costs zero tokens and zero HTTP.
 
-The key is (model, prompt version, answer-schema version, hash of the text sent). The
+The key is (model, prompt version, answer-schema version, hash of the text sent). Output
+the model gave that stayed unusable after the re-asks is kept too, with the reason. The
 schema version is a hash of the answer model's JSON schema, so changing a model or a
 description can never serve an answer made for the old one. Each entry is a small JSON file
 with the validated answer and the usage it cost when it was made.
@@ -45,10 +46,13 @@ class AnswerCache:
             return None
         return entry if isinstance(entry, dict) and {"answer", "usage"} <= entry.keys() else None
 
-    def put(self, key: str, answer: BaseModel, usage: Usage, **about: str | None) -> None:
+    def put(self, key: str, answer: BaseModel | None, usage: Usage, **about: str | None) -> None:
+        """Keep an answer, or (``answer`` None, ``unusable`` in ``about``) why the model's output
+        could not be used: a replay then fails the same way, without asking again."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        entry = {**about, "answer": answer.model_dump(mode="json"), "usage": usage.model_dump(mode="json")}
+        entry = {**about, "answer": answer.model_dump(mode="json") if answer is not None else None,
+                 "usage": usage.model_dump(mode="json")}
         tmp = path.with_suffix(f".tmp{os.getpid()}")
         tmp.write_text(json.dumps(entry, ensure_ascii=False) + "\n", encoding="utf-8")
         tmp.replace(path)  # atomic: parallel batch runs never read half a file

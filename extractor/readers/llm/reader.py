@@ -95,19 +95,22 @@ def _read_part(doc: Document, parts: dict[str, Part], template: str, part: str, 
     context = {"numbers_in_text": values["numbers"], "rows_absent": rows_absent(doc.text, span, answer_model)}
     key = cache_key(session.settings.model, prompt.ref, answer_model, text)  # type: ignore[arg-type]  # llm_read refuses to start without a model
 
-    answer, uncorrected = _from_cache(session, key, answer_model)
-    if answer is None:
-        why = ("离线模式下缓存中没有这一部分的答案" if session.settings.offline
-               else "本文档的 token 预算已用完" if not session.budget_left() else None)
-        if why is None:
-            started = time.monotonic()
+    answer, uncorrected, why = _from_cache(session, key, answer_model)
+    if answer is None and why is None:
+        if session.settings.offline:
+            session.usage.cache_misses += 1
+            why = "离线模式下缓存中没有这一部分的答案"
+        elif not session.budget_left():
+            why = "本文档的 token 预算已用完"
+        else:
+            started, unusable = time.monotonic(), None
             try:
                 answer, usage = session.backend().complete(part, prompt.render(**values), answer_model,
                                                            max_tokens=prompt.max_tokens, context=context)
             except ModelOutputError as e:
                 usage = e.usage or Usage()
                 if e.answer is None:
-                    why = str(e)
+                    why = unusable = str(e)
                 else:  # valid in shape, refused only for values the text does not hold:
                     answer, uncorrected = e.answer, str(e)  # grounding drops those, keeps the rest
             except EndpointError:
@@ -116,13 +119,13 @@ def _read_part(doc: Document, parts: dict[str, Part], template: str, part: str, 
                 usage, why = e.usage or Usage(), str(e)
             usage.seconds += time.monotonic() - started
             session.usage.add(usage)
-            if answer is not None and session.cache:
+            if session.cache and (answer is not None or unusable):
+                # the model's own output, usable or not: a replay gives what this run gave
                 session.cache.put(key, answer, usage, model=session.settings.model, prompt=prompt.ref,
-                                  uncorrected=uncorrected)
-        if why is not None:
-            session.usage.cache_misses += session.settings.offline
-            reading.failed[part] = why
-            return
+                                  uncorrected=uncorrected, unusable=unusable)
+    if why is not None:
+        reading.failed[part] = why
+        return
     reading.asked.append(part)
     cells = ground(doc.text, span, answer)
     reading.cells.update(cells)
@@ -133,19 +136,21 @@ def _read_part(doc: Document, parts: dict[str, Part], template: str, part: str, 
 
 
 def _from_cache(session: _Session, key: str, answer_model: type):
-    """(the cached answer, its uncorrected-output note) or (None, None)."""
+    """(the cached answer, its uncorrected-output note, why the model's output was unusable);
+    all None when nothing is cached."""
     entry = session.cache.get(key) if session.cache else None
     if entry is None:
-        return None, None
+        return None, None, None
+    unusable = entry.get("unusable")
     try:  # checked when it was made; grounding checks it against the text again
-        answer = answer_model.model_validate(entry["answer"])  # type: ignore[attr-defined]  # answer_model is a pydantic model class
+        answer = None if unusable else answer_model.model_validate(entry["answer"])  # type: ignore[attr-defined]  # answer_model is a pydantic model class
     except ValueError:
-        return None, None
+        return None, None, None
     usage = Usage.model_validate(entry["usage"])
     session.usage.cache_hits += 1
     session.usage.cached_tokens += usage.tokens
     session.usage.cached_seconds += usage.seconds
-    return answer, entry.get("uncorrected")
+    return answer, entry.get("uncorrected"), unusable
 
 
 def _grounding_findings(part: str, cells: dict[str, Cell]) -> list[Finding]:
