@@ -3,11 +3,12 @@ import pytest
 
 from extractor import extract_document
 from extractor.errors import EndpointError, ModelOutputError
+from extractor.parts import split_parts
 from extractor.readers.hybrid import read_llm
 from extractor.readers.llm import FakeBackend, openai_compat, read
 from extractor.readers.llm.grounding import ground
 from extractor.settings import LLMSettings, Settings
-from schemas.llm import P3Answer2019, P3Answer2021
+from schemas.llm import P3Answer2019, P3Answer2021, P4Answer
 from tests.llm_support import document, gold, gold_answer, gold_reading
 
 S003 = "003_589bf4f08d70f012"
@@ -266,3 +267,14 @@ def test_output_that_stays_unusable_is_cached_so_a_replay_fails_the_same_way(tmp
     again = read(doc, parts, "2019", settings(tmp_path).model_copy(update={"offline": True}),
                  backend=FakeBackend({}), only=("p3",))
     assert again.failed == first.failed and again.usage.cache_hits == 1 and again.usage.cache_misses == 0
+
+
+def test_the_table4_row_found_under_a_sentence_is_still_grounded():
+    from extractor.load import load_text
+    from extractor.readers.llm.tasks import task_for
+    row = [0] * 14 + [1]
+    doc = load_text("某局2022年政府信息公开工作年度报告\n\n全年依法办理各类事项，工作正常。\n行政复议 行政诉讼\n"
+                    + "\t".join(map(str, row)) + "\n")
+    span = task_for("p4", "2021").span(doc.text, split_parts(doc.text))
+    cells = ground(doc.text, span, P4Answer.model_validate({"values": row}))
+    assert [c.value for c in cells.values()] == row and all(c.status == "ok" for c in cells.values())

@@ -50,7 +50,8 @@ def ground(text: str, span: tuple[int, int], answer) -> dict[str, Cell]:
         row = rows.get(field)
         columns, tokens, unsure = _row_numbers(text, row, len(row_items)) if row else (None, [], False)
         given = sum(i.raw is not None for i in row_items)
-        prose = row is not None and _in_a_sentence(text, row)
+        labelled = bool(type(answer).ROWS[field][0])  # 表四's one row has no label: its span is the row
+        prose = row is not None and labelled and _in_a_sentence(text, row)
         for item in row_items:
             cell = _cell(item, row, columns, tokens, given)
             if prose and cell.status == "ok":
