@@ -87,7 +87,7 @@ def rows_to_ask(doc: Document, parts: dict[str, Part], template: str, rules: Rea
     identity.
     """
     values = {cid: c.value for cid, c in rules.cells.items()}
-    closed = _closed(rules, doc.text)
+    closed = _closed(rules)
     out = {}
     for part in TABLE_PARTS:
         task = task_for(part, template)
@@ -110,19 +110,10 @@ def rows_to_ask(doc: Document, parts: dict[str, Part], template: str, rules: Rea
     return out
 
 
-def _closed(rules: Reading, text: str) -> set[str]:
-    """Missing cells nobody can read from this text: blanks the rules saw, and the cells of a
-    row after its last value when nothing follows in the text (an excerpt cut inside a row)."""
-    out = {cid for f in rules.findings if (f.check or "").endswith(".blank_cells") for cid in f.cells}
-    tail = len(text.rstrip(" \t\r\n|"))
-    rows: dict[str, list[str]] = {}
-    for cid in rules.cells:
-        rows.setdefault(cid.rsplit(".", 1)[0], []).append(cid)
-    for ids in rows.values():
-        ends = [rules.cells[c].span[1] for c in ids if rules.cells[c].span]  # type: ignore[index]  # filtered
-        if ends and max(ends) >= tail:
-            out.update(c for c in ids if rules.cells[c].value is None)
-    return out
+def _closed(rules: Reading) -> set[str]:
+    """Missing cells the rules saw blank: nothing to read there. (Rows cut off by the end of
+    the text are left out by ``rows_readable``.)"""
+    return {cid for f in rules.findings if (f.check or "").endswith(".blank_cells") for cid in f.cells}
 
 
 def merge(part: str, ids: list[str], rules: dict[str, Cell], llm: dict[str, Cell], template: str

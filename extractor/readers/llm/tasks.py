@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from extractor.parts import NUMERALS, PART_KEYS, Part
+from extractor.readers.llm.grounding import label_starts
 from extractor.readers.llm.numbers import number_tokens, split_row
 from extractor.readers.rules.regions import regions
 from schemas.llm import ANSWER_MODELS, _Answer
@@ -104,7 +105,6 @@ def _p4_row_under_p3(text: str, p3: tuple[int, int]) -> tuple[int, int] | None:
 def _from_first_label(text: str, answer_model: type[_Answer]) -> tuple[int, int] | None:
     """From the line of the first row label found anywhere in the text, to the end of the
     text (at most ``_WINDOW`` characters): a table outside every part the splitter found."""
-    from extractor.readers.llm.grounding import label_starts  # grounding imports this module
     starts = label_starts(text, answer_model)
     if not starts:
         return None
