@@ -37,11 +37,15 @@ def endpoint(cache: Path) -> dict:
         raise SystemExit(f"{cache}/endpoint.json not found: record the answers first (make record-corpus)") from None
 
 
+def offline(backend: str, cache: Path, model: str) -> Settings:
+    """Settings that answer every model request from ``cache``, never from an endpoint."""
+    return Settings(backend=backend, llm=LLMSettings(model=model, offline=True, cache_dir=cache))
+
+
 def evaluate(backend: str, fixtures: Path, cache: Path, model: str, only: set[str] | None = None
              ) -> tuple[dict, list[dict]]:
     """The backend's figures on the gold set (``only``: these documents), and its calibration bands."""
-    settings = Settings(backend=backend, llm=LLMSettings(model=model, offline=True, cache_dir=cache))
-    docs = run([c for c in load_fixtures(fixtures) if only is None or c.name in only], settings)
+    docs = run([c for c in load_fixtures(fixtures) if only is None or c.name in only], offline(backend, cache, model))
     tally = total(Tally.of(d.outcomes) for d in docs)
     n = max(len(docs), 1)
     usage = lambda key: sum(float(d.usage.get(key) or 0) for d in docs)  # noqa: E731
@@ -67,8 +71,8 @@ def recorded(fixtures: Path, cache: Path, model: str) -> set[str]:
     """The documents for which neither LLM backend misses an answer in the cache."""
     out = None
     for backend in ("hybrid", "llm"):
-        settings = Settings(backend=backend, llm=LLMSettings(model=model, offline=True, cache_dir=cache))
-        names = {d.name for d in run(load_fixtures(fixtures), settings) if not d.usage.get("cache_misses")}
+        names = {d.name for d in run(load_fixtures(fixtures), offline(backend, cache, model))
+                 if not d.usage.get("cache_misses")}
         out = names if out is None else out & names
     return out or set()
 
