@@ -13,9 +13,8 @@ Names are imported on first use (PEP 562), so ``import extractor.cli`` or
 """
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING
-
-from schemas._lazy import lazy_names
 
 _HOME = {  # public name → the module that defines it
     "extract": "extractor.api", "extract_bytes": "extractor.api", "extract_text": "extractor.api",
@@ -34,4 +33,13 @@ if TYPE_CHECKING:
     from extractor.settings import LLMSettings, Settings
 
 
-__getattr__, __dir__ = lazy_names(__name__, _HOME, globals())
+def __getattr__(name: str):
+    if name not in _HOME:
+        raise AttributeError(f"module 'extractor' has no attribute {name!r}")
+    value = getattr(import_module(_HOME[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -11,9 +11,8 @@ and a text extract needs the result models only, not the per-template report mod
 """
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING
-
-from schemas._lazy import lazy_names
 
 _HOME = {  # public name → the module that defines it
     **dict.fromkeys(("CellSpec", "all_cells", "cell_ids", "specs"), "schemas.cells"),
@@ -31,4 +30,13 @@ if TYPE_CHECKING:
     from schemas.result import Cell, Finding, PartInfo, Provenance, Repair, Result, Source, Usage
 
 
-__getattr__, __dir__ = lazy_names(__name__, _HOME, globals())
+def __getattr__(name: str):
+    if name not in _HOME:
+        raise AttributeError(f"module 'schemas' has no attribute {name!r}")
+    value = getattr(import_module(_HOME[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
