@@ -1,7 +1,8 @@
 """Start-up: a command imports what it uses and no more (issue 21; the figures are in ``make bench``).
 
-A text extract needs pydantic, the rules reader, the validator and rich (its summary), and none of
-the PDF, Word, spreadsheet, Arrow, OCR or LLM libraries, nor the per-template report models.
+A text extract needs pydantic, the rules reader and the validator, and none of the PDF, Word,
+spreadsheet, Arrow, OCR or LLM libraries, nor the per-template report models, nor rich (its
+summary is plain text with ANSI styles).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import sys
 
 from tests.conftest import fixture_file
 
-NOT_FOR_A_TEXT = ("pyarrow", "xlsxwriter", "openpyxl", "pdfplumber", "pypdfium2", "docx", "lxml", "numpy",
+NOT_FOR_A_TEXT = ("rich", "pyarrow", "xlsxwriter", "openpyxl", "pdfplumber", "pypdfium2", "docx", "lxml", "numpy",
                   "openai", "instructor", "yaml", "textual", "charset_normalizer", "extractor.ocr",
                   "extractor.batch", "extractor.review", "extractor.serve", "extractor.readers.llm",
                   "schemas.report", "schemas.tables", "schemas.llm")

@@ -23,7 +23,6 @@ is :class:`~extractor.errors.UnreadableDocument`. Limits come from the environme
 from __future__ import annotations
 
 import os
-import pickle
 
 try:  # POSIX only: elsewhere a parse runs in-process, bounded by size alone
     import resource
@@ -34,7 +33,6 @@ import signal
 import stat
 import threading
 import time
-import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -128,6 +126,7 @@ def check_text(text: str, label: str, limits: Limits) -> None:
 def check_zip(data: bytes, label: str, limits: Limits) -> None:
     """Inflate every member as a stream, counting what comes out; refuse bombs and broken archives."""
     import io
+    import zipfile  # here, not at the top: zipfile imports shutil, bz2 and lzma, which a text extract never needs
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -209,6 +208,8 @@ def isolated(parse: Callable[[bytes, str], str], data: bytes, label: str, limits
 
 
 def _child(parse, data: bytes, label: str, limits: Limits, fd: int) -> None:
+    import pickle  # only PDF and Word parsing is isolated: a text extract does not import it
+
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -260,6 +261,8 @@ def _vm_size() -> int:
 
 def _receive(fd: int, seconds: float) -> tuple[tuple | None, bool]:
     """(the child's answer or None when it ended without one, whether it ran out of time)."""
+    import pickle
+
     deadline = time.monotonic() + seconds
     chunks: list[bytes] = []
     while True:
