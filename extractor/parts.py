@@ -41,7 +41,7 @@ class Part:
 
     def info(self) -> PartInfo:
         span = (self.start, self.end) if self.start >= 0 else None
-        return PartInfo(status=self.status, heading=self.heading, span=span)
+        return PartInfo.model_construct(status=self.status, heading=self.heading, span=span)
 
 
 def split_parts(text: str) -> dict[str, Part]:

@@ -5,13 +5,15 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from schemas.base import Model
 
 Backend = Literal["auto", "rules", "llm", "hybrid"]
 OcrMode = Literal["auto", "always", "never"]
 
 
-class LLMSettings(BaseModel):
+class LLMSettings(Model):
     """An OpenAI-compatible endpoint (OpenAI, DeepSeek, Qwen, vLLM, Ollama, llama.cpp)."""
 
     base_url: str | None = Field(None, description="OPENAI_BASE_URL")
@@ -38,23 +40,26 @@ class LLMSettings(BaseModel):
 
     @classmethod
     def from_env(cls) -> LLMSettings:
+        """The endpoint the environment names. With none of its variables set, the defaults, built
+        without validation (``schemas/base.py``): a text extract then builds no pydantic schema."""
         env = os.environ.get
         cache = env("NIANBAO_CACHE_DIR")
         price = env("NIANBAO_USD_PER_MTOK")
-        return cls(
-            base_url=env("OPENAI_BASE_URL") or None,
-            api_key=env("OPENAI_API_KEY") or None,
-            model=env("NIANBAO_MODEL") or None,
-            offline=env("NIANBAO_LLM_OFFLINE", "") not in ("", "0"),
-            mode=env("NIANBAO_LLM_MODE") or None,
+        given = {
+            "base_url": env("OPENAI_BASE_URL") or None,
+            "api_key": env("OPENAI_API_KEY") or None,
+            "model": env("NIANBAO_MODEL") or None,
+            "offline": env("NIANBAO_LLM_OFFLINE", "") not in ("", "0"),
+            "mode": env("NIANBAO_LLM_MODE") or None,
             **({"timeout_s": float(env("NIANBAO_LLM_TIMEOUT"))} if env("NIANBAO_LLM_TIMEOUT") else {}),
             **({"retry_budget_s": float(env("NIANBAO_LLM_RETRY_BUDGET"))} if env("NIANBAO_LLM_RETRY_BUDGET") else {}),
             **({"cache_dir": Path(cache)} if cache else {}),
             **({"usd_per_mtok": tuple(price.split(","))} if price else {}),
-        )
+        }
+        return cls(**given) if any(given.values()) else cls.model_construct()
 
 
-class Settings(BaseModel):
+class Settings(Model):
     backend: Backend = Field("auto", description="auto = hybrid when an endpoint is configured, else rules")
     llm: LLMSettings = Field(default_factory=LLMSettings.from_env)
     ocr: OcrMode = Field("auto", description="auto = OCR a PDF without a text layer and images; always; never")

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from schemas.base import Model
 
 
-class Meta(BaseModel):
+class Meta(Model):
     model_config = ConfigDict(extra="forbid")
 
     issuer: str | None = Field(None, description="发布机关：报告标题或落款中的机关名称")
@@ -18,7 +20,7 @@ class Meta(BaseModel):
     title: str | None = Field(None, description="报告标题")
 
 
-class Figure(BaseModel):
+class Figure(Model):
     """A number the narrative states, with its noun: 「共受理…申请 N 件」, 「占 p%」."""
 
     model_config = ConfigDict(extra="forbid")
@@ -30,14 +32,14 @@ class Figure(BaseModel):
     span: tuple[int, int] | None = Field(None, description="原文中的字符位置 [start, end)")
 
 
-class Part1(BaseModel):
+class Part1(Model):
     """一、总体情况"""
 
     text: str = Field("", description="总体情况全文")
     figures: list[Figure] = Field(default_factory=list, description="文中陈述的数字及其所指")
 
 
-class Part5(BaseModel):
+class Part5(Model):
     """五、存在的主要问题及改进情况"""
 
     text: str = Field("", description="全文")
@@ -45,7 +47,7 @@ class Part5(BaseModel):
     improvements: list[str] = Field(default_factory=list, description="改进情况/改进措施，逐条")
 
 
-class Part6(BaseModel):
+class Part6(Model):
     """六、其他需要报告的事项"""
 
     text: str = Field("", description="全文")

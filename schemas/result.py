@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from schemas.base import Model
 from schemas.narrative import Meta, Part1, Part5, Part6
 
 Status = Literal["ok", "missing", "flagged", "corrected"]
@@ -12,7 +13,7 @@ Severity = Literal["error", "warning", "info"]
 Number = int | float
 
 
-class Cell(BaseModel):
+class Cell(Model):
     """One table cell with its evidence."""
 
     value: Number | None = None
@@ -27,12 +28,12 @@ class Cell(BaseModel):
     )
 
 
-class Repair(BaseModel):
+class Repair(Model):
     cell: str
     value: Number
 
 
-class Finding(BaseModel):
+class Finding(Model):
     """A broken rule or cross-check. The validator reports; a policy decides what is fatal."""
 
     rule: str = Field(description="spec code: H1–H6, S1–S13, N1–N12, or STRUCTURE/VERSION/UNIT/EXTRACTION")
@@ -50,25 +51,25 @@ class Finding(BaseModel):
     span: tuple[int, int] | None = None
 
 
-class Source(BaseModel):
+class Source(Model):
     path: str | None = None
     sha256: str
     format: str = Field(description="txt, html, pdf or docx")
 
 
-class PartInfo(BaseModel):
+class PartInfo(Model):
     status: Literal["present", "empty", "missing"]
     heading: str | None = None
     span: tuple[int, int] | None = None
 
 
-class Narrative(BaseModel):
+class Narrative(Model):
     p1: Part1 = Field(default_factory=Part1)
     p5: Part5 = Field(default_factory=Part5)
     p6: Part6 = Field(default_factory=Part6)
 
 
-class Usage(BaseModel):
+class Usage(Model):
     llm_calls: int = Field(0, description="requests sent to the model endpoint, failed ones included")
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -90,7 +91,7 @@ class Usage(BaseModel):
         return self.prompt_tokens + self.completion_tokens
 
 
-class Provenance(BaseModel):
+class Provenance(Model):
     nianbao: str
     backend: str
     model: str | None = None
@@ -98,7 +99,7 @@ class Provenance(BaseModel):
     usage: Usage = Field(default_factory=Usage)
 
 
-class Result(BaseModel):
+class Result(Model):
     source: Source
     meta: Meta
     parts: dict[str, PartInfo] = Field(default_factory=dict)

@@ -214,7 +214,7 @@ def _finish(raw: str, data: bytes, fmt: str, label: str, path: Path | None, word
         raise EmptyDocument(f"{label}: no text in the document")
     if not _REPORT_MARKS.search(body):
         raise NotAReport(f"{label}: not a government information-disclosure annual report")
-    source = Source(path=shown_path(path) if path else None, sha256=hashlib.sha256(data).hexdigest(), format=fmt)
+    source = Source.model_construct(path=shown_path(path) if path else None, sha256=hashlib.sha256(data).hexdigest(), format=fmt)
     if words and body != raw:  # the words' spans index into raw; ocr.render gives normalised text
         words = ()
     return Document(text=body, source=source, name=shown_path(Path(path.name)) if path else label, ocr=words)
