@@ -10,7 +10,7 @@ import csv
 import io
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 Template = Literal["2019", "2021"]
@@ -41,7 +41,9 @@ class CellSpec:
 
 @cache
 def all_cells() -> tuple[CellSpec, ...]:
-    text = resources.files("schemas").joinpath("cells.tsv").read_text(encoding="utf-8")
+    # Beside this module in every install (package data); importlib.resources would cost ~50M
+    # instructions of each start-up (it imports tempfile, shutil, zipfile …).
+    text = Path(__file__).with_name("cells.tsv").read_text(encoding="utf-8")
     rows = csv.DictReader(io.StringIO(text), delimiter="\t")
     return tuple(CellSpec(**row) for row in rows)
 
