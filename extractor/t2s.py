@@ -13,6 +13,7 @@ has no unambiguous traditional character left, so a second call changes nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 
 from extractor._t2s_table import AMBIGUOUS_SIMPLIFIED, AMBIGUOUS_TRADITIONAL, SIMPLIFIED, TRADITIONAL
@@ -20,12 +21,25 @@ from extractor._t2s_table import AMBIGUOUS_SIMPLIFIED, AMBIGUOUS_TRADITIONAL, SI
 MIN_TRADITIONAL = 5
 MIN_SHARE = 0.005
 
+def _char_class(chars: Iterable[str]) -> str:
+    """``[…]`` of ``chars`` with consecutive code points as ranges. The 3,137 traditional characters
+    make 2,217 runs, and the class compiles in about half the time of one listing each (~3 ms of
+    every start-up)."""
+    runs: list[list[int]] = []
+    for point in sorted(set(map(ord, chars))):
+        if runs and runs[-1][1] == point - 1:
+            runs[-1][1] = point
+        else:
+            runs.append([point, point])
+    return "[" + "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in runs) + "]"
+
+
 _PLAIN = dict(zip(TRADITIONAL, SIMPLIFIED))
 _ALL = {**_PLAIN, **dict(zip(AMBIGUOUS_TRADITIONAL, AMBIGUOUS_SIMPLIFIED))}
 # Character classes of BMP characters compile to a bitmap: a simplified report (the usual case)
 # costs one scan of about 50 µs. The few traditional characters beyond the BMP would make every
 # position a list search, so they are looked for only in a text that has such characters at all.
-_BMP = re.compile("[" + "".join(re.escape(c) for c in TRADITIONAL if ord(c) <= 0xFFFF) + "]")
+_BMP = re.compile(_char_class(c for c in TRADITIONAL if ord(c) <= 0xFFFF))
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 _ASTRAL_TRADITIONAL = re.compile("[" + "".join(re.escape(c) for c in TRADITIONAL if ord(c) > 0xFFFF) + "]")
 
@@ -55,7 +69,7 @@ def is_traditional(text: str) -> bool:
 def _bmp_all() -> re.Pattern[str]:
     """The class of every key, ambiguous ones too: compiled for the first traditional text only
     (compiling it costs ~5 ms of every start-up, and most reports are simplified)."""
-    return re.compile("[" + "".join(re.escape(c) for c in _ALL if ord(c) <= 0xFFFF) + "]")
+    return re.compile(_char_class(c for c in _ALL if ord(c) <= 0xFFFF))
 
 
 def _traditional(found: int, length: int) -> bool:
