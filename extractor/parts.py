@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from schemas import PartInfo
+from schemas.result import PartStatus
 
 NUMERALS = "一二三四五六"
 PART_KEYS = ("p1", "p2", "p3", "p4", "p5", "p6")
@@ -37,7 +38,7 @@ class Part:
     heading: str | None
     start: int  # body start (after the heading line); -1 when missing
     end: int
-    status: str  # present / empty / missing
+    status: PartStatus
 
     def info(self) -> PartInfo:
         span = (self.start, self.end) if self.start >= 0 else None

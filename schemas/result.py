@@ -10,6 +10,8 @@ from schemas.narrative import Meta, Part1, Part5, Part6
 
 Status = Literal["ok", "missing", "flagged", "corrected"]
 Severity = Literal["error", "warning", "info"]
+Cause = Literal["source", "extraction"]
+PartStatus = Literal["present", "empty", "missing"]
 Number = int | float
 
 
@@ -44,7 +46,7 @@ class Finding(Model):
     expected: Number | None = None
     actual: Number | None = None
     repair: Repair | None = None
-    cause: Literal["source", "extraction"] | None = Field(
+    cause: Cause | None = Field(
         None, description="'source': the report itself does not add up; 'extraction': probably misread"
     )
     blocked_by: list[str] | None = Field(None, description="cells whose absence made the rule not checkable")
@@ -58,7 +60,7 @@ class Source(Model):
 
 
 class PartInfo(Model):
-    status: Literal["present", "empty", "missing"]
+    status: PartStatus
     heading: str | None = None
     span: tuple[int, int] | None = None
 

@@ -45,3 +45,15 @@ def test_the_version_constant_is_the_installed_version():
     from extractor.api import __version__ as api_version
 
     assert __version__ == api_version == importlib.metadata.version("nianbao")
+
+
+def test_a_text_extract_builds_no_pydantic_schema():
+    """The result models are built from the pipeline's own data (schemas/base.py): their schemas,
+    and pydantic's plugin lookup, cost a start-up nothing until a JSON output or a validation."""
+    path = fixture_file("000_964c95048e543ea8")
+    loaded = loaded_after("import contextlib, io\nfrom extractor.cli.main import main\n"
+                          "with contextlib.redirect_stdout(io.StringIO()):\n"
+                          f"    assert main(['extract', {str(path)!r}]) == 0\n"
+                          "from schemas import result\n"
+                          "assert not any(m.__pydantic_complete__ for m in (result.Result, result.Cell, result.Finding))")
+    assert "extractor.api" in loaded and "pydantic.plugin._loader" not in loaded

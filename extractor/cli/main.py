@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from functools import partial
 from importlib import import_module
 
 from extractor.cli.i18n import choose, t, use
@@ -52,6 +51,12 @@ class _Formatter(argparse.HelpFormatter):
         super().__init__(prog, **kwargs)
 
 
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+
 def _columns() -> int:
     try:
         columns = int(os.environ.get("COLUMNS", ""))
@@ -59,7 +64,7 @@ def _columns() -> int:
         columns = 0
     if columns <= 0:
         try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]  # None: caught
         except (AttributeError, ValueError, OSError):
             columns = 0
     return columns or 80
@@ -67,8 +72,8 @@ def _columns() -> int:
 
 def build_parser(command: str | None) -> argparse.ArgumentParser:
     """The parser; only ``command``'s module is imported (the others are listed by name)."""
-    parser = argparse.ArgumentParser(
-        prog="nianbao", formatter_class=_Formatter, description=t("政府信息公开工作年度报告 → 核验过的数据。",
+    parser = _Parser(
+        prog="nianbao", description=t("政府信息公开工作年度报告 → 核验过的数据。",
                                       "政府信息公开工作年度报告 → verified data."),
         epilog=t("用 nianbao 命令 --help 查看各命令的说明。--lang en 显示英文。",
                  "See nianbao COMMAND --help for each command. --lang zh shows Chinese."))
@@ -78,7 +83,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
                                                                 "under an English LANG)"))
     parser.add_argument("--debug", action="store_true", help=t("内部错误时显示完整的回溯", "show tracebacks for internal errors"))
     sub = parser.add_subparsers(dest="command", metavar=t("命令", "COMMAND"),
-                                parser_class=partial(argparse.ArgumentParser, formatter_class=_Formatter))
+                                parser_class=_Parser)
     for name, (zh, en) in COMMANDS.items():
         if name == command:
             import_module(f"extractor.cli.{name}").register(sub)

@@ -10,6 +10,7 @@ from extractor.validate.context import Context
 from extractor.validate.equations import COLUMNS, P4_BLOCKS, cell_label
 from extractor.validate.evidence import fmt
 from schemas import Finding
+from schemas.result import Severity
 
 _TOWNSHIP = re.compile(r"(镇|乡|街道|街道办事处)(人民政府|政府)?$|街道办事处$")
 _COUNTY = re.compile(r"(县|区|旗)(人民政府|政府)$")
@@ -23,8 +24,8 @@ SLUGS = ("p3.carried_over_vs_last_year", "p2.in_force_vs_last_year", "p2.in_forc
          "p6.fee_notices", "p4.suit_after_review_without_review")
 
 
-def _f(rule: str, check: str, severity: str, cells: list[str], message: str, **kw) -> Finding:
-    return Finding(rule=rule, check=check, severity=severity, cells=cells, message=message, **kw)
+def _f(rule: str, check: str, severity: Severity, cells: list[str], message: str, **kw) -> Finding:
+    return Finding.model_construct(rule=rule, check=check, severity=severity, cells=cells, message=message, **kw)
 
 
 def s2_carried_over(ctx: Context) -> list[Finding]:

@@ -9,14 +9,12 @@ Blank cells (「/」, 「-」, 「无」, an empty table cell) and values that c
 with status ``missing`` (output-contract.md: a blank is not a value), never 0; a note says why
 and an H6 finding lists the row's cells for review.
 
-Cells are built as their fields and validated into :class:`Cell` models all at once
-(``as_cells``): pydantic validates a batch about twice as fast as one model at a time.
+Cells are built as their fields, then made :class:`Cell` models all at once (``as_cells``),
+without validation: the fields are the reader's own (``schemas/base.py``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from pydantic import TypeAdapter
 
 from extractor.readers.rules.align import Match
 from extractor.readers.rules.tokens import BLANK, EMPTY, NUM, TABLE, Run, Tok
@@ -34,12 +32,11 @@ SAME_VALUES = 0.4  # an all-zero row with one value lost
 BARE_AMOUNT = 0.6  # money without a unit
 
 Fields = dict[str, object]  # a cell's fields: the keyword arguments of ``Cell``
-_CELLS = TypeAdapter(dict[str, Cell])
 
 
 def as_cells(fields: dict[str, Fields]) -> dict[str, Cell]:
-    """``{cell id: Cell}``, validated in one call."""
-    return _CELLS.validate_python(fields)
+    """``{cell id: Cell}``, built from the reader's own fields without validation (schemas/base.py)."""
+    return {cid: Cell.model_construct(**cell) for cid, cell in fields.items()}  # type: ignore[arg-type]  # Fields are Cell's keywords (tests/test_trusted_models.py)
 
 
 @dataclass(slots=True)
@@ -107,7 +104,7 @@ def row_cells(row: RowRead, specs: dict[str, CellSpec]) -> tuple[dict[str, Field
         if finding is not None:
             findings.append(finding)
     if blanks:
-        findings.append(Finding(
+        findings.append(Finding.model_construct(
             rule="H6", check=f"p{_PART[row.table]}.blank_cells", severity="warning", cells=blanks,
             message=f"表{row.table}「{row.label}」有 {len(blanks)} 个空白单元格（未按 0 处理）",
             span=run.span,
@@ -246,7 +243,7 @@ def _value(tok: Tok, spec: CellSpec, conf: float, row: RowRead, notes: list[str]
         if unit == "元":
             value = round(value / 10000, 6)  # type: ignore[operator]  # a NUM token has a value
             note.append(f"原文 {tok.raw}（元），已换算为万元")
-            finding = Finding(rule="UNIT", check="money.yuan", severity="info", cells=[spec.id],
+            finding = Finding.model_construct(rule="UNIT", check="money.yuan", severity="info", cells=[spec.id],
                               message=f"「{row.label}」金额以元填写（{tok.raw}），已换算为 {value} 万元",
                               span=(tok.start, tok.end))
         elif unit is None and value != 0:
@@ -254,7 +251,7 @@ def _value(tok: Tok, spec: CellSpec, conf: float, row: RowRead, notes: list[str]
             note.append("金额未写单位，按万元读取")
             if value >= 10000:  # type: ignore[operator]  # a NUM token has a value
                 status = "flagged"
-            finding = Finding(rule="UNIT", check="money.no_unit", severity="warning", cells=[spec.id],
+            finding = Finding.model_construct(rule="UNIT", check="money.no_unit", severity="warning", cells=[spec.id],
                               message=f"「{row.label}」金额 {tok.raw} 未写单位，按万元读取，请核对",
                               span=(tok.start, tok.end))
         elif unit not in (None, "万元", "元"):
@@ -295,7 +292,7 @@ def _short_row(row: RowRead, run: Run) -> tuple[dict[str, Fields], list[Finding]
         else:
             cells[cid] = dict(status="missing", reader=READER,
                               note=f"该行有 {len(run.slots)} 个数值（应为 {width} 个）：{shown}，无法确定各值所在列")
-    finding = Finding(
+    finding = Finding.model_construct(
         rule="H6", check=f"p{_PART[row.table]}.row_shape", severity="warning", cells=list(row.ids),
         message=f"表{row.table}「{row.label}」应有 {width} 个数值，读到 {len(run.slots)} 个：{shown}",
         expected=width, actual=len(run.slots), span=run.span,

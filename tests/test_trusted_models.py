@@ -1,0 +1,61 @@
+"""The pipeline builds its result models without validation (``schemas/base.py``): what it builds
+must be exactly what validation would give — the same values of the same types (a ``list`` span
+where the model says ``tuple``, an ``int`` confidence, would pass JSON unnoticed)."""
+from __future__ import annotations
+
+import pytest
+
+import extractor
+from evals.synth import generate
+from extractor.settings import Settings
+from schemas.base import Model
+from tests.conftest import FIXTURES
+
+SOURCES = sorted(f for f in FIXTURES.glob("*/*") if f.suffix.lower() in {".txt", ".html", ".docx", ".pdf"})
+
+
+def differences(built, valid, path: str) -> list[str]:
+    if type(built) is not type(valid):
+        return [f"{path}: {type(built).__name__} built, {type(valid).__name__} validated"]
+    if isinstance(built, (list, tuple)):
+        if len(built) != len(valid):
+            return [f"{path}: {len(built)} items built, {len(valid)} validated"]
+        return [d for i, (b, v) in enumerate(zip(built, valid)) for d in differences(b, v, f"{path}[{i}]")]
+    if isinstance(built, dict):
+        if built.keys() != valid.keys():
+            return [f"{path}: other keys"]
+        return [d for k in built for d in differences(built[k], valid[k], f"{path}.{k}")]
+    if isinstance(built, Model):
+        return [d for k in type(built).model_fields for d in differences(getattr(built, k), getattr(valid, k), f"{path}.{k}")]
+    return [] if built == valid else [f"{path}: {built!r} built, {valid!r} validated"]
+
+
+@pytest.fixture
+def checked(monkeypatch) -> list[str]:
+    """Every ``model_construct`` also validates the same fields and records what differs."""
+    found: list[str] = []
+    construct = Model.model_construct.__func__  # type: ignore[attr-defined]
+
+    def both(cls, _fields_set=None, **values):
+        built = construct(cls, _fields_set, **values)
+        found.extend(differences(built, cls.model_validate(values), cls.__name__))
+        return built
+
+    monkeypatch.setattr(Model, "model_construct", classmethod(both))
+    return found
+
+
+def test_what_the_pipeline_builds_is_what_validation_gives(checked):
+    settings = Settings(backend="rules")
+    for source in SOURCES:
+        extractor.extract(source, settings)
+    for doc in generate(40, seed=3):
+        extractor.extract_bytes(doc.data, settings)
+    assert not checked, checked[:10]
+
+
+def test_the_check_sees_a_difference(checked):
+    from schemas import Cell
+
+    Cell.model_construct(value=3, status="ok", confidence=1, span=[4, 5])
+    assert checked == ["Cell.confidence: int built, float validated", "Cell.span: list built, tuple validated"]
