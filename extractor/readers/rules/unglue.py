@@ -13,7 +13,6 @@ value (the review panel shows them). No split: the cells stay missing, with that
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass
 
 from extractor.readers.rules import glued
@@ -35,7 +34,13 @@ _P4_WIDTH = 15
 _NEW, _IN, _SUM, _OUT = "p3.new_received", "p3.carried_over", "p3.outcome_total", "p3.carried_forward"
 _PART = {"二": 2, "三": 3, "四": 4}
 _GAP = " \t|:："
-_LABEL_END = re.compile(r"[\u3400-\u9fff)）”」】]")
+_LABEL_CLOSERS = ")）”」】"
+
+
+def _ends_label(ch: str) -> bool:
+    """A label's last character: Chinese, or a closing bracket or quote (a character test: the
+    class of 27,000 CJK code points as a pattern costs ~3 ms to compile, at every start)."""
+    return "\u3400" <= ch <= "\u9fff" or ch in _LABEL_CLOSERS
 
 
 @dataclass(slots=True)
@@ -103,7 +108,7 @@ def _find(text: str, where: Regions, layout: Layout, specs: dict[str, CellSpec],
             label = line[:tail.start]
             if defs is layout.table3:
                 label = label.rstrip(_GAP)
-            if not label or not _LABEL_END.match(label[-1]):
+            if not label or not _ends_label(label[-1]):
                 # A 表二 row's glued digits follow its label directly: after a gap they are one
                 # value of a row with blank cells (「行政规范性文件      192」). A 表三 row's may
                 # follow a gap: its seven cells as one value of seven digits or more is no count.
@@ -121,7 +126,7 @@ def _find(text: str, where: Regions, layout: Layout, specs: dict[str, CellSpec],
         for start, line in _lines(text, where.t4):
             tail = glued.tail(line)
             label = line[:tail.start].rstrip(_GAP) if tail is not None else ""
-            if label and not _LABEL_END.match(label[-1]):
+            if label and not _ends_label(label[-1]):
                 continue  # the digits alone on their line, or after the header
             if tail is not None and tail.digits.isdigit() and len(tail.digits) >= _P4_WIDTH - 1:
                 out.append(_decode(p4, start + tail.start, tail.digits, None, specs))
