@@ -24,19 +24,19 @@ def extract(path: str | Path, settings: Settings | None = None) -> Result:
 
     A ``str`` is always a path (raw ``bytes`` are still accepted, as :func:`extract_bytes`);
     a report's text goes to :func:`extract_text`."""
-    settings = settings or Settings.model_construct()
+    settings = settings or Settings.build()
     return extract_document(load(path, ocr=settings.ocr, ocr_jobs=settings.ocr_jobs), settings)
 
 
 def extract_bytes(data: bytes, settings: Settings | None = None, *, name: str | None = None) -> Result:
     """Extract a document from its raw bytes (PDF, Word, HTML, text or an image, told by their content)."""
-    settings = settings or Settings.model_construct()
+    settings = settings or Settings.build()
     return extract_document(load_bytes(data, name=name, ocr=settings.ocr, ocr_jobs=settings.ocr_jobs), settings)
 
 
 def extract_text(text: str, settings: Settings | None = None, *, name: str | None = None) -> Result:
     """Extract a report from its text."""
-    return extract_document(load_text(text, name=name), settings or Settings.model_construct())
+    return extract_document(load_text(text, name=name), settings or Settings.build())
 
 
 def extract_document(doc: Document, settings: Settings) -> Result:
@@ -51,14 +51,14 @@ def extract_document(doc: Document, settings: Settings) -> Result:
 
         reading.cells = fold_ocr(reading.cells, doc.ocr)
     infos = {k: p.info() for k, p in parts.items()}
-    result = Result.model_construct(  # our own data: built, not validated (schemas/base.py)
+    result = Result.build(  # our own data: built, not validated (schemas/base.py)
         source=doc.source,
         meta=meta,
         parts=infos,
         cells=reading.cells,
         findings=[*doc.findings, *detection.findings, *part_findings(parts, reading.cells), *reading.findings],
         narrative=read_narrative(doc.text, infos),
-        provenance=Provenance.model_construct(nianbao=__version__, backend=backend, model=reading.model,
+        provenance=Provenance.build(nianbao=__version__, backend=backend, model=reading.model,
                               prompts=reading.prompts, usage=reading.usage),
     )
     return validate_and_settle(result, doc.text)  # the result is ours alone: no copies

@@ -57,7 +57,7 @@ def read_meta(text: str, preamble_end: int) -> Meta:
         issuer = sig[-1] if sig else None
     elif issuer.endswith(_LEVEL_SUFFIX) and f"{issuer}人民政府" in text:
         issuer = f"{issuer}人民政府"
-    return Meta.model_construct(issuer=issuer, year=year, title=title, published=published)
+    return Meta.build(issuer=issuer, year=year, title=title, published=published)
 
 
 def _year(text: str, published: str | None) -> int | None:

@@ -42,7 +42,7 @@ class Part:
 
     def info(self) -> PartInfo:
         span = (self.start, self.end) if self.start >= 0 else None
-        return PartInfo.model_construct(status=self.status, heading=self.heading, span=span)
+        return PartInfo.build(status=self.status, heading=self.heading, span=span)
 
 
 def split_parts(text: str) -> dict[str, Part]:

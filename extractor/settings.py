@@ -56,7 +56,7 @@ class LLMSettings(Model):
             **({"cache_dir": Path(cache)} if cache else {}),
             **({"usd_per_mtok": tuple(price.split(","))} if price else {}),
         }
-        return cls(**given) if any(given.values()) else cls.model_construct()
+        return cls(**given) if any(given.values()) else cls.build()
 
 
 class Settings(Model):

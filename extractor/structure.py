@@ -22,9 +22,9 @@ def part_findings(parts: dict[str, Part], cells: dict[str, Cell]) -> list[Findin
             why = f"没有找到第{numeral}部分「{numeral}、{_NAMES[key]}」的标题"
             if found and i > found[-1]:
                 why += f"（第{NUMERALS[found[-1]]}部分之后没有再找到部分标题）"
-            out.append(Finding.model_construct(rule="STRUCTURE", check="part.missing", severity="warning", cells=lost,
+            out.append(Finding.build(rule="STRUCTURE", check="part.missing", severity="warning", cells=lost,
                                message=why + (f"：其表格的 {len(lost)} 个单元格均记为缺失" if lost else "")))
         elif part.status == "empty":
-            out.append(Finding.model_construct(rule="STRUCTURE", check="part.empty", severity="warning",
+            out.append(Finding.build(rule="STRUCTURE", check="part.empty", severity="warning",
                                message=f"第{numeral}部分「{part.heading}」没有内容", span=(part.start, part.end)))
     return out

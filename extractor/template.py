@@ -34,25 +34,25 @@ def detect_template(text: str, year: int | None) -> Detection:
         det.template = "2021" if len(m21) > len(m19) else "2019" if len(m19) > len(m21) else _by_year(year)
     elif year is not None:
         det.template = _by_year(year)
-        det.findings.append(Finding.model_construct(
+        det.findings.append(Finding.build(
             rule="VERSION", check="template.by_year", severity="info",
             message=f"文中没有表格版式标记：按报告年度 {year} 推定为 {det.template} 版"
                     f"（{'2020 年及以前用 2019 版' if det.template == '2019' else '2021 年起用 2021 版'}）",
         ))
         return det
     if m19 and m21:
-        det.findings.append(Finding.model_construct(
+        det.findings.append(Finding.build(
             rule="VERSION", check="template.mixed", severity="warning",
             message=f"表格混用两版格式标记：2019 版 {'、'.join(m19)}；2021 版 {'、'.join(m21)}；按 {det.template} 版读取",
         ))
     if det.template and year:
         if year >= 2021 and det.template == "2019":
-            det.findings.append(Finding.model_construct(
+            det.findings.append(Finding.build(
                 rule="VERSION", check="template.year", severity="error",
                 message=f"{year} 年度报告应使用 2021 版格式，却使用了 2019（试行）版表格",
             ))
         elif year <= 2020 and det.template == "2021":
-            det.findings.append(Finding.model_construct(
+            det.findings.append(Finding.build(
                 rule="VERSION", check="template.year", severity="warning",
                 message=f"{year} 年度报告使用了 2021 版格式（2021 年 9 月才印发）：年度识别有误或为重新发布的报告",
             ))

@@ -1,4 +1,4 @@
-"""The pipeline builds its result models without validation (``schemas/base.py``): what it builds
+"""The pipeline builds its result models without validation (``Model.build``): what it builds
 must be exactly what validation would give — the same values of the same types (a ``list`` span
 where the model says ``tuple``, an ``int`` confidence, would pass JSON unnoticed)."""
 from __future__ import annotations
@@ -8,6 +8,7 @@ import pytest
 import extractor
 from evals.synth import generate
 from extractor.settings import Settings
+from schemas import base
 from schemas.base import Model
 from tests.conftest import FIXTURES
 
@@ -32,16 +33,19 @@ def differences(built, valid, path: str) -> list[str]:
 
 @pytest.fixture
 def checked(monkeypatch) -> list[str]:
-    """Every ``model_construct`` also validates the same fields and records what differs."""
+    """Every model built without validation is validated too, and what differs recorded."""
     found: list[str] = []
-    construct = Model.model_construct.__func__  # type: ignore[attr-defined]
+    build = base._build
 
-    def both(cls, _fields_set=None, **values):
-        built = construct(cls, _fields_set, **values)
-        found.extend(differences(built, cls.model_validate(values), cls.__name__))
+    def both(cls, plan, values):
+        built = build(cls, plan, values)
+        valid = cls.model_validate(values)
+        found.extend(differences(built, valid, cls.__name__))
+        if built.model_fields_set != valid.model_fields_set or list(built.__dict__) != list(valid.__dict__):
+            found.append(f"{cls.__name__}: fields set or their order differ")
         return built
 
-    monkeypatch.setattr(Model, "model_construct", classmethod(both))
+    monkeypatch.setattr(base, "_build", both)
     return found
 
 
@@ -57,5 +61,15 @@ def test_what_the_pipeline_builds_is_what_validation_gives(checked):
 def test_the_check_sees_a_difference(checked):
     from schemas import Cell
 
-    Cell.model_construct(value=3, status="ok", confidence=1, span=[4, 5])
+    Cell.build(value=3, status="ok", confidence=1, span=[4, 5])
     assert checked == ["Cell.confidence: int built, float validated", "Cell.span: list built, tuple validated"]
+
+
+def test_build_refuses_an_unknown_field_and_leaves_defaults_fresh():
+    from schemas import Finding
+
+    with pytest.raises(TypeError, match="no field colour"):
+        Finding.build(rule="H1", colour="red")
+    first, second = Finding.build(rule="H1"), Finding.build(rule="H2")
+    first.cells.append("p3.x")
+    assert second.cells == [] and first.model_fields_set == {"rule"}

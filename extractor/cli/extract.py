@@ -74,7 +74,7 @@ def run(args) -> int:
     from extractor.settings import Settings
     from extractor.validate import is_fatal
 
-    settings = Settings.model_construct(backend=args.backend, ocr=args.ocr)  # argparse checked both
+    settings = Settings.build(backend=args.backend, ocr=args.ocr)  # argparse checked both
     _ocr_progress()
     files = expand(args.paths)
     several = len(files) > 1

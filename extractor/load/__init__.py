@@ -214,7 +214,7 @@ def _finish(raw: str, data: bytes, fmt: str, label: str, path: Path | None, word
         raise EmptyDocument(f"{label}: no text in the document")
     if not _REPORT_MARKS.search(body):
         raise NotAReport(f"{label}: not a government information-disclosure annual report")
-    source = Source.model_construct(path=shown_path(path) if path else None, sha256=hashlib.sha256(data).hexdigest(), format=fmt)
+    source = Source.build(path=shown_path(path) if path else None, sha256=hashlib.sha256(data).hexdigest(), format=fmt)
     if words and body != raw:  # the words' spans index into raw; ocr.render gives normalised text
         words = ()
     return Document(text=body, source=source, name=shown_path(Path(path.name)) if path else label, ocr=words)
@@ -231,7 +231,7 @@ def _structured_sibling(path: Path, name: str | None) -> Document | None:
                 doc = load_path(other, name=name)
             except InputError:
                 continue
-            note = Finding.model_construct(rule="EXTRACTION", check="load.structured_sibling", severity="info",
+            note = Finding.build(rule="EXTRACTION", check="load.structured_sibling", severity="info",
                            message=f"{path.name} 旁有同名的 {other.name}：按表格结构完整的 HTML 版本读取")
             return Document(doc.text, doc.source, doc.name, (*doc.findings, note))
     return None

@@ -51,10 +51,10 @@ def read_narrative(text: str, parts: Mapping[str, PartInfo]) -> Narrative:
     p1, p5, p6 = views["p1"], views["p5"].text, views["p6"].text
     problems, improvements = _split_problems(p5)
     fee = _FEE.search(p6)
-    return Narrative.model_construct(  # our own data: built, not validated (schemas/base.py)
-        p1=Part1.model_construct(text=p1.text, figures=[figure(p1, m) for m in mentions(p1)]),
-        p5=Part5.model_construct(text=p5, problems=problems, improvements=improvements),
-        p6=Part6.model_construct(text=p6, fee_statement=fee.group(0).strip() if fee else None),
+    return Narrative.build(  # our own data: built, not validated (schemas/base.py)
+        p1=Part1.build(text=p1.text, figures=[figure(p1, m) for m in mentions(p1)]),
+        p5=Part5.build(text=p5, problems=problems, improvements=improvements),
+        p6=Part6.build(text=p6, fee_statement=fee.group(0).strip() if fee else None),
     )
 
 

@@ -17,5 +17,5 @@ class Reading:
     # what an LLM reader used, for Result.provenance
     model: str | None = None
     prompts: dict[str, str] = field(default_factory=dict)
-    usage: Usage = field(default_factory=Usage.model_construct)
+    usage: Usage = field(default_factory=Usage.build)
 

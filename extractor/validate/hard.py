@@ -73,18 +73,18 @@ def _problem_findings(result: Result, d: Diagnosis, values: Values) -> list[Find
         verdict = "没有单个单元格的改动能使这些等式同时成立，至少有两个单元格有误"
     else:
         verdict = "缺少的单元格无法确定差在哪里"
-    repair = Repair.model_construct(cell=d.repair[0], value=d.repair[1]) if d.repair else None
+    repair = Repair.build(cell=d.repair[0], value=d.repair[1]) if d.repair else None
     out = []
     for st in d.problems:
         eq, head = st.eq, _statement(st.eq, values)
         if st.broken:
             left, right = (sum(values[c] for c in side) for side in (eq.left, eq.right))  # type: ignore[misc]  # a broken identity has every value
-            out.append(Finding.model_construct(rule=eq.rule, check=eq.check, severity="error", cells=list(eq.cells), expected=_num(left),
+            out.append(Finding.build(rule=eq.rule, check=eq.check, severity="error", cells=list(eq.cells), expected=_num(left),
                                actual=_num(right), message=f"{head}；{verdict}；{why}", cause=cause, repair=repair))
             continue
         s1 = eq.rule == "H1" and all(c.startswith("p3.carried_forward.") for c in st.blocked)
         missing = "、".join(cell_label(c) for c in st.blocked)
-        out.append(Finding.model_construct(
+        out.append(Finding.build(
             rule="S1" if s1 else eq.rule, check="p3.balance_bound" if s1 else eq.check, severity="error",
             cells=[c for c in eq.cells if c not in st.blocked], blocked_by=list(st.blocked), cause=cause, repair=repair,
             message=f"{head}：缺少{missing}，但已知单元格已使等式无法成立（各项都不能为负）；{verdict}；{why}",
@@ -101,7 +101,7 @@ def _unchecked_findings(blocked: list[State]) -> list[Finding]:
         missing = list(dict.fromkeys(c for st in items for c in st.blocked))
         absent = set(missing)
         wheres = "、".join(st.eq.where for st in items[:4]) + ("等" if len(items) > 4 else "")
-        out.append(Finding.model_construct(
+        out.append(Finding.build(
             rule=rule, check=check, severity="info", blocked_by=missing,
             cells=list(dict.fromkeys(c for st in items for c in st.eq.cells if c not in absent)),
             message=f"{table} {_RULE_NAMES[rule]}：{wheres}共 {len(items)} 处因缺少 {len(missing)} 个单元格无法核对",
@@ -119,7 +119,7 @@ def _value_findings(result: Result) -> list[Finding]:
         problem = _valid(cid, value)
         if problem:
             cause, why = _cause(result, [cid])
-            out.append(Finding.model_construct(rule="H5", check="cell.value", severity="error", cells=[cid], actual=cell.value,
+            out.append(Finding.build(rule="H5", check="cell.value", severity="error", cells=[cid], actual=cell.value,
                                cause=cause, message=f"{cell_label(cid)}：{fmt(cell.value)} {problem}；{why}"))
     return out
 

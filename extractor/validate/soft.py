@@ -25,7 +25,7 @@ SLUGS = ("p3.carried_over_vs_last_year", "p2.in_force_vs_last_year", "p2.in_forc
 
 
 def _f(rule: str, check: str, severity: Severity, cells: list[str], message: str, **kw) -> Finding:
-    return Finding.model_construct(rule=rule, check=check, severity=severity, cells=cells, message=message, **kw)
+    return Finding.build(rule=rule, check=check, severity=severity, cells=cells, message=message, **kw)
 
 
 def s2_carried_over(ctx: Context) -> list[Finding]:

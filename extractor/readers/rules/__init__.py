@@ -36,7 +36,7 @@ def read(doc: Document, parts: dict[str, Part], template: str | None) -> Reading
     readings = [_read(doc, parts, t) for t in ("2019", "2021")]
     best = max(readings, key=lambda r: sum(c.value is not None for c in r.cells.values()))
     note = "无法判断报告采用的表格版式"
-    cells = {cid: best.cells.get(cid) or Cell.model_construct(status="missing", reader="rules", note=note) for cid in cell_ids(None)}
+    cells = {cid: best.cells.get(cid) or Cell.build(status="missing", reader="rules", note=note) for cid in cell_ids(None)}
     return Reading(cells, best.findings)
 
 

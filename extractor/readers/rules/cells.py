@@ -36,7 +36,7 @@ Fields = dict[str, object]  # a cell's fields: the keyword arguments of ``Cell``
 
 def as_cells(fields: dict[str, Fields]) -> dict[str, Cell]:
     """``{cell id: Cell}``, built from the reader's own fields without validation (schemas/base.py)."""
-    return {cid: Cell.model_construct(**cell) for cid, cell in fields.items()}  # type: ignore[arg-type]  # Fields are Cell's keywords (tests/test_trusted_models.py)
+    return Cell.build_all(fields)
 
 
 @dataclass(slots=True)
@@ -104,7 +104,7 @@ def row_cells(row: RowRead, specs: dict[str, CellSpec]) -> tuple[dict[str, Field
         if finding is not None:
             findings.append(finding)
     if blanks:
-        findings.append(Finding.model_construct(
+        findings.append(Finding.build(
             rule="H6", check=f"p{_PART[row.table]}.blank_cells", severity="warning", cells=blanks,
             message=f"表{row.table}「{row.label}」有 {len(blanks)} 个空白单元格（未按 0 处理）",
             span=run.span,
@@ -243,7 +243,7 @@ def _value(tok: Tok, spec: CellSpec, conf: float, row: RowRead, notes: list[str]
         if unit == "元":
             value = round(value / 10000, 6)  # type: ignore[operator]  # a NUM token has a value
             note.append(f"原文 {tok.raw}（元），已换算为万元")
-            finding = Finding.model_construct(rule="UNIT", check="money.yuan", severity="info", cells=[spec.id],
+            finding = Finding.build(rule="UNIT", check="money.yuan", severity="info", cells=[spec.id],
                               message=f"「{row.label}」金额以元填写（{tok.raw}），已换算为 {value} 万元",
                               span=(tok.start, tok.end))
         elif unit is None and value != 0:
@@ -251,7 +251,7 @@ def _value(tok: Tok, spec: CellSpec, conf: float, row: RowRead, notes: list[str]
             note.append("金额未写单位，按万元读取")
             if value >= 10000:  # type: ignore[operator]  # a NUM token has a value
                 status = "flagged"
-            finding = Finding.model_construct(rule="UNIT", check="money.no_unit", severity="warning", cells=[spec.id],
+            finding = Finding.build(rule="UNIT", check="money.no_unit", severity="warning", cells=[spec.id],
                               message=f"「{row.label}」金额 {tok.raw} 未写单位，按万元读取，请核对",
                               span=(tok.start, tok.end))
         elif unit not in (None, "万元", "元"):
@@ -292,7 +292,7 @@ def _short_row(row: RowRead, run: Run) -> tuple[dict[str, Fields], list[Finding]
         else:
             cells[cid] = dict(status="missing", reader=READER,
                               note=f"该行有 {len(run.slots)} 个数值（应为 {width} 个）：{shown}，无法确定各值所在列")
-    finding = Finding.model_construct(
+    finding = Finding.build(
         rule="H6", check=f"p{_PART[row.table]}.row_shape", severity="warning", cells=list(row.ids),
         message=f"表{row.table}「{row.label}」应有 {width} 个数值，读到 {len(run.slots)} 个：{shown}",
         expected=width, actual=len(run.slots), span=run.span,

@@ -78,24 +78,24 @@ def structure(template: str, where: Regions, rows2: list[RowRead], t3: Table3, r
         excused = {r.ids[0] for r in rows if single and r.key in _OTHER_2021}
         out.extend(_table_rows(table, rows, excused))
     if any(r.flag for r in t3.rows):
-        out.append(Finding.model_construct(rule="STRUCTURE", check="p3.unlabelled", severity="warning",
+        out.append(Finding.build(rule="STRUCTURE", check="p3.unlabelled", severity="warning",
                            cells=[c for r in t3.rows for c in r.ids],
                            message="表三没有行标签：数值按行序读取，全部待人工核对"))
     if single:
         ids = [cid for row in t3.rows if row.key in _OTHER_2021 for cid in row.ids]
-        out.append(Finding.model_construct(
+        out.append(Finding.build(
             rule="VERSION", check="p3.other_single_row", severity="warning", cells=ids,
             message="2021 版表三的「（六）其他处理」应分三个子项（逾期不补正／逾期未缴费／其他），原表只有一行；三个子项记为缺失",
             span=t3.group_runs["其他处理"].run.span,
         ))
     if misplaced is not None:
-        out.append(Finding.model_construct(
+        out.append(Finding.build(
             rule="STRUCTURE", check="p4.misplaced", severity="warning", cells=list(row4.ids),
             message="第四部分的标题和表头缺失，一行 15 个数值出现在表三标题下；按形状读作表四",
             span=row4.match.run.span,  # type: ignore[union-attr]  # misplaced implies row4 matched
         ))
     elif row4.match is None and where.t4 is not None:
-        out.append(Finding.model_construct(rule="STRUCTURE", check="p4.no_row", severity="warning", cells=list(row4.ids),
+        out.append(Finding.build(rule="STRUCTURE", check="p4.no_row", severity="warning", cells=list(row4.ids),
                            message=f"第四部分没有读到{_NAMES['四']}的数据行"))
     return out
 
@@ -107,7 +107,7 @@ def noise(text: str, tables: tuple[list[Line], ...]) -> list[Finding]:
         for line in lines:
             if line.garbage and len(out) < _MAX_NOISE:
                 shown = " ".join(text[line.start:line.end].split())
-                out.append(Finding.model_construct(rule="EXTRACTION", check="noise_digits", severity="info",
+                out.append(Finding.build(rule="EXTRACTION", check="noise_digits", severity="info",
                                    message=f"疑似 OCR 噪声行「{shown[:60]}」中的数字未作为数值读取",
                                    span=(line.start, line.end)))
     return out
@@ -116,7 +116,7 @@ def noise(text: str, tables: tuple[list[Line], ...]) -> list[Finding]:
 def _table_rows(table: str, rows: list[RowRead], excused: set[str]) -> list[Finding]:
     present = [i for i, r in enumerate(rows) if r.match is not None]
     if not present:
-        return [Finding.model_construct(rule="STRUCTURE", check=f"p{_num(table)}.no_rows", severity="warning",
+        return [Finding.build(rule="STRUCTURE", check=f"p{_num(table)}.no_rows", severity="warning",
                         cells=[c for r in rows for c in r.ids], message=f"{_NAMES[table]}没有读到数据行")]
     out = []
     first, cut = present[0], present[-1]
@@ -124,19 +124,19 @@ def _table_rows(table: str, rows: list[RowRead], excused: set[str]) -> list[Find
     inner = [r for r in rows[first:cut] if r.match is None and r.ids[0] not in excused]
     after = rows[cut + 1:]
     if before:
-        out.append(Finding.model_construct(
+        out.append(Finding.build(
             rule="STRUCTURE", check=f"p{_num(table)}.cut_before", severity="warning",
             cells=[c for r in before for c in r.ids],
             message=f"表{table}从「{rows[first].label}」行才读到数据：此前 {len(before)} 行没有读到，记为缺失",
         ))
     if after:
-        out.append(Finding.model_construct(
+        out.append(Finding.build(
             rule="STRUCTURE", check=f"p{_num(table)}.truncated", severity="warning",
             cells=[c for r in after for c in r.ids],
             message=f"表{table}在「{rows[cut].label}」行之后没有再读到数据：其后 {len(after)} 行记为缺失",
         ))
     if inner:
-        out.append(Finding.model_construct(
+        out.append(Finding.build(
             rule="STRUCTURE", check=f"p{_num(table)}.rows_missing", severity="warning",
             cells=[c for r in inner for c in r.ids],
             message=f"表{table}缺少 {len(inner)} 行：" + "、".join(f"「{r.label}」" for r in inner),

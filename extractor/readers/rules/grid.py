@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractor.readers.rules.tokens import has_chinese
+
 STREAM, LINES = "pipe-stream", "lines"
 
 # A line of prose, never joined to its neighbours.
@@ -34,7 +36,6 @@ _ENDS_VALUE = re.compile(r"(?:^|\s)(?:[+\-−]?\d[\d,]*(?:\.\d+)?(?:万元|元)?
 _MIN_STREAM_LINES = 4
 # A line of pipes only, two or more (「||||」, 「|||」): where a <tr> ended.
 _ROW_END = re.compile(r"^[ \t]*\|[ \t]*\|[ \t|]*$", re.M)
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def layout(region: str) -> str:
@@ -109,7 +110,7 @@ def _cells(region: str) -> list[_Cell]:
                 out.append(_Cell(s, e, "value"))
             else:
                 out.append(_Cell(s, e, "text", ends_value=_ENDS_VALUE.search(raw) is not None,
-                                 noise=_CJK.search(raw) is None))
+                                 noise=not has_chinese(raw)))
         if not content and 0 < i < last and not any(a <= start <= b for a, b in fillers):
             out.append(_Cell(start, start, "empty"))
     return out

@@ -36,7 +36,6 @@ _UNIT = re.compile(rf"(?:{_UNITS})")
 _BLANK = re.compile(r"/|\\|-{1,2}|—{1,2}|–|―|无|空|\*")
 # Letters that are not Chinese: OCR garbage such as 「Ш-」, 「/\C」, 「$\vdash$」.
 _FOREIGN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF$<>\\]")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _PIECE = re.compile(r"\S+")
 _SPACE_CELL = re.compile(r"\S+(?: \S+)*")
 _DIGIT = re.compile(r"\d")
@@ -56,6 +55,16 @@ _TRADITIONAL = str.maketrans(_TRADITIONAL_FORMS, _SIMPLIFIED_FORMS)
 _HAS_TRADITIONAL = re.compile(f"[{_TRADITIONAL_FORMS}]")
 _NOISE = re.compile(r"[\s|*#>]+")
 _NOT_PLAIN = re.compile(f"[\\s|*#>{_TRADITIONAL_FORMS}]")  # what ``plain`` removes or maps
+
+
+def has_chinese(text: str) -> bool:
+    """Whether ``text`` holds a CJK ideograph (U+3400–U+9FFF). A loop, not a pattern: compiling the
+    class of those 27,000 code points costs ~25M instructions at every start, and a label is
+    mostly Chinese from its first or second character."""
+    for ch in text:
+        if "\u3400" <= ch <= "\u9fff":
+            return True
+    return False
 
 
 def is_blank(cell: str) -> bool:
@@ -189,7 +198,7 @@ def _line(raw: str, offset: int, idx: int, grid: str) -> Line:
         if s == e:
             continue
         chunk = raw[s:e]
-        if _CJK.search(chunk):
+        if has_chinese(chunk):
             line.texts.append(Tok(TEXT, offset + s, offset + e, chunk, label=plain(chunk)))
         elif has_digit and _FOREIGN_LETTER.search(chunk):
             line.garbage = True
@@ -224,7 +233,7 @@ def _one_cell(line: Line, cell: str, start: int) -> Line:
         line.run = Run(line.idx, line.idx, [value])
     elif _BLANK.fullmatch(cell):
         line.run = Run(line.idx, line.idx, [Tok(BLANK, start, start + len(cell), cell)])
-    elif _CJK.search(cell):
+    elif has_chinese(cell):
         line.header = _HEADER_MARK.search(cell) is not None
         tok = Tok(TEXT, start, start + len(cell), cell, label=plain(cell))
         line.texts.append(tok)

@@ -237,7 +237,7 @@ def _cells(g: GluedRow, specs: dict[str, CellSpec]) -> tuple[dict[str, Fields], 
         return {c: dict(status="missing", reader=READER, note=note) for c in ids}, None
     if len(g.splits) == 1:
         return _decoded(g, g.splits[0], specs), None
-    return _ambiguous(g), Finding.model_construct(
+    return _ambiguous(g), Finding.build(
         rule="EXTRACTION", check=f"p{_PART[g.row.table]}.glued_split", severity="warning", cells=list(ids),
         message=f"表{g.row.table}「{g.row.label}」的数字粘连为{shown}，有 {_count(g)}拆分都符合规则："
                 + _listed(g.splits) + "；请人工选择",
