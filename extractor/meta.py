@@ -10,27 +10,28 @@ from __future__ import annotations
 
 import re
 
+from extractor.lazy_re import lazy_compile
 from schemas import Meta
 
-_TITLE = re.compile(r"^(?P<issuer>.{0,40}?)(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:(?:政府|政务)?信息公开|政务公开)"
-                    r"[^\n]{0,12}?年度?报告")
+_TITLE = lazy_compile(r"^(?P<issuer>.{0,40}?)(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:(?:政府|政务)?信息公开|政务公开)"
+                      r"[^\n]{0,12}?年度?报告")
 # Chrome before the issuer on a title line, cut at its last occurrence: a field label or any
 # "label:" / "|" / breadcrumb separator, a verb that introduces the title in a preamble sentence.
-_CHROME_CUT = re.compile(r"^.*(?:[:：|｜>»›]|标\s*题|题\s*名|名\s*称|现(?:予以)?(?:发布|公布)|特(?:向社会)?(?:发布|公布)"
-                         r"|编制(?:了)?|公布(?:了)?|发布(?:了)?)")
-_CHROME_LEAD = re.compile(r"^(?:[-–—•·*#\s\d./年月日]|首页|当前位置|您的位置|打印本页|打印|分享到|分享|收藏|关闭窗口|关闭|"
-                          r"字号|字体大小|字体|A\+|A-|AA|公告公示|通知公告|政务公开|信息公开|年度报告|政府信息公开年报)+")
-_NOT_AN_ISSUER = re.compile(r"根据|依据|条例|我(?:单位|局|委|办|镇|乡|旗|县|区|市|厅|部|院|中心|街道)|本(?:单位|机关|级)|^[\W\d]*$")
-_PUBLISHER = re.compile(r"(?:发布机构|发文机关|发布单位|来源单位)\s*[:：|]?\s*(?P<name>[^\s|:：]{2,40}?)\s*(?:[|\n]|$|\s{2,}|发布日期|发文日期|成文日期|生成日期)", re.M)
-_PERIOD_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?[,，]?\s*(?:至|到|-|—)")
-_NAMED_REPORT = re.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:(?:政府|政务)?信息公开|政务公开)(?:工作)?年度?(?:工作)?报告")
-_YEAR_END = re.compile(r"截[止至]到?\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
-_YEAR_DU = re.compile(r"((?:19|20)\d{2})\s*年度")
-_PUBLISHED = re.compile(r"(?:发布|公开|印发)(?:时间|日期)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
-_DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$", re.M)
-_SIGNATURE = re.compile(r"^\s*(\S{2,30}?(?:人民政府|办公室|委员会|局|中心|管理处|街道办事处))\s*$", re.M)
-_NOT_A_NAME = re.compile(r"\d|日期|索引|文号")
-_DECOR = re.compile(r"[\s#*《》<>]+")
+_CHROME_CUT = lazy_compile(r"^.*(?:[:：|｜>»›]|标\s*题|题\s*名|名\s*称|现(?:予以)?(?:发布|公布)|特(?:向社会)?(?:发布|公布)"
+                           r"|编制(?:了)?|公布(?:了)?|发布(?:了)?)")
+_CHROME_LEAD = lazy_compile(r"^(?:[-–—•·*#\s\d./年月日]|首页|当前位置|您的位置|打印本页|打印|分享到|分享|收藏|关闭窗口|关闭|"
+                            r"字号|字体大小|字体|A\+|A-|AA|公告公示|通知公告|政务公开|信息公开|年度报告|政府信息公开年报)+")
+_NOT_AN_ISSUER = lazy_compile(r"根据|依据|条例|我(?:单位|局|委|办|镇|乡|旗|县|区|市|厅|部|院|中心|街道)|本(?:单位|机关|级)|^[\W\d]*$")
+_PUBLISHER = lazy_compile(r"(?:发布机构|发文机关|发布单位|来源单位)\s*[:：|]?\s*(?P<name>[^\s|:：]{2,40}?)\s*(?:[|\n]|$|\s{2,}|发布日期|发文日期|成文日期|生成日期)", re.M)
+_PERIOD_YEAR = lazy_compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?[,，]?\s*(?:至|到|-|—)")
+_NAMED_REPORT = lazy_compile(r"((?:19|20)\d{2})\s*年度?\s*(?:(?:政府|政务)?信息公开|政务公开)(?:工作)?年度?(?:工作)?报告")
+_YEAR_END = lazy_compile(r"截[止至]到?\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
+_YEAR_DU = lazy_compile(r"((?:19|20)\d{2})\s*年度")
+_PUBLISHED = lazy_compile(r"(?:发布|公开|印发)(?:时间|日期)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_DATE_LINE = lazy_compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$", re.M)
+_SIGNATURE = lazy_compile(r"^\s*(\S{2,30}?(?:人民政府|办公室|委员会|局|中心|管理处|街道办事处))\s*$", re.M)
+_NOT_A_NAME = lazy_compile(r"\d|日期|索引|文号")
+_DECOR = lazy_compile(r"[\s#*《》<>]+")
 _LEVEL_SUFFIX = ("镇", "乡", "街道", "区", "县", "市", "州", "盟", "旗")
 
 

@@ -17,22 +17,24 @@ from __future__ import annotations
 import html as htmlmod
 import re
 
+from extractor.lazy_re import lazy_compile
+
 MIN_TAGS = 8
 MIN_TAG_SHARE = 0.15
 MIN_TAG_LINES = 0.5
 
-_TAG = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]{0,20}(?:\s[^<>]{0,2000}?)?/?|!--.*?--|![A-Za-z][^<>]{0,200})>", re.S)
-_DECLARED = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S)
-_BREAK = re.compile(r"</?br\b", re.I)
-_OPENS_TAG = re.compile(r"\s*<[/!A-Za-z]")
-_SPACE = re.compile(r"\s+")
+_TAG = lazy_compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]{0,20}(?:\s[^<>]{0,2000}?)?/?|!--.*?--|![A-Za-z][^<>]{0,200})>", re.S)
+_DECLARED = lazy_compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S)
+_BREAK = lazy_compile(r"</?br\b", re.I)
+_OPENS_TAG = lazy_compile(r"\s*<[/!A-Za-z]")
+_SPACE = lazy_compile(r"\s+")
 # JS string escapes; a page carries a few in inline scripts, a JS string of HTML carries them everywhere.
-_JS_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[nrt\"'/\\])")
-_JS_UNESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|(.))", re.S)
+_JS_ESCAPE = lazy_compile(r"\\(?:u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[nrt\"'/\\])")
+_JS_UNESCAPE = lazy_compile(r"\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|(.))", re.S)
 _JS_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
-_JS_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'', re.S)
-_KEY_AFTER = re.compile(r"\s*:")
-_ESCAPED_TAG = re.compile(r"&lt;/?[A-Za-z]")
+_JS_LITERAL = lazy_compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'', re.S)
+_KEY_AFTER = lazy_compile(r"\s*:")
+_ESCAPED_TAG = lazy_compile(r"&lt;/?[A-Za-z]")
 
 
 def markup_of(text: str) -> str | None:

@@ -8,15 +8,14 @@ again, true of a misprint as much as of a misread (hongze-2023 表四).
 """
 from __future__ import annotations
 
-import re
-
+from extractor.lazy_re import lazy_compile
 from schemas import Cell
 
 VALIDATOR_NOTE = "校验："  # prefix of every note the validator writes
 LOW_CONFIDENCE = 0.8  # below what a reader gives a value read cleanly from a complete row
-_ARITHMETIC = re.compile(r"之和不符|不相等|不平衡")
-_REMARK_BREAK = re.compile(r"[；;]")
-_CLEAN_RAW = re.compile(r"[+\-]?\d+(?:\.\d+)?\s*(?:万元|元|件|条|项|个)?")
+_ARITHMETIC = lazy_compile(r"之和不符|不相等|不平衡")
+_REMARK_BREAK = lazy_compile(r"[；;]")
+_CLEAN_RAW = lazy_compile(r"[+\-]?\d+(?:\.\d+)?\s*(?:万元|元|件|条|项|个)?")
 
 
 def reader_note(cell: Cell) -> str | None:

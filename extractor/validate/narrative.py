@@ -7,9 +7,9 @@ A figure is compared with a table cell only when its clause names the table's no
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from extractor.lazy_re import lazy_compile
 from extractor.narrative.claims import Breakdown, breakdowns, enumerations, promised_parts
 from extractor.narrative.compact import Compact
 from extractor.narrative.figures import Mention
@@ -23,26 +23,26 @@ SLUGS = ("narrative.applications", "narrative.breakdown", "narrative.shares", "n
          "narrative.appeals", "narrative.table2", "narrative.period", "narrative.six_parts",
          "narrative.fee_statement", "narrative.last_year_review")
 _PART_NAMES = dict(zip(("p1", "p2", "p3", "p4", "p5", "p6"), "一二三四五六"))
-_OFF_TOPIC = re.compile(r"咨询|投诉|建议|留言|热线|工单|来电|来信")
-_CARRIED_IN = re.compile(r"上一?年度?结转")
-_CARRIED_OUT = re.compile(r"结转(?:到|至)?下一?年|顺延|转入下一?年")
-_RECEIVED = re.compile(r"受理|收到|新收|接收|接到|共收")
-_CONCLUDED = re.compile(r"办结|答复|办理完毕|处理完毕")
+_OFF_TOPIC = lazy_compile(r"咨询|投诉|建议|留言|热线|工单|来电|来信")
+_CARRIED_IN = lazy_compile(r"上一?年度?结转")
+_CARRIED_OUT = lazy_compile(r"结转(?:到|至)?下一?年|顺延|转入下一?年")
+_RECEIVED = lazy_compile(r"受理|收到|新收|接收|接到|共收")
+_CONCLUDED = lazy_compile(r"办结|答复|办理完毕|处理完毕")
 _CATEGORIES = {"予以公开": ("disclosed",), "部分公开": ("partly_disclosed",), "不予公开": ("withheld",),
                "无法提供": ("unavailable",), "不予处理": ("not_handled",), "其他处理": ("other",)}
-_NONE_RECEIVED = re.compile(r"(?:未|没有)(?:收到|接到|受理|发生)[^。,;]{0,20}申请|无[^。,;]{0,8}申请公开")
-_NO_CASES = re.compile(r"(?:未|没有|无)(?:发生|收到|涉及|出现)?[^。,;]{0,12}?(行政复议|行政诉讼)")
-_ALL_UPHELD = re.compile(r"均(?:获|予|被)?维持|全部(?:获|予)?维持")
-_MAKING = re.compile(r"制发|制定|出台|印发|新增|发布")
-_DECIDING = re.compile(r"决定|作出|办理|办结|实施")
-_PERIOD = re.compile(r"(\d{4})年1月1日(?:起)?(?:至|到|-|—|~)(\d{4})年12月(\d{1,2})日")
-_AS_OF = re.compile(r"(?:截至|截止)(?:到)?(\d{4})年12月(\d{1,2})日")
-_CASES = re.compile(r"复议|诉讼")
-_CASE_OUTCOME = re.compile(r"维持|纠正|其他结果|审结")
-_WITH_LAST_YEAR = re.compile(r"(?:含|其中)上一?年")
-_NOT_MADE = re.compile(r"部门|转发|政策性|清理|废止")
-_FEES = re.compile(r"处理费|收费")
-_LAST_YEAR_REVIEW = re.compile(r"上一?年|去年|前一年|整改落实|落实情况|已整改|整改到位")
+_NONE_RECEIVED = lazy_compile(r"(?:未|没有)(?:收到|接到|受理|发生)[^。,;]{0,20}申请|无[^。,;]{0,8}申请公开")
+_NO_CASES = lazy_compile(r"(?:未|没有|无)(?:发生|收到|涉及|出现)?[^。,;]{0,12}?(行政复议|行政诉讼)")
+_ALL_UPHELD = lazy_compile(r"均(?:获|予|被)?维持|全部(?:获|予)?维持")
+_MAKING = lazy_compile(r"制发|制定|出台|印发|新增|发布")
+_DECIDING = lazy_compile(r"决定|作出|办理|办结|实施")
+_PERIOD = lazy_compile(r"(\d{4})年1月1日(?:起)?(?:至|到|-|—|~)(\d{4})年12月(\d{1,2})日")
+_AS_OF = lazy_compile(r"(?:截至|截止)(?:到)?(\d{4})年12月(\d{1,2})日")
+_CASES = lazy_compile(r"复议|诉讼")
+_CASE_OUTCOME = lazy_compile(r"维持|纠正|其他结果|审结")
+_WITH_LAST_YEAR = lazy_compile(r"(?:含|其中)上一?年")
+_NOT_MADE = lazy_compile(r"部门|转发|政策性|清理|废止")
+_FEES = lazy_compile(r"处理费|收费")
+_LAST_YEAR_REVIEW = lazy_compile(r"上一?年|去年|前一年|整改落实|落实情况|已整改|整改到位")
 _REVIEW = ("p4.review.total",)
 _SUITS = ("p4.suit_direct.total", "p4.suit_after_review.total")
 _OUTCOMES = {"维持": "upheld", "纠正": "corrected", "其他结果": "other", "未审结": "pending"}

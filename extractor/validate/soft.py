@@ -4,20 +4,19 @@ is missing, is the bound of H1 and comes from :mod:`extractor.validate.hard`.)
 """
 from __future__ import annotations
 
-import re
-
+from extractor.lazy_re import lazy_compile
 from extractor.validate.context import Context
 from extractor.validate.equations import COLUMNS, P4_BLOCKS, cell_label
 from extractor.validate.evidence import fmt
 from schemas import Finding
 from schemas.result import Severity
 
-_TOWNSHIP = re.compile(r"(镇|乡|街道|街道办事处)(人民政府|政府)?$|街道办事处$")
-_COUNTY = re.compile(r"(县|区|旗)(人民政府|政府)$")
-_DEPARTMENT = re.compile(r"(局|中心|委员会|委|办公室|办|厅|所|站|队)$")
-_NATIONAL = re.compile(r"^(国家|国务院|中华人民共和国)|部$|总局$")
-_FEE_NOTICE = re.compile(r"收费通知|缴费通知|缴纳|缴费")
-_FEE_CHARGED = re.compile(r"收取[^。]{0,24}?处理费(\d+(?:\.\d+)?)(?:万元|元)")
+_TOWNSHIP = lazy_compile(r"(镇|乡|街道|街道办事处)(人民政府|政府)?$|街道办事处$")
+_COUNTY = lazy_compile(r"(县|区|旗)(人民政府|政府)$")
+_DEPARTMENT = lazy_compile(r"(局|中心|委员会|委|办公室|办|厅|所|站|队)$")
+_NATIONAL = lazy_compile(r"^(国家|国务院|中华人民共和国)|部$|总局$")
+_FEE_NOTICE = lazy_compile(r"收费通知|缴费通知|缴纳|缴费")
+_FEE_CHARGED = lazy_compile(r"收取[^。]{0,24}?处理费(\d+(?:\.\d+)?)(?:万元|元)")
 SLUGS = ("p3.carried_over_vs_last_year", "p2.in_force_vs_last_year", "p2.in_force_within_year",
          "p2.published_vs_made", "p2.items_balance", "p2.items_vs_last_year", "p2.decisions_look_like_items",
          "p2.procurement", "p2.regulations_power", "p2.magnitude", "p4.without_applications",
