@@ -68,26 +68,28 @@ def _pairs(anchors: list[Anchor], order: list[int], runs: list[Run], lines: list
     lasts = [r.last for r in runs]
     for ai in order:
         a = anchors[ai]
+        first, last, reach = a.first, a.last, a.last + _MAX_DISTANCE
         width = a.row.width
         found: list[Pair] = []
-        for ri in range(bisect.bisect_left(lasts, a.first - _MAX_DISTANCE), len(runs)):
+        for ri in range(bisect.bisect_left(lasts, first - _MAX_DISTANCE), len(runs)):
             r = runs[ri]
-            if r.line > a.last + _MAX_DISTANCE:
+            line = r.line
+            if line > reach:
                 break
-            if a.first <= r.line <= a.last:
-                if r.line == a.line and r.start < a.start:
+            if first <= line <= last:
+                if line == a.line and r.start < a.start:
                     continue  # values before the label on its own line belong elsewhere
                 d, way = 0, 0
-            elif r.line > a.last:
-                d, way = r.line - a.last, 1
+            elif line > last:
+                d, way = line - last, 1
             else:
-                d, way = a.first - r.last, -1
+                d, way = first - r.last, -1
             penalty = 0.0
             if d and r.labelled:
-                other = owner.get(r.line)
+                other = owner.get(line)
                 if other is not None and other != ai:
                     continue  # the run has its own label
-                if any(len(t.label) >= 2 for t in lines[r.line].texts):
+                if any(len(t.label) >= 2 for t in lines[line].texts):
                     if r.grid == PIPE:
                         continue  # a pipe row carries its own label, even one not recognised
                     penalty += _FOREIGN_TEXT
