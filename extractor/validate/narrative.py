@@ -95,13 +95,21 @@ def _claims(ctx: Context) -> list[Claim]:
         elif "申请" in sentence:
             after = view.text[m.end:ms[i + 1].start if i + 1 < len(ms) else m.clause[1] + 12]
             out.extend(_application_claim(ctx, clause, after, m))
-    for b in breakdowns(view, ms):  # 「行政复议 351 件，其中结果维持 72 件，…」
+    for b in _breakdowns(ctx, "p1"):  # 「行政复议 351 件，其中结果维持 72 件，…」
         if any(c.mention == b.total and c.cells == _REVIEW for c in out):
             for part in b.parts:
                 leaf = next((leaf for key, leaf in _OUTCOMES.items() if key in part.noun), None)
                 if leaf:
                     out.append(Claim("N7", "表四", f"行政复议·{part.noun}", (f"p4.review.{leaf}",), part))
     return out
+
+
+def _breakdowns(ctx: Context, key: str) -> list[Breakdown]:
+    """The breakdowns of a section's figures (read once per context: 一's are asked for twice)."""
+    memo = ("breakdowns", key)
+    if memo not in ctx.memo:
+        ctx.memo[memo] = breakdowns(ctx.sections[key], ctx.mentions[key])
+    return ctx.memo[memo]
 
 
 def stated_values(ctx: Context) -> dict[str, float]:
@@ -160,7 +168,7 @@ def n4_n5_breakdowns(ctx: Context) -> list[Finding]:
     out = []
     for key in ("preamble", "p1"):
         view = ctx.sections[key]
-        for b in breakdowns(view, ctx.mentions[key]):
+        for b in _breakdowns(ctx, key):
             out.extend(_breakdown_findings(view, b, _WHERE[key]))
     return out
 
