@@ -222,7 +222,7 @@ def n7_statements(ctx: Context) -> list[Finding]:
     view, out = ctx.sections["p1"], []
     text = view.text
     new = ctx.value("p3.new_received.total")
-    # Each pattern runs only where its key word is: a search for a word absent from the text is 10× cheaper.
+    # Each pattern runs only where its key word is: a word search is far cheaper than the pattern.
     m = _NONE_RECEIVED.search(text) if new and "申请" in text else None
     if m:
         out.append(Finding(rule="N7", check="narrative.applications", severity="warning", cells=["p3.new_received.total"],
