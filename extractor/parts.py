@@ -26,6 +26,7 @@ _KEY_PHRASES = {
 }
 _HEADING = {n: re.compile(rf"^第?{n}\s*[、.,:．]\s*(?:[^\n]{{0,20}}?)(?:{p})") for n, p in _KEY_PHRASES.items()}
 _DECOR = re.compile(r"^[\s#*>\-•|]+|[\s*|]+$")
+_LEADING, _TRAILING = "#*>-•|", "*|"  # _DECOR's marks besides blanks, at each end
 _CHROME = re.compile(
     r"ICP|备案|版权|主办单位|承办单位|技术支持|网站标识码|联系我们|网站地图|关于我们|字体[:：]|打印|关闭|"
     r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^\d{4}-\d{1,2}-\d{1,2}$|(人民政府|办公室|委员会|局|中心)$"
@@ -56,7 +57,7 @@ def split_parts(text: str) -> dict[str, Part]:
             start = text.rfind("\n", cursor, at) + 1 or cursor
             end = text.find("\n", at)
             end = size if end < 0 else end
-            bare = _DECOR.sub("", text[start:end])
+            bare = _undecorated(text[start:end])
             if len(bare) <= 40 and _HEADING[numeral].match(bare):
                 found[key] = (start, min(end + 1, size), bare)
                 cursor = end + 1
@@ -76,8 +77,17 @@ def split_parts(text: str) -> dict[str, Part]:
 
 def is_heading(line: str, numeral: str) -> bool:
     """Whether ``line`` is, on its own, the heading of part ``numeral`` as ``split_parts`` finds it."""
-    bare = _DECOR.sub("", line)
+    bare = _undecorated(line)
     return len(bare) <= 40 and _HEADING[numeral].match(bare) is not None
+
+
+def _undecorated(line: str) -> str:
+    """The line without leading and trailing decoration (``_DECOR``); the pattern, which tries
+    every position of the line for its end, runs only on a line that starts or ends with some."""
+    first, last = line[:1], line[-1:]
+    if first.isspace() or first in _LEADING or last.isspace() or last in _TRAILING:
+        return _DECOR.sub("", line)
+    return line
 
 
 def preamble_end(parts: dict[str, Part]) -> int:

@@ -50,7 +50,7 @@ def read_narrative(text: str, parts: Mapping[str, PartInfo]) -> Narrative:
     views = sections(text, parts)
     p1, p5, p6 = views["p1"], views["p5"].text, views["p6"].text
     problems, improvements = _split_problems(p5)
-    fee = _FEE.search(p6)
+    fee = _FEE.search(p6) if "收费" in p6 or "处理费" in p6 else None  # the pattern (it opens with [^。\n]*) is slow to fail
     return Narrative.build(  # our own data: built, not validated (schemas/base.py)
         p1=Part1.build(text=p1.text, figures=[figure(p1, m) for m in mentions(p1)]),
         p5=Part5.build(text=p5, problems=problems, improvements=improvements),

@@ -92,7 +92,7 @@ def enumerations(c: Compact) -> list[Enumeration]:
 
 def promised_parts(c: Compact) -> tuple[int, int] | None:
     """The compact span of 「六部分」/「6 个部分」 if the report promises six parts."""
-    m = _PARTS_PROMISE.search(c.text)
+    m = _PARTS_PROMISE.search(c.text) if "部分" in c.text else None  # the word first: far cheaper than the pattern where it is absent
     return (m.start(), m.end()) if m else None
 
 
@@ -101,8 +101,12 @@ def _parts_begin(text: str, total: Mention, after: list[Mention]) -> int | None:
     m = _QIZHONG.match(text, total.end)
     if m:
         return m.end()
-    if any(x.unit != "%" and x.sentence == total.sentence for x in after):
-        return None  # not the last count of its sentence
+    end = total.sentence[1]
+    for x in after:  # in text order: none after the sentence's end can be in it
+        if x.start > end:
+            break
+        if x.unit != "%" and x.sentence == total.sentence:
+            return None  # not the last count of its sentence
     nxt = total.sentence[1] + 1
     m = _IN_SET.match(text, nxt)
     if m and _shares_bigram(m[1], total.noun):

@@ -96,9 +96,8 @@ def back(text: str, pos: int, stops: str) -> int:
 
 
 def forward(text: str, pos: int, stops: str) -> int:
-    while pos < len(text) and text[pos] not in stops:
-        pos += 1
-    return pos
+    m = _stop_pattern(stops).search(text, pos)  # a sentence can be long: not a character at a time
+    return m.start() if m is not None else max(pos, len(text))
 
 
 class _Stops:

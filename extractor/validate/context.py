@@ -56,4 +56,17 @@ class Context:
 
     @cached_property
     def mentions(self) -> dict[str, list[Mention]]:
-        return {key: mentions(view) for key, view in self.sections.items()}
+        """The figures of each section, read when a check first asks (only some sections' are)."""
+        return _Mentions(self.sections)
+
+
+class _Mentions(dict):
+    """``{section: its figures}``, each read on first access."""
+
+    def __init__(self, views: dict[str, Compact]):
+        super().__init__()
+        self._views = views
+
+    def __missing__(self, key: str) -> list[Mention]:
+        found = self[key] = mentions(self._views[key])
+        return found

@@ -33,7 +33,8 @@ def template_of(result: Result) -> str | None:
 
 def values_of(result: Result) -> Values:
     """Cell values for the arithmetic; missing cells and non-numbers (inf, nan: H5) are None."""
-    return {cid: c.value if c.status != "missing" and c.value is not None and math.isfinite(c.value) else None
+    finite = math.isfinite
+    return {cid: v if (v := c.value) is not None and c.status != "missing" and finite(v) else None
             for cid, c in result.cells.items()}
 
 

@@ -96,13 +96,21 @@ def _claims(ctx: Context) -> list[Claim]:
         elif "申请" in sentence:
             after = view.text[m.end:ms[i + 1].start if i + 1 < len(ms) else m.clause[1] + 12]
             out.extend(_application_claim(ctx, clause, after, m))
-    for b in breakdowns(view, ms):  # 「行政复议 351 件，其中结果维持 72 件，…」
+    for b in _breakdowns(ctx, "p1"):  # 「行政复议 351 件，其中结果维持 72 件，…」
         if any(c.mention == b.total and c.cells == _REVIEW for c in out):
             for part in b.parts:
                 leaf = next((leaf for key, leaf in _OUTCOMES.items() if key in part.noun), None)
                 if leaf:
                     out.append(Claim("N7", "表四", f"行政复议·{part.noun}", (f"p4.review.{leaf}",), part))
     return out
+
+
+def _breakdowns(ctx: Context, key: str) -> list[Breakdown]:
+    """The breakdowns of a section's figures (read once per context: 一's are asked for twice)."""
+    memo = ("breakdowns", key)
+    if memo not in ctx.memo:
+        ctx.memo[memo] = breakdowns(ctx.sections[key], ctx.mentions[key])
+    return ctx.memo[memo]
 
 
 def stated_values(ctx: Context) -> dict[str, float]:
@@ -161,7 +169,7 @@ def n4_n5_breakdowns(ctx: Context) -> list[Finding]:
     out = []
     for key in ("preamble", "p1"):
         view = ctx.sections[key]
-        for b in breakdowns(view, ctx.mentions[key]):
+        for b in _breakdowns(ctx, key):
             out.extend(_breakdown_findings(view, b, _WHERE[key]))
     return out
 
@@ -215,19 +223,20 @@ def n7_statements(ctx: Context) -> list[Finding]:
     view, out = ctx.sections["p1"], []
     text = view.text
     new = ctx.value("p3.new_received.total")
-    m = _NONE_RECEIVED.search(text)
-    if m and new:
+    # Each pattern runs only where its key word is: a word search is far cheaper than the pattern.
+    m = _NONE_RECEIVED.search(text) if new and "申请" in text else None
+    if m:
         out.append(Finding.build(rule="N7", check="narrative.applications", severity="warning", cells=["p3.new_received.total"],
                            expected=0, actual=new, span=view.span(m.start(), m.end()),
                            message=f"第一部分称“{m.group(0)}”，但表三 本年新收·总计 为 {fmt(new)}"))
-    for m in _NO_CASES.finditer(text):
+    for m in _NO_CASES.finditer(text) if "行政复议" in text or "行政诉讼" in text else ():
         cells = list(_REVIEW if m[1] == "行政复议" else _SUITS)
         table = _table_total(ctx, cells)
         if table:
             out.append(Finding.build(rule="N7", check="narrative.appeals", severity="warning", cells=cells, expected=0,
                                actual=table, span=view.span(m.start(), m.end()),
                                message=f"第一部分称“{m.group(0)}”，但表四{m[1]}总计为 {fmt(table)}"))
-    for m in _ALL_UPHELD.finditer(text):
+    for m in _ALL_UPHELD.finditer(text) if "维持" in text else ():
         corrected = [f"p4.{b}.corrected" for b in P4_BLOCKS if ctx.value(f"p4.{b}.corrected")]
         if corrected:
             out.append(Finding.build(rule="N7", check="narrative.appeals", severity="warning", cells=corrected,
@@ -270,7 +279,7 @@ def n9_period(ctx: Context) -> list[Finding]:
     year, out = ctx.result.meta.year, []
     for key in ("preamble", "p1", "p6"):
         view = ctx.sections[key]
-        for m in _PERIOD.finditer(view.text):
+        for m in _PERIOD.finditer(view.text) if "年1月1日" in view.text else ():  # the pattern's own words first
             start, end, day = int(m[1]), int(m[2]), int(m[3])
             if (year and (start != year or end != year)) or day != 31:
                 out.append(Finding.build(rule="N9", check="narrative.period", severity="warning",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import lru_cache
+from itertools import chain
 
 from extractor.validate.equations import State
 from extractor.validate.evidence import VALIDATOR_NOTE
@@ -47,7 +48,8 @@ def cell_changes(result: Result, findings: list[Finding], states: list[State] | 
             cap = (CULPRIT_CONFIDENCE if cid in culprits else BYSTANDER_CONFIDENCE) if f.repair else SUSPECT_CONFIDENCE
             out[cid] = _flag(cells[cid], out.get(cid, {}), f, cap)
     flagged = {cid for f in broken for cid in f.cells}
-    support = Counter(c for st in (evaluate(result) if states is None else states) if st.holds for c in st.eq.cells)
+    holding = (st.eq.cells for st in (evaluate(result) if states is None else states) if st.holds)
+    support = Counter(chain.from_iterable(holding))
     for cid, n in support.items():
         cell = cells.get(cid)
         if cell is None or cell.status != "ok" or cid in flagged:

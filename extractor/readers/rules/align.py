@@ -68,26 +68,28 @@ def _pairs(anchors: list[Anchor], order: list[int], runs: list[Run], lines: list
     lasts = [r.last for r in runs]
     for ai in order:
         a = anchors[ai]
+        first, last, reach = a.first, a.last, a.last + _MAX_DISTANCE
         width = a.row.width
         found: list[Pair] = []
-        for ri in range(bisect.bisect_left(lasts, a.first - _MAX_DISTANCE), len(runs)):
+        for ri in range(bisect.bisect_left(lasts, first - _MAX_DISTANCE), len(runs)):
             r = runs[ri]
-            if r.line > a.last + _MAX_DISTANCE:
+            line = r.line
+            if line > reach:
                 break
-            if a.first <= r.line <= a.last:
-                if r.line == a.line and r.start < a.start:
+            if first <= line <= last:
+                if line == a.line and r.start < a.start:
                     continue  # values before the label on its own line belong elsewhere
                 d, way = 0, 0
-            elif r.line > a.last:
-                d, way = r.line - a.last, 1
+            elif line > last:
+                d, way = line - last, 1
             else:
-                d, way = a.first - r.last, -1
+                d, way = first - r.last, -1
             penalty = 0.0
             if d and r.labelled:
-                other = owner.get(r.line)
+                other = owner.get(line)
                 if other is not None and other != ai:
                     continue  # the run has its own label
-                if any(len(t.label) >= 2 for t in lines[r.line].texts):
+                if any(len(t.label) >= 2 for t in lines[line].texts):
                     if r.grid == PIPE:
                         continue  # a pipe row carries its own label, even one not recognised
                     penalty += _FOREIGN_TEXT
@@ -116,22 +118,7 @@ def _solve(pairs: dict[int, list[Pair]], order: list[int], n_runs: int, prefer: 
     tree_val = [0.0] * (size + 1)
     tree_node = [-1] * (size + 1)
     nodes: list[tuple[Pair, int]] = []  # (pair, previous node)
-
-    def query(i: int) -> tuple[float, int]:  # best chain using runs with index < i
-        best, node = 0.0, -1
-        while i > 0:
-            if tree_val[i] > best:
-                best, node = tree_val[i], tree_node[i]
-            i -= i & -i
-        return best, node
-
-    def update(i: int, value: float, node: int) -> None:
-        i += 1
-        while i <= size:
-            if value > tree_val[i]:
-                tree_val[i], tree_node[i] = value, node
-            i += i & -i
-
+    # The tree's query and update are written out in the loop: as functions they were a third of its cost.
     for ai in order:
         pending = []
         for pair in pairs.get(ai, ()):
@@ -139,12 +126,24 @@ def _solve(pairs: dict[int, list[Pair]], order: list[int], n_runs: int, prefer: 
             score = _score(pair, prefer)
             if score <= 0:
                 continue
-            base, prev = query(ri)
+            base, prev, i = 0.0, -1, ri  # query: the best chain using runs with index < ri
+            while i > 0:
+                if tree_val[i] > base:
+                    base, prev = tree_val[i], tree_node[i]
+                i -= i & -i
             pending.append((ri, base + score, (pair[0], ri, score, pair[3], way), prev))
         for ri, value, pair, prev in pending:
             nodes.append((pair, prev))
-            update(ri, value, len(nodes) - 1)
-    _, node = query(size)
+            node, i = len(nodes) - 1, ri + 1  # update: runs from ri on can extend this chain
+            while i <= size:
+                if value > tree_val[i]:
+                    tree_val[i], tree_node[i] = value, node
+                i += i & -i
+    node, i, best = -1, size, 0.0  # query over all runs
+    while i > 0:
+        if tree_val[i] > best:
+            best, node = tree_val[i], tree_node[i]
+        i -= i & -i
     chosen = []
     while node >= 0:
         pair, node = nodes[node]

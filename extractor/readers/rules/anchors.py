@@ -130,11 +130,13 @@ def _reach(a: Anchor, i: int, lines: list[Line], key_lines: dict[int, int], edge
     while 0 <= k < len(lines) and abs(k - edge) <= _EXTEND_LINES:
         if key_lines.get(k, i) != i:
             break
-        labels = [t.label for t in lines[k].texts if len(t.label) >= 2]
-        if any(t in a.row.full for t in labels):
-            edge = k
-        elif labels:
-            break
+        texts = lines[k].texts
+        if texts:  # a line of values only neither widens nor stops the label
+            labels = [t.label for t in texts if len(t.label) >= 2]
+            if any(t in a.row.full for t in labels):
+                edge = k
+            elif labels:
+                break
         k += step
     return edge
 
@@ -170,9 +172,9 @@ def _chain(found: list[Anchor], rows: tuple[RowDef, ...], lines: list[Line]) -> 
         if i and a.row is not found[i - 1].row:
             earlier = i
         weight = (0.5 if a.weak else 1.0) + (0.5 if _near(a, with_values) else 0)
-        top, arg = 0.0, -1
+        top, arg, start = 0.0, -1, a.start
         for j in range(earlier):
-            if starts[j] < a.start and best[j] > top:
+            if starts[j] < start and best[j] > top:
                 top, arg = best[j], j
         best.append(top + weight)
         back.append(arg)
