@@ -4,7 +4,8 @@ CPython compiles a pattern in pure Python: a pipeline module's patterns cost a f
 instructions each, and a report uses only part of them (meta's fallbacks, the layouts a report
 does not have, validator checks whose key words are not in the text). ``lazy_compile`` stands
 for ``re.compile`` at module level; the first use compiles, and from then on the compiled
-pattern's methods are plain attributes of the stand-in, as fast to reach as the pattern's own.
+pattern's methods are plain attributes of the stand-in, as fast to reach as the pattern's own
+(its class becomes one without ``__getattr__``, whose hook slows every attribute lookup).
 """
 from __future__ import annotations
 
@@ -23,10 +24,18 @@ class _Lazy:
         compiled = re.compile(*self._source)
         for attr in _FORWARDED:
             setattr(self, attr, getattr(compiled, attr))
+        self.__class__ = _Compiled  # type: ignore[assignment]  # same layout, no __getattr__ hook
         return getattr(compiled, name)
 
     def __repr__(self) -> str:
         return f"lazy_compile{self._source!r}"
+
+
+class _Compiled:
+    """A ``_Lazy`` once compiled: the pattern's names are in its ``__dict__``."""
+
+    def __repr__(self) -> str:
+        return f"lazy_compile{self._source!r}"  # type: ignore[attr-defined]  # kept from _Lazy
 
 
 def lazy_compile(pattern: str, flags: int = 0) -> re.Pattern[str]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from extractor.lazy_re import lazy_compile
 from extractor.parts import NUMERALS, is_heading
 
 MIN_ROW_MARKS = 3
@@ -37,10 +38,10 @@ _KEYS = {
 }
 # Not after 「(」 or a character that makes the numeral part of a word (第三、 十五、 统一、); the
 # text up to the key phrase holds no digit and no other numbered item (「四、结转…0四、申请行政复议」).
-_MID_HEADING = {n: re.compile(rf"(?<![(（第十统唯之A-Za-z]){n}\s*[、.．]\s*[^\n\d、]{{0,20}}?(?:{p})")
+_MID_HEADING = {n: lazy_compile(rf"(?<![(（第十统唯之A-Za-z]){n}\s*[、.．]\s*[^\n\d、]{{0,20}}?(?:{p})")
                 for n, p in _KEYS.items()}
-_HEADING_END = re.compile(r"情况|事项")
-_PAUSE = re.compile(r"[\s。；;]")
+_HEADING_END = lazy_compile(r"情况|事项")
+_PAUSE = lazy_compile(r"[\s。；;]")
 
 # Row labels of 表三: their ordinal and the first characters of the label text after it.
 _T3_STARTS = (

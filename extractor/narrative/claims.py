@@ -8,22 +8,22 @@ and the number of parts the report says it has.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from extractor.lazy_re import lazy_compile
 from extractor.narrative.compact import Compact
 from extractor.narrative.figures import SENTENCE_BREAK, Mention, forward
 
 _NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_QIZHONG = re.compile(r"\)?[,;:]?其中[,:]?")  # used with .match(text, pos)
-_IN_SET = re.compile(r"在([^,。]{2,20})中,")
-_NEW_TOTAL = re.compile(r"共计|共|累计|合计|总计")
-_ANNOUNCE = re.compile(
+_QIZHONG = lazy_compile(r"\)?[,;:]?其中[,:]?")  # used with .match(text, pos)
+_IN_SET = lazy_compile(r"在([^,。]{2,20})中,")
+_NEW_TOTAL = lazy_compile(r"共计|共|累计|合计|总计")
+_ANNOUNCE = lazy_compile(
     r"([一二两三四五六七八九十])(?:种|个|类|项|条|点|大)(?:形式|方面|渠道|途径|措施|举措|问题|类型|方式|平台)"
     r"[^。:]{0,12}[:,]")
 _ORDINAL = "一二三四五六七八九十"
-_SUBHEADING = re.compile(r"\([一二三四五六七八九十]\)|(?:^|\n)\d{1,2}\.")
-_PARTS_PROMISE = re.compile(r"(六|6)个?部分")
+_SUBHEADING = lazy_compile(r"\([一二三四五六七八九十]\)|(?:^|\n)\d{1,2}\.")
+_PARTS_PROMISE = lazy_compile(r"(六|6)个?部分")
 
 
 @dataclass(frozen=True, slots=True)

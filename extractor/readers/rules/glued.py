@@ -17,9 +17,10 @@ surviving split (up to a limit), so the caller can tell a unique split from a ch
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
+
+from extractor.lazy_re import lazy_compile
 
 COUNT, SIGNED, MONEY = "count", "signed", "money"
 TOTAL, BLOCKS = "total", "blocks"
@@ -29,7 +30,7 @@ _BLOCK = 5
 _SIGNS = "+-−"
 # The digits at the end of a line, after its label: maybe a unit, maybe the next row's ordinal
 # (「…00000002.」: the 「2.」 opens the next label, as a number never ends with a point).
-_TAIL = re.compile(r"(?<![\d.+\-−])(?P<digits>[+\-−]?\d[\d.+\-−]*?)(?P<ordinal>[1-8][.、])?(?P<unit>万元|元)?[\s|]*$")
+_TAIL = lazy_compile(r"(?<![\d.+\-−])(?P<digits>[+\-−]?\d[\d.+\-−]*?)(?P<ordinal>[1-8][.、])?(?P<unit>万元|元)?[\s|]*$")
 
 
 @dataclass(frozen=True, slots=True)

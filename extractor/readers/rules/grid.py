@@ -31,7 +31,7 @@ _MAX_CELL = 120
 # The last words of a column header: the next text cell starts a row even without an empty
 # cell between them (「现行有效件数 |」 / 「规章 |」).
 _HEADER_END = lazy_compile(
-      r"(?:数量|件数|总数|增\s*[/\\]?\s*减|万元\)?|信息内容|总计|合计|情况|[(（][一二三四五六七八九十]+[)）]项|[一二三四五六七八九十]+项\))$")
+    r"(?:数量|件数|总数|增\s*[/\\]?\s*减|万元\)?|信息内容|总计|合计|情况|[(（][一二三四五六七八九十]+[)）]项|[一二三四五六七八九十]+项\))$")
 _VALUE = lazy_compile(r"(?:[+\-−]|增加?|减少?)?\s*\d[\d,]*(?:\.\d+)?\s*(?:万元|元|万|件|项|个|条|次)?|[/\\\-—–―*]{1,2}|无|空")
 _ENDS_VALUE = lazy_compile(r"(?:^|\s)(?:[+\-−]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[/\\\-—–―*]{1,2})$")
 _MIN_STREAM_LINES = 4

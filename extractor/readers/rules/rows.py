@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from extractor.lazy_re import lazy_compile
 from extractor.normalize import squash
 from extractor.readers.rules.tokens import plain
 from schemas import cell_ids, specs
@@ -65,8 +66,8 @@ def key_phrase(row: str) -> str | None:
 # Rows whose only label may be a bare word that also names a column (「其他」, 「总计」): such a
 # match counts only when a real row was found before it.
 _WEAK = {
-    "p3.other.other": re.compile(r"(?:\(?3[)）.、]?)?其他"),
-    "p3.outcome_total": re.compile(r"(?:\(?七[)、.]?)?(?:总计|合计)"),
+    "p3.other.other": lazy_compile(r"(?:\(?3[)）.、]?)?其他"),
+    "p3.outcome_total": lazy_compile(r"(?:\(?七[)、.]?)?(?:总计|合计)"),
 }
 # Group labels that carry no cells; some reports give them subtotal values, which are ignored.
 _GROUPS = {"不予公开": "（三）不予公开", "无法提供": "（四）无法提供", "不予处理": "（五）不予处理"}

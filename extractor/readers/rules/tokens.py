@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from operator import attrgetter
 
+from extractor.lazy_re import lazy_compile
+
 NUM, BLANK, EMPTY, TEXT = "num", "blank", "empty", "text"
 # What empty cells between a row's label and its values are. In a pipe table every cell is
 # kept, so the values are the row's last cells. In HTML and Word tables as the loaders render
@@ -29,13 +31,13 @@ _NUMBER = re.compile(rf"([+\-−]|增加?|减少?)?((?:\d{{1,3}}(?:,\d{{3}})+|\d
 # A value glued to the end of its label by a careless conversion: 「行政许可10」 — the number that
 # ends the text, after a Chinese character or 「)」「”」「:」 (tested in Python: a class of the
 # 27,000 CJK code points costs ~2 ms to compile, at every start, for a rare layout).
-_TRAILING_NUMBER = re.compile(r"\d+(?:\.\d+)?$")
+_TRAILING_NUMBER = lazy_compile(r"\d+(?:\.\d+)?$")
 _GLUE_AFTER = ")”:"
-_UNIT = re.compile(rf"(?:{_UNITS})")
+_UNIT = lazy_compile(rf"(?:{_UNITS})")
 # What fillers write in a cell they leave empty. 「无」 is a marker only as a whole cell.
 _BLANK = re.compile(r"/|\\|-{1,2}|—{1,2}|–|―|无|空|\*")
 # Letters that are not Chinese: OCR garbage such as 「Ш-」, 「/\C」, 「$\vdash$」.
-_FOREIGN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF$<>\\]")
+_FOREIGN_LETTER = lazy_compile(r"[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF$<>\\]")
 _PIECE = re.compile(r"\S+")
 _SPACE_CELL = re.compile(r"\S+(?: \S+)*")
 _DIGIT = re.compile(r"\d")
@@ -52,8 +54,8 @@ _TRADITIONAL_FORMS = ("規範許處罰強費採購務項結轉開國祕為穩權
 _SIMPLIFIED_FORMS = ("规范许处罚强费采购务项结转开国秘为稳权内过执询关现制补确访举报诉请复复总计议数资"
                      "证缴纳办与于应机构组织业会单万额维纠审经获无当据类发布废条问题让递")
 _TRADITIONAL = str.maketrans(_TRADITIONAL_FORMS, _SIMPLIFIED_FORMS)
-_HAS_TRADITIONAL = re.compile(f"[{_TRADITIONAL_FORMS}]")
-_NOISE = re.compile(r"[\s|*#>]+")
+_HAS_TRADITIONAL = lazy_compile(f"[{_TRADITIONAL_FORMS}]")
+_NOISE = lazy_compile(r"[\s|*#>]+")
 _NOT_PLAIN = re.compile(f"[\\s|*#>{_TRADITIONAL_FORMS}]")  # what ``plain`` removes or maps
 
 
