@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 
@@ -102,3 +103,15 @@ def test_a_folder_with_no_report_in_it_is_a_one_line_usage_error(tmp_path):
     assert proc.returncode == 2, err
     assert "a folder with no .txt .md .html .pdf .docx file in it" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("env", "styled"), [({}, False), ({"FORCE_COLOR": "1"}, True),
+                                             ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False)])
+def test_the_summary_is_styled_only_on_a_terminal_or_when_forced(env, styled):
+    """Piped output (as here) is plain; FORCE_COLOR styles it, NO_COLOR wins over both."""
+    base = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    proc = subprocess.run([sys.executable, "-m", "extractor.cli.main", "--lang", "en", "extract",
+                           str(fixture_file("000_964c95048e543ea8"))], capture_output=True, env={**base, **env})
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = proc.stdout.decode()
+    assert "cells:" in out and ("\x1b[" in out) == styled
