@@ -9,7 +9,7 @@ is ``empty``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from schemas import PartInfo
 from schemas.result import PartStatus
@@ -33,8 +33,7 @@ _CHROME = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
+class Part(NamedTuple):
     key: str  # p1 … p6
     heading: str | None
     start: int  # body start (after the heading line); -1 when missing

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Template = Literal["2019", "2021"]
 TEMPLATES: tuple[Template, ...] = ("2019", "2021")
 
 
-@dataclass(frozen=True, slots=True)
-class CellSpec:
+class CellSpec(NamedTuple):
     id: str
     template: str  # "2019", "2021" or "both"
     part: str  # 二 / 三 / 四

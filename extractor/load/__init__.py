@@ -25,9 +25,9 @@ import os
 import re
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
+from typing import NamedTuple
 
 from extractor.errors import (
     EmptyDocument,
@@ -56,8 +56,7 @@ _ISOLATE_HTML_OVER = 1 << 20
 _REPORT_MARKS = re.compile(r"政府信息公开|政务公开|主动公开|依申请公开|年度报告")
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(NamedTuple):
     """A loaded document: the normalised text every span indexes into, and its source."""
 
     text: str

@@ -23,6 +23,7 @@ is :class:`~extractor.errors.UnreadableDocument`. Limits come from the environme
 from __future__ import annotations
 
 import os
+from typing import NamedTuple
 
 try:  # POSIX only: elsewhere a parse runs in-process, bounded by size alone
     import resource
@@ -35,7 +36,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from extractor.errors import InputError, TooLarge, TooSlow, UnreadableDocument
@@ -43,8 +43,7 @@ from extractor.errors import InputError, TooLarge, TooSlow, UnreadableDocument
 MIB = 1 << 20
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+class Limits(NamedTuple):
     max_file_bytes: int = 200 * MIB  # any input file (a scanned PDF of many pages is large)
     max_text_bytes: int = 20 * MIB  # .txt/.md/.html: a report's page is well under 5 MiB
     max_text_chars: int = 500_000  # loaded text handed to the pipeline (reports: ~10⁴–10⁵)

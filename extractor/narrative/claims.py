@@ -8,7 +8,7 @@ and the number of parts the report says it has.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from extractor.lazy_re import lazy_compile
 from extractor.narrative.compact import Compact
@@ -26,15 +26,13 @@ _SUBHEADING = lazy_compile(r"\([一二三四五六七八九十]\)|(?:^|\n)\d{1,2
 _PARTS_PROMISE = lazy_compile(r"(六|6)个?部分")
 
 
-@dataclass(frozen=True, slots=True)
-class Breakdown:
+class Breakdown(NamedTuple):
     total: Mention
     parts: tuple[Mention, ...]
     shares: tuple[Mention | None, ...]  # 「占 p%」 stated for each part, if any
 
 
-@dataclass(frozen=True, slots=True)
-class Enumeration:
+class Enumeration(NamedTuple):
     announced: int
     found: int
     start: int  # compact span of the announcement

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _PARAGRAPH_END = "。!?:"
 _RUN = re.compile(r"\S+")  # \s is exactly str.isspace()
 
 
-@dataclass(frozen=True, slots=True)
-class Compact:
+class Compact(NamedTuple):
     text: str
     # The view is pieces of the original, each copied whole (a run of non-space characters, or one
     # blank kept as a separator): where each piece starts in ``text`` and in the original chunk.

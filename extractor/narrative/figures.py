@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from extractor.narrative.compact import Compact
 from schemas import Figure
@@ -25,8 +25,7 @@ _LEAD = re.compile(r"^(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|在|共计|共|�
 _TAIL = re.compile(r"(?:共计|共|累计|合计|总计|约|近|达到|达|为)+$")
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):
     value: float
     unit: str
     approx: bool  # 「800 余条」: a lower bound, not an exact count

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 from schemas import cell_ids, specs
 
@@ -48,8 +49,7 @@ class Equation:
 EPS = 1e-9
 
 
-@dataclass(frozen=True, slots=True)
-class State:
+class State(NamedTuple):
     """An equation evaluated on the known cells."""
 
     eq: Equation

@@ -7,7 +7,7 @@ A figure is compared with a table cell only when its clause names the table's no
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from extractor.lazy_re import lazy_compile
 from extractor.narrative.claims import Breakdown, breakdowns, enumerations, promised_parts
@@ -64,8 +64,7 @@ def _table_total(ctx: Context, cells: list[str]) -> float | None:
     return None if not cells or None in vals else sum(vals)  # type: ignore[arg-type]  # None in vals returned None
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
+class Claim(NamedTuple):
     """A figure of part 一 that states a table cell (or the sum of some): 「受理…申请 17 件」."""
 
     rule: str

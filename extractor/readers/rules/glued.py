@@ -17,8 +17,8 @@ surviving split (up to a limit), so the caller can tell a unique split from a ch
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from extractor.lazy_re import lazy_compile
 
@@ -33,8 +33,7 @@ _SIGNS = "+-−"
 _TAIL = lazy_compile(r"(?<![\d.+\-−])(?P<digits>[+\-−]?\d[\d.+\-−]*?)(?P<ordinal>[1-8][.、])?(?P<unit>万元|元)?[\s|]*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):
     start: int  # offsets in the digit string
     end: int
     value: int | float
@@ -43,8 +42,7 @@ class Piece:
 Split = tuple[Piece, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
+class Found(NamedTuple):
     splits: list[Split]  # up to LIMIT + 1
     complete: bool  # every split was found: a single one is the only one
 
@@ -65,8 +63,7 @@ class _Steps:
             raise _OutOfSteps
 
 
-@dataclass(frozen=True, slots=True)
-class Tail:
+class Tail(NamedTuple):
     start: int  # offsets of the digits in the line
     end: int
     digits: str

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from extractor.parts import PART_KEYS, Part
 
@@ -12,8 +12,7 @@ _T3_MARK = re.compile(r"[勾钩]稽|申请人情况|本年新收")
 Span = tuple[int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class Regions:
+class Regions(NamedTuple):
     t2: Span | None
     t3: Span | None
     t4: Span | None

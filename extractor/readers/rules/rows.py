@@ -8,8 +8,8 @@ labels come from the public registry (schemas.cells); only the key phrases live 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from extractor.lazy_re import lazy_compile
 from extractor.normalize import squash
@@ -73,8 +73,7 @@ _WEAK = {
 _GROUPS = {"不予公开": "（三）不予公开", "无法提供": "（四）无法提供", "不予处理": "（五）不予处理"}
 _GROUP_2021 = {"其他处理": "（六）其他处理"}
 
-@dataclass(frozen=True, slots=True)
-class RowDef:
+class RowDef(NamedTuple):
     key: str  # cell-id prefix, or the group name for group labels
     table: str  # 二 or 三
     ids: tuple[str, ...]  # cell ids in column order; empty for group labels
@@ -96,8 +95,7 @@ class RowDef:
         return self.table == "三" and bool(self.ids)
 
 
-@dataclass(frozen=True, slots=True)
-class Layout:
+class Layout(NamedTuple):
     """The rows of one template, and one combined pattern per table to find their key phrases."""
 
     template: str
