@@ -1,8 +1,9 @@
 """The base of the models a text extract builds: schemas built on first use, trusted data built fast.
 
 The pipeline builds these models from data it made itself, with :meth:`Model.build` (no
-validation), so a ``nianbao extract`` that validates nothing never builds a pydantic schema:
-~125M instructions and pydantic's plugin lookup (``importlib.metadata``) off every start-up.
+validation), so a ``nianbao extract`` that validates nothing never builds a pydantic schema
+(the result models' schemas cost ~125M instructions at import) nor loads pydantic's plugin
+lookup (``importlib.metadata``, email, zipfile …).
 Validating (a user's ``Settings``, ``Result.model_validate_json``) and ``model_dump_json`` build
 it then, once. ``tests/test_trusted_models.py`` checks that what is built equals what validation
 gives, values and types.
