@@ -12,7 +12,7 @@ import ctypes
 import json
 import os
 from collections import Counter, deque
-from collections.abc import Callable, Collection, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
@@ -185,7 +185,7 @@ class _Chunks:
             yield self.keys.slice(start, start + self.size)
 
 
-def _in_order(work: Callable[[list[str]], Rows], chunks: Collection[list[str]],
+def _in_order(work: Callable[[list[str]], Rows], chunks: _Chunks | list[list[str]],
               workers: int) -> Iterator[tuple[Rows, bool]]:
     """``(work(chunk), whether it ran in a worker process)`` for each chunk, in the chunks'
     order; at most two chunks per worker wait in memory."""
@@ -211,8 +211,9 @@ def _finding_row(doc: tuple, f: dict, previous_key: str | None = None) -> tuple:
 
 
 def _docs(wide: Path) -> Iterator[tuple[str, str | None, int | None]]:
-    """``(key, issuer, year)`` of each report in the wide table ``wide``, read a batch at a time."""
-    for batch in pq.ParquetFile(wide).iter_batches(4096, columns=["key", "issuer", "year"], use_threads=False):
+    """``(key, issuer, year)`` of each report in the wide table ``wide``, read a batch at a time
+    (without pre-buffering, which keeps something of every row group read: ``xlsx._parquet``)."""
+    for batch in pq.ParquetFile(wide, pre_buffer=False).iter_batches(4096, columns=["key", "issuer", "year"], use_threads=False):
         yield from zip(*(column.to_pylist() for column in batch.columns))
 
 
