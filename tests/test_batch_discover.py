@@ -14,7 +14,7 @@ def test_walk_skips_hidden_and_results_folders_and_counts_the_rest(tmp_path):
     os.symlink(root / "a.txt", root / "link.txt")  # the same file twice: one input, the first name kept
     os.symlink(root / "a", root / "linked-folder")  # a symlinked folder is not entered
     found = discover([str(root)])
-    names = sorted(os.path.relpath(p, root) for p in found.inputs)
+    names = sorted(os.path.relpath(p, root) for p in found.paths)
     # notes.json is accounted for (an unsupported record saying what to do), not read;
     # hidden files and results folders are neither inputs nor counted
     assert names == ["a-b/x.pdf", "a.txt", "a/b.html", "a/c/d.docx", "notes.json", "z.MD"]
@@ -27,4 +27,4 @@ def test_a_file_named_explicitly_is_taken_whatever_its_type(tmp_path):
     path = tmp_path / "report.json"
     path.write_text("{}")
     found = discover([str(path)])
-    assert list(found.inputs) == [str(path)]
+    assert found.paths == [str(path)]

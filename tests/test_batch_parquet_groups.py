@@ -19,3 +19,24 @@ def test_batches_are_gathered_into_row_groups_of_bounded_size(tmp_path, monkeypa
     assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [768, 256]
     assert pq.read_table(tmp_path / "t.parquet") == pa.Table.from_batches(batches)
     assert (tmp_path / "t.csv").read_text(encoding="utf-8-sig").count("\n") == 1 + 4 * 256
+
+
+def test_reading_a_batch_at_a_time_keeps_nothing_of_the_row_groups_read(tmp_path):
+    """Arrow's pre-buffering (on by default) keeps each row group's column data until the file
+    is closed; the workbook and the cross-year pairing read many row groups, so they read without."""
+    from extractor.batch.xlsx import _parquet
+
+    rows = 2000
+    table = pa.table({"key": [f"{i:016x}" for i in range(rows)], "cell": [f"p3.row{i % 97}.col{i % 7}" for i in range(rows)]})
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.concat_tables([table] * 60), path, row_group_size=rows, compression="none")  # 60 groups, ~4 MiB
+    one_group = pq.ParquetFile(path).metadata.row_group(0).total_byte_size
+
+    def growth(source: pq.ParquetFile) -> int:
+        start, most = pa.total_allocated_bytes(), 0
+        for _ in source.iter_batches(500, use_threads=False):
+            most = max(most, pa.total_allocated_bytes() - start)
+        return most
+
+    assert growth(pq.ParquetFile(path)) > 20 * one_group  # what the test guards against still happens
+    assert growth(_parquet(path)) < 6 * one_group  # a few groups being decoded, however many were read

@@ -33,7 +33,7 @@ def discard(outcome: Outcome) -> None:
 
 
 def jobs(*paths: str) -> list[Job]:
-    return [Job(f"{i:016x}", p, None, [p]) for i, p in enumerate(paths)]
+    return [Job(f"{i:016x}", p, None) for i, p in enumerate(paths)]
 
 
 def run(paths, **kw) -> dict[str, str]:
@@ -75,7 +75,7 @@ def test_crashing_worker_is_singled_out():
 
 
 def test_unreadable_jobs_are_reported_without_running():
-    job = Job("0" * 16, "locked.pdf", None, ["locked.pdf"], problem="locked.pdf: cannot read (Permission denied)")
+    job = Job("0" * 16, "locked.pdf", None, problem="locked.pdf: cannot read (Permission denied)")
     (outcome,) = run_jobs([job], Settings(backend="rules"), workers=1, timeout=1.0, save=discard,
                           work=fake_work)
     assert (outcome.reason, outcome.message) == ("unreadable", "locked.pdf: cannot read (Permission denied)")

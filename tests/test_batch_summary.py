@@ -99,6 +99,26 @@ def test_key_statuses_hold_a_byte_a_report_and_answer_like_the_dict():
         KeyStatuses(keys).update({"b2": "read"})
 
 
+@pytest.mark.parametrize("keys", [["a1", "b2", "c3", "d4"], ["a", "bb", "c"], [], ["x1"]])
+def test_sorted_keys_in_one_string_read_and_bisect_like_the_list(keys):
+    import bisect
+
+    from extractor.batch.summary import KeyStatuses, SortedKeys
+
+    packed = SortedKeys(keys)
+    assert len(packed) == len(keys) and list(packed) == keys
+    assert [packed[i] for i in range(-len(keys), len(keys))] == keys + keys
+    assert [packed.slice(i, i + 2) for i in range(0, 5, 2)] == [keys[i:i + 2] for i in range(0, 5, 2)]
+    for probe in [*keys, "0", "b", "zz"]:
+        assert bisect.bisect_left(packed, probe) == bisect.bisect_left(keys, probe)
+    with pytest.raises(IndexError):
+        packed[len(keys)]
+    statuses = KeyStatuses(packed)
+    statuses.update(dict.fromkeys(keys, "read"))
+    assert dict(statuses.items()) == dict.fromkeys(keys, "read") and all(k in statuses for k in keys)
+    assert "b" not in statuses
+
+
 def test_the_compact_inputs_index_gives_the_summary_the_dict_gives(monkeypatch):
     from extractor.batch.summary import Either, SortedInputs
 

@@ -62,6 +62,15 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
         started = perf_counter()
         found = discover(list(inputs), exclude=folder.root)
         stats = _RunStats(seconds={"discover": perf_counter() - started}, ignored_files=found.ignored)
+        # The export's inputs index is made now, while this process holds little: the strings of a
+        # dict of every path would be freed amid the export's, and their memory not go back.
+        from extractor.batch.summary import SortedInputs  # pyarrow: the export at the end needs it anyway
+
+        inputs_index = folder.read_inputs()  # of earlier batches; only the export writes it
+        inputs_index.update(zip(map(shown_path, found.paths), found.keys))
+        del found.paths[:], found.keys[:]
+        compact = SortedInputs(inputs_index)  # ~60 bytes an input, a third of the dict's
+        del inputs_index
         done_before = set() if options.force else folder.settled()
         todo = [job for job in found.jobs if job.key not in done_before]
         stats.skipped = len(found.jobs) - len(todo)
@@ -88,15 +97,9 @@ def run_batch(inputs: Sequence[str], out: Path, options: BatchOptions | None = N
                 break
         stats.seconds["run"] = perf_counter() - started - stats.seconds["discover"]
         del todo, done_before
-        found.jobs.clear()  # the export needs only the inputs index: the jobs' memory goes back first
-        from extractor.batch.export import export_tables  # pyarrow: imported only when tables are written
-        from extractor.batch.summary import SortedInputs
+        found.jobs.clear()  # the jobs' memory goes back before the export
+        from extractor.batch.export import export_tables
 
-        inputs_index = folder.read_inputs()
-        inputs_index.update((shown_path(p), key) for p, key in found.inputs.items())
-        found.inputs.clear()
-        compact = SortedInputs(inputs_index)  # a third of the dict's memory, which goes back now
-        del inputs_index
         last_run = stats.as_dict(backend=settings.resolved_backend(), workers=workers)
         return export_tables(folder, compact, last_run, workers=min(workers, _cpus()), xlsx=options.xlsx)
 

@@ -37,15 +37,33 @@ def chain_findings(current: Result, previous: Result) -> list[Finding]:
 def pairs(docs: Iterable[tuple[str, str | None, int | None]]) -> tuple[list[tuple[str, str]], int]:
     """``(previous key, current key)`` for each issuer's consecutive years, and how many
     issuer-years hold several documents: those are not paired, since which report follows
-    which cannot be told (town names repeat across counties). ``docs``: (key, issuer, year)."""
-    known: list[tuple[str, str, int]] = [(key, squash(issuer), year) for key, issuer, year in docs if issuer and year]
-    canonical = _canonical_names({name for _, name, _ in known})
-    by_year: dict[tuple[str, int], list[str]] = defaultdict(list)
-    for key, name, year in known:
-        by_year[canonical[name], year].append(key)
-    found = sorted((prev[0], keys[0]) for (name, year), keys in by_year.items()
-                   if len(keys) == 1 and len(prev := by_year.get((name, year - 1), [])) == 1)
-    return found, sum(len(keys) > 1 for keys in by_year.values())
+    which cannot be told (town names repeat across counties). ``docs``: (key, issuer, year).
+
+    Kept while ``docs`` streams by: one entry per distinct (issuer, year), with how many reports
+    it has and the key of one of them (a pair needs exactly one), not a record per report."""
+    squashed: dict[str, str] = {}  # issuer as written → its squashed name
+    seen: dict[tuple[str, int], list] = {}  # (squashed name, year) → [reports, a key]
+    for key, issuer, year in docs:
+        if not (issuer and year):
+            continue
+        name = squashed.get(issuer)
+        if name is None:
+            name = squashed[issuer] = squash(issuer)
+        entry = seen.get((name, year))
+        if entry is None:
+            seen[name, year] = [1, key]
+        else:
+            entry[0] += 1
+    del squashed
+    canonical = _canonical_names({name for name, _ in seen})
+    by_year: dict[tuple[str, int], list] = {}  # (canonical name, year) → [reports, a key]
+    for (name, year), (count, key) in seen.items():
+        entry = by_year.setdefault((canonical[name], year), [0, key])
+        entry[0] += count
+    del seen
+    found = sorted((prev[1], entry[1]) for (name, year), entry in by_year.items()
+                   if entry[0] == 1 and (prev := by_year.get((name, year - 1))) is not None and prev[0] == 1)
+    return found, sum(entry[0] > 1 for entry in by_year.values())
 
 
 def _canonical_names(names: set[str]) -> dict[str, str]:

@@ -3,7 +3,7 @@
 Folders are searched recursively. Every file found or named is accounted for: one of a
 type nianbao does not read (.doc, .wps, images, …) becomes an ``unsupported`` job with a
 message that says what to do, without being loaded. Files with the same bytes become one job
-that remembers every path.
+(the inputs index still lists every path, with the key).
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import hashlib
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from extractor.errors import InputError
@@ -29,7 +29,6 @@ class Job:
     key: str  # first 16 hex of the sha256 (docs/results-folder.md)
     path: str  # the first path with these bytes: the one extracted
     sha256: str | None  # None when the file could not be read
-    paths: list[str] = field(default_factory=list)
     problem: str | None = None  # why the file could not be read
     reason: str = "unreadable"  # the error record's reason when there is a problem
 
@@ -37,7 +36,8 @@ class Job:
 @dataclass(slots=True)
 class Discovery:
     jobs: list[Job]
-    inputs: dict[str, str]  # path → key, for every input file
+    paths: list[str]  # every input file, sorted
+    keys: list[str]  # the key of each of ``paths``
     ignored: int  # files in the folders with a type nianbao does not read (each has an unsupported job)
 
 
@@ -45,7 +45,7 @@ def discover(args: list[str], exclude: Path | None = None) -> Discovery:
     """Expand and hash the inputs. Raises :class:`InputError` for an INPUT that matches nothing."""
     files, ignored = _expand(args, exclude.resolve() if exclude else None)
     jobs: dict[str, Job] = {}
-    inputs: dict[str, str] = {}
+    keys: list[str] = []
     for path in files:
         reason = "unreadable"
         try:
@@ -57,10 +57,10 @@ def discover(args: list[str], exclude: Path | None = None) -> Discovery:
             problem = f"{shown_path(path)}: cannot read ({e.strerror or e})"
         if Path(path).suffix.lower() not in SUFFIXES:  # never loaded: what to do with it instead
             problem, reason = unsupported_message(shown_path(path)), "unsupported"
-        inputs[path] = key
-        job = jobs.setdefault(key, Job(key, path, sha, problem=problem, reason=reason))
-        job.paths.append(path)
-    return Discovery(list(jobs.values()), inputs, ignored)
+        keys.append(key)
+        if key not in jobs:
+            jobs[key] = Job(key, path, sha, problem=problem, reason=reason)
+    return Discovery(list(jobs.values()), files, keys, ignored)
 
 
 def check_out(args: list[str], out: Path) -> None:

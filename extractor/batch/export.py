@@ -8,6 +8,7 @@ tables whole; the next export (or batch run) writes them all again.
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 from collections import Counter, deque
@@ -26,7 +27,7 @@ import pyarrow.parquet as pq
 from extractor.batch import crossyear
 from extractor.batch.pool import process_pool
 from extractor.batch.store import ResultsFolder
-from extractor.batch.summary import Either, KeyStatuses, SortedInputs, Tally
+from extractor.batch.summary import Either, KeyStatuses, SortedInputs, SortedKeys, Tally
 from extractor.batch.xlsx import write_xlsx
 from extractor.resultsdir import write_atomic
 from extractor.review.apply import Provenance, apply_review, decisions_by_key
@@ -70,12 +71,13 @@ def export_tables(folder: ResultsFolder, inputs: dict[str, str] | SortedInputs, 
     ``workers`` processes when there is more than one chunk, and written in key order
     whatever the number of workers."""
     started, tally, worker_cpu = perf_counter(), Tally(), 0.0
+    give_back_memory()  # what the batch freed: the tables' buffers start from less
     if not isinstance(inputs, SortedInputs):  # a caller that wants the dict's memory back passes SortedInputs
         inputs = SortedInputs(inputs)
-    result_keys = folder.result_keys()
+    result_keys = SortedKeys(folder.result_keys())  # one string, not a list of them
     tally.status_of_key = KeyStatuses(result_keys)  # a byte a report, not a dict entry
     decisions, last_event = decisions_by_key(folder.root)
-    chunks = [result_keys[i:i + CHUNK] for i in range(0, len(result_keys), CHUNK)]
+    chunks = _Chunks(result_keys, CHUNK)
     moves: list[tuple[Path, Path]] = []  # (temporary, final): every output is moved into place at the end
     with _Table(folder.root, "findings", FINDINGS, parquet=False, moves=moves) as findings:
         with _Table(folder.root, "cells", LONG, moves=moves) as long, \
@@ -95,6 +97,7 @@ def export_tables(folder: ResultsFolder, inputs: dict[str, str] | SortedInputs, 
             tally.add_error(errors[key])
     _write_inputs(folder.root, inputs, tally.status_of_key, errors, moves)
     if xlsx:
+        give_back_memory()  # Arrow's freed row buffers: the workbook is built from Python objects
         written = {final.name: tmp for tmp, final in moves}
         book = folder.root / f".cells.xlsx.{os.getpid()}.tmp"
         write_xlsx(folder.root, target=book, sources={name: written[f"{name}{suffix}"] for name, suffix in
@@ -113,6 +116,16 @@ def export_tables(folder: ResultsFolder, inputs: dict[str, str] | SortedInputs, 
         (folder.root / "cells.xlsx").unlink(missing_ok=True)
     write_atomic(folder.root / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     return summary
+
+
+def give_back_memory() -> None:
+    """Return freed memory to the system: Arrow's allocator and glibc's keep freed pages for
+    reuse, which Python's own objects cannot use (the next step's peak would come on top)."""
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)  # glibc; other C libraries have no such call
+    except (AttributeError, OSError):
+        pass
 
 
 @dataclass(slots=True)
@@ -158,7 +171,21 @@ def _reviewed(folder: ResultsFolder, key: str, result: dict,
     return reviewed.model_dump(mode="json"), provenance
 
 
-def _in_order(work: Callable[[list[str]], Rows], chunks: list[list[str]],
+class _Chunks:
+    """``keys`` ``size`` at a time, each chunk made as it is reached."""
+
+    def __init__(self, keys: SortedKeys, size: int):
+        self.keys, self.size = keys, size
+
+    def __len__(self) -> int:
+        return -(-len(self.keys) // self.size)
+
+    def __iter__(self) -> Iterator[list[str]]:
+        for start in range(0, len(self.keys), self.size):
+            yield self.keys.slice(start, start + self.size)
+
+
+def _in_order(work: Callable[[list[str]], Rows], chunks: _Chunks | list[list[str]],
               workers: int) -> Iterator[tuple[Rows, bool]]:
     """``(work(chunk), whether it ran in a worker process)`` for each chunk, in the chunks'
     order; at most two chunks per worker wait in memory."""
@@ -184,8 +211,9 @@ def _finding_row(doc: tuple, f: dict, previous_key: str | None = None) -> tuple:
 
 
 def _docs(wide: Path) -> Iterator[tuple[str, str | None, int | None]]:
-    """``(key, issuer, year)`` of each report in the wide table ``wide``, read a batch at a time."""
-    for batch in pq.ParquetFile(wide).iter_batches(4096, columns=["key", "issuer", "year"], use_threads=False):
+    """``(key, issuer, year)`` of each report in the wide table ``wide``, read a batch at a time
+    (without pre-buffering, which keeps something of every row group read: ``xlsx._parquet``)."""
+    for batch in pq.ParquetFile(wide, pre_buffer=False).iter_batches(4096, columns=["key", "issuer", "year"], use_threads=False):
         yield from zip(*(column.to_pylist() for column in batch.columns))
 
 
