@@ -31,13 +31,7 @@ def settle(cell: str, candidates: list[int | float], values: Values, template: s
     """
     usable = [i for i in equations(template)
               if cell in i.cells and not (unsure - {cell}).intersection(i.cells)]
-    winners = []
-    for candidate in candidates:
-        trial = {**values, cell: candidate}
-        results = [holds(i, trial) for i in usable]
-        checked = [r for r in results if r is not None]
-        if checked and all(checked):
-            winners.append(candidate)
+    winners = [c for c in candidates if _verdict(usable, {**values, cell: c})]
     return winners[0] if len(winners) == 1 else None
 
 
@@ -45,6 +39,11 @@ def confirms(cell: str, values: Values, template: str) -> bool | None:
     """Whether ``values`` (with ``cell``'s value in them) make every identity through ``cell``
     hold: True when at least one can be checked and all checked hold, False when one breaks,
     None when none can be checked (a cell missing in each)."""
-    results = [holds(i, values) for i in equations(template) if cell in i.cells]
-    checked = [r for r in results if r is not None]
-    return None if not checked else all(checked)
+    return _verdict([i for i in equations(template) if cell in i.cells], values)
+
+
+def _verdict(identities: list[Equation], values: Values) -> bool | None:
+    """True when at least one of ``identities`` can be checked and all checked hold, False when
+    one breaks, None when none can be checked."""
+    checked = [r for i in identities if (r := holds(i, values)) is not None]
+    return all(checked) if checked else None
