@@ -29,8 +29,7 @@ _UNITS = "万元|元|万|件|项|个|条|次"
 # 「+2」, 「-1」, 「增2」, 「减少1」 (本年增/减), 「1,234」, 「308.7万元」.
 _NUMBER = re.compile(rf"([+\-−]|增加?|减少?)?((?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)\s*({_UNITS})?")
 # A value glued to the end of its label by a careless conversion: 「行政许可10」 — the number that
-# ends the text, after a Chinese character or 「)」「”」「:」 (tested in Python: a class of the
-# 27,000 CJK code points costs ~2 ms to compile, at every start, for a rare layout).
+# ends the text, after a Chinese character (``has_chinese``) or 「)」「”」「:」.
 _TRAILING_NUMBER = lazy_compile(r"\d+(?:\.\d+)?$")
 _GLUE_AFTER = ")”:"
 _UNIT = lazy_compile(rf"(?:{_UNITS})")
@@ -340,7 +339,7 @@ def _unglue(tok: Tok) -> Tok | None:
     if not tok.raw[-1].isdecimal():
         return None  # no digit to split off: spare the search
     m = _TRAILING_NUMBER.search(tok.raw)
-    if m is None or m.start() == 0 or not ("\u3400" <= (before := tok.raw[m.start() - 1]) <= "\u9fff" or before in _GLUE_AFTER):
+    if m is None or m.start() == 0 or not (has_chinese(before := tok.raw[m.start() - 1]) or before in _GLUE_AFTER):
         return None
     cut = tok.start + m.start()
     value = _number(_NUMBER.fullmatch(m.group()), cut, tok.end, m.group())  # type: ignore[arg-type]  # the match is a number
