@@ -24,7 +24,7 @@ def test_batches_are_gathered_into_row_groups_of_bounded_size(tmp_path, monkeypa
 def test_reading_a_batch_at_a_time_keeps_nothing_of_the_row_groups_read(tmp_path):
     """Arrow's pre-buffering (on by default) keeps each row group's column data until the file
     is closed; the workbook and the cross-year pairing read many row groups, so they read without."""
-    from extractor.batch.xlsx import _parquet
+    from extractor.batch.xlsx import parquet_reader
 
     rows = 2000
     table = pa.table({"key": [f"{i:016x}" for i in range(rows)], "cell": [f"p3.row{i % 97}.col{i % 7}" for i in range(rows)]})
@@ -39,4 +39,4 @@ def test_reading_a_batch_at_a_time_keeps_nothing_of_the_row_groups_read(tmp_path
         return most
 
     assert growth(pq.ParquetFile(path)) > 20 * one_group  # what the test guards against still happens
-    assert growth(_parquet(path)) < 6 * one_group  # a few groups being decoded, however many were read
+    assert growth(parquet_reader(path)) < 6 * one_group  # a few groups being decoded, however many were read

@@ -28,7 +28,7 @@ from extractor.batch import crossyear
 from extractor.batch.pool import process_pool
 from extractor.batch.store import ResultsFolder
 from extractor.batch.summary import Either, KeyStatuses, SortedInputs, SortedKeys, Tally
-from extractor.batch.xlsx import write_xlsx
+from extractor.batch.xlsx import parquet_reader, write_xlsx
 from extractor.resultsdir import write_atomic
 from extractor.review.apply import Provenance, apply_review, decisions_by_key
 from extractor.review.store import Event
@@ -211,9 +211,8 @@ def _finding_row(doc: tuple, f: dict, previous_key: str | None = None) -> tuple:
 
 
 def _docs(wide: Path) -> Iterator[tuple[str, str | None, int | None]]:
-    """``(key, issuer, year)`` of each report in the wide table ``wide``, read a batch at a time
-    (without pre-buffering, which keeps something of every row group read: ``xlsx._parquet``)."""
-    for batch in pq.ParquetFile(wide, pre_buffer=False).iter_batches(4096, columns=["key", "issuer", "year"], use_threads=False):
+    """``(key, issuer, year)`` of each report in the wide table ``wide``, read a batch at a time."""
+    for batch in parquet_reader(wide).iter_batches(4096, columns=["key", "issuer", "year"], use_threads=False):
         yield from zip(*(column.to_pylist() for column in batch.columns))
 
 

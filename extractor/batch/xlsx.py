@@ -101,7 +101,7 @@ class _Sheets:
         ``cells.parquet`` (read a batch at a time: nothing here grows with the number of reports)."""
         wanted = _strings("flagged", "corrected")
         key, marked = "", {}  # type: str, dict[str, object]
-        source = _parquet(self.sources["cells"])
+        source = parquet_reader(self.sources["cells"])
         for batch in source.iter_batches(BATCH_ROWS, columns=["key", "cell", "status"], use_threads=False):
             batch = batch.filter(pc.is_in(batch.column(2), value_set=wanted))
             for k, cid, status in zip(*(batch.column(i).to_pylist() for i in range(3))):
@@ -134,7 +134,7 @@ class _Sheets:
         marks = self._marks()
         pending = next(marks, None)
         r = 0
-        for batch in _parquet(self.sources["cells_wide"]).iter_batches(WIDE_BATCH_ROWS, columns=names, use_threads=False):
+        for batch in parquet_reader(self.sources["cells_wide"]).iter_batches(WIDE_BATCH_ROWS, columns=names, use_threads=False):
             key_col, issuer, year, template, *values, path = (batch.column(i).to_pylist() for i in range(len(names)))
             column_of = dict(zip(all_ids, values))
             for i, key in enumerate(key_col):
@@ -161,7 +161,7 @@ class _Sheets:
         sheet = self.book.add_worksheet("明细")
         self._headers(sheet, [zh for _, zh in _LONG_COLUMNS], widths=[18, 30, 28, 6, 6, 34, 5, 24, 30, 20, 8, 10, 8,
                                                                       8, 12, 10, 24, 24, 10, 10, 10])
-        source = _parquet(self.sources["cells"])
+        source = parquet_reader(self.sources["cells"])
         total = source.metadata.num_rows
         only_not_ok = total > LONG_SHEET_MAX_ROWS
         names = [name for name, _ in _LONG_COLUMNS]
@@ -242,7 +242,7 @@ class _Sheets:
             sheet.write_string(r, c, value, style)
 
 
-def _parquet(path: Path) -> pq.ParquetFile:
+def parquet_reader(path: Path) -> pq.ParquetFile:
     """A Parquet file to read a batch at a time. Without ``pre_buffer`` (on by default), Arrow
     keeps something of every row group it has read until the file is closed: ~13 MiB reading the
     whole long table of 50,000 reports (196 row groups), under 1 MiB like this."""
