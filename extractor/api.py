@@ -59,6 +59,6 @@ def extract_document(doc: Document, settings: Settings) -> Result:
         findings=[*doc.findings, *detection.findings, *part_findings(parts, reading.cells), *reading.findings],
         narrative=read_narrative(doc.text, infos),
         provenance=Provenance.build(nianbao=__version__, backend=backend, model=reading.model,
-                              prompts=reading.prompts, usage=reading.usage),
+                                    prompts=reading.prompts, usage=reading.usage),
     )
     return validate_and_settle(result, doc.text)  # the result is ours alone: no copies

@@ -23,8 +23,8 @@ def part_findings(parts: dict[str, Part], cells: dict[str, Cell]) -> list[Findin
             if found and i > found[-1]:
                 why += f"（第{NUMERALS[found[-1]]}部分之后没有再找到部分标题）"
             out.append(Finding.build(rule="STRUCTURE", check="part.missing", severity="warning", cells=lost,
-                               message=why + (f"：其表格的 {len(lost)} 个单元格均记为缺失" if lost else "")))
+                                     message=why + (f"：其表格的 {len(lost)} 个单元格均记为缺失" if lost else "")))
         elif part.status == "empty":
             out.append(Finding.build(rule="STRUCTURE", check="part.empty", severity="warning",
-                               message=f"第{numeral}部分「{part.heading}」没有内容", span=(part.start, part.end)))
+                                     message=f"第{numeral}部分「{part.heading}」没有内容", span=(part.start, part.end)))
     return out

@@ -231,7 +231,7 @@ def _structured_sibling(path: Path, name: str | None) -> Document | None:
             except InputError:
                 continue
             note = Finding.build(rule="EXTRACTION", check="load.structured_sibling", severity="info",
-                           message=f"{path.name} 旁有同名的 {other.name}：按表格结构完整的 HTML 版本读取")
+                                 message=f"{path.name} 旁有同名的 {other.name}：按表格结构完整的 HTML 版本读取")
             return Document(doc.text, doc.source, doc.name, (*doc.findings, note))
     return None
 

@@ -85,7 +85,7 @@ def _figures(text: str) -> list[re.Match]:
 
 def figure(c: Compact, m: Mention) -> Figure:
     return Figure.build(value=m.value, unit=m.unit, noun=m.noun, text=c.text[m.clause[0]:m.clause[1]],
-                  span=c.span(m.start, m.end))
+                        span=c.span(m.start, m.end))
 
 
 def back(text: str, pos: int, stops: str) -> int:

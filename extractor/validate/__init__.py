@@ -64,7 +64,7 @@ def _findings(ctx: Context) -> list[Finding]:
             findings.extend(run(ctx))
         except Exception as e:  # a check must never take the document down with it
             findings.append(Finding.build(rule="EXTRACTION", check="validator.internal", severity="warning",
-                                    message=f"校验规则执行出错，已跳过：{type(e).__name__}: {e}"))
+                                          message=f"校验规则执行出错，已跳过：{type(e).__name__}: {e}"))
     return findings
 
 

@@ -81,7 +81,7 @@ def _problem_findings(result: Result, d: Diagnosis, values: Values) -> list[Find
         if st.broken:
             left, right = (sum(values[c] for c in side) for side in (eq.left, eq.right))  # type: ignore[misc]  # a broken identity has every value
             out.append(Finding.build(rule=eq.rule, check=eq.check, severity="error", cells=list(eq.cells), expected=_num(left),
-                               actual=_num(right), message=f"{head}；{verdict}；{why}", cause=cause, repair=repair))
+                                     actual=_num(right), message=f"{head}；{verdict}；{why}", cause=cause, repair=repair))
             continue
         s1 = eq.rule == "H1" and all(c.startswith("p3.carried_forward.") for c in st.blocked)
         missing = "、".join(cell_label(c) for c in st.blocked)
@@ -121,7 +121,7 @@ def _value_findings(result: Result) -> list[Finding]:
         if problem:
             cause, why = _cause(result, [cid])
             out.append(Finding.build(rule="H5", check="cell.value", severity="error", cells=[cid], actual=cell.value,
-                               cause=cause, message=f"{cell_label(cid)}：{fmt(cell.value)} {problem}；{why}"))
+                                     cause=cause, message=f"{cell_label(cid)}：{fmt(cell.value)} {problem}；{why}"))
     return out
 
 

@@ -211,8 +211,8 @@ def n6_enumerations(ctx: Context) -> list[Finding]:
             if e.found >= 2 and e.found != e.announced:
                 phrase = view.text[e.start:e.end].rstrip(":,")
                 out.append(Finding.build(rule="N6", check="narrative.enumeration", severity="warning",
-                                   expected=e.announced, actual=e.found, span=view.span(e.start, e.end),
-                                   message=f"第{_PART_NAMES[key]}部分说“{phrase}”，但后面列出了 {e.found} 项（一是…"
+                                         expected=e.announced, actual=e.found, span=view.span(e.start, e.end),
+                                         message=f"第{_PART_NAMES[key]}部分说“{phrase}”，但后面列出了 {e.found} 项（一是…"
                                            f"{'一二三四五六七八九十'[e.found - 1]}是）"))
     return out
 
@@ -226,21 +226,21 @@ def n7_statements(ctx: Context) -> list[Finding]:
     m = _NONE_RECEIVED.search(text) if new and "申请" in text else None
     if m:
         out.append(Finding.build(rule="N7", check="narrative.applications", severity="warning", cells=["p3.new_received.total"],
-                           expected=0, actual=new, span=view.span(m.start(), m.end()),
-                           message=f"第一部分称“{m.group(0)}”，但表三 本年新收·总计 为 {fmt(new)}"))
+                                 expected=0, actual=new, span=view.span(m.start(), m.end()),
+                                 message=f"第一部分称“{m.group(0)}”，但表三 本年新收·总计 为 {fmt(new)}"))
     for m in _NO_CASES.finditer(text) if "行政复议" in text or "行政诉讼" in text else ():
         cells = list(_REVIEW if m[1] == "行政复议" else _SUITS)
         table = _table_total(ctx, cells)
         if table:
             out.append(Finding.build(rule="N7", check="narrative.appeals", severity="warning", cells=cells, expected=0,
-                               actual=table, span=view.span(m.start(), m.end()),
-                               message=f"第一部分称“{m.group(0)}”，但表四{m[1]}总计为 {fmt(table)}"))
+                                     actual=table, span=view.span(m.start(), m.end()),
+                                     message=f"第一部分称“{m.group(0)}”，但表四{m[1]}总计为 {fmt(table)}"))
     for m in _ALL_UPHELD.finditer(text) if "维持" in text else ():
         corrected = [f"p4.{b}.corrected" for b in P4_BLOCKS if ctx.value(f"p4.{b}.corrected")]
         if corrected:
             out.append(Finding.build(rule="N7", check="narrative.appeals", severity="warning", cells=corrected,
-                               span=view.span(m.start(), m.end()),
-                               message=f"第一部分称“{m.group(0)}”，但表四有结果纠正的案件（"
+                                     span=view.span(m.start(), m.end()),
+                                     message=f"第一部分称“{m.group(0)}”，但表四有结果纠正的案件（"
                                        + "、".join(f"{cell_label(c)} {fmt(ctx.value(c))}" for c in corrected) + "）"))
     return out
 
@@ -282,13 +282,13 @@ def n9_period(ctx: Context) -> list[Finding]:
             start, end, day = int(m[1]), int(m[2]), int(m[3])
             if (year and (start != year or end != year)) or day != 31:
                 out.append(Finding.build(rule="N9", check="narrative.period", severity="warning",
-                                   span=view.span(m.start(), m.end()),
-                                   message=f"统计期限“{m.group(0)}”与报告年度 {year or '?'} 年（1月1日至12月31日）不一致"))
+                                         span=view.span(m.start(), m.end()),
+                                         message=f"统计期限“{m.group(0)}”与报告年度 {year or '?'} 年（1月1日至12月31日）不一致"))
         for m in _AS_OF.finditer(view.text):
             if int(m[2]) < 31 and (year is None or int(m[1]) == year):
                 out.append(Finding.build(rule="N9", check="narrative.period", severity="info",
-                                   span=view.span(m.start(), m.end()),
-                                   message=f"文中数据“{m.group(0)}”，而统计期限应至 12 月 31 日"))
+                                         span=view.span(m.start(), m.end()),
+                                         message=f"文中数据“{m.group(0)}”，而统计期限应至 12 月 31 日"))
     return out
 
 
@@ -303,7 +303,7 @@ def n10_six_parts(ctx: Context) -> list[Finding]:
             return []
         detail = "、".join(f"第{_PART_NAMES[k]}部分{'缺失' if s == 'missing' else '没有内容'}" for k, s in lacking)
         return [Finding.build(rule="N10", check="narrative.six_parts", severity="warning", span=view.span(*promise),
-                        message=f"报告称由六部分组成，但{detail}")]
+                              message=f"报告称由六部分组成，但{detail}")]
     return []
 
 
@@ -314,7 +314,7 @@ def n11_fee_statement(ctx: Context) -> list[Finding]:
     if _FEES.search(ctx.sections["p6"].text):
         return []
     return [Finding.build(rule="N11", check="narrative.fee_statement", severity="info",
-                    message="2021 年起第六部分应说明信息处理费的收取情况，本报告没有提到")]
+                          message="2021 年起第六部分应说明信息处理费的收取情况，本报告没有提到")]
 
 
 def n12_last_year_review(ctx: Context) -> list[Finding]:
@@ -326,7 +326,7 @@ def n12_last_year_review(ctx: Context) -> list[Finding]:
     if _LAST_YEAR_REVIEW.search(p5) or (year and f"{year - 1}年" in p5):
         return []
     return [Finding.build(rule="N12", check="narrative.last_year_review", severity="info",
-                    message="第五部分没有回顾上一年度改进措施的落实情况")]
+                          message="第五部分没有回顾上一年度改进措施的落实情况")]
 
 
 CHECKS = (n1_n3_n7_claims, n4_n5_breakdowns, n6_enumerations, n7_statements, n8_table2, n9_period,

@@ -244,16 +244,16 @@ def _value(tok: Tok, spec: CellSpec, conf: float, row: RowRead, notes: list[str]
             value = round(value / 10000, 6)  # type: ignore[operator]  # a NUM token has a value
             note.append(f"原文 {tok.raw}（元），已换算为万元")
             finding = Finding.build(rule="UNIT", check="money.yuan", severity="info", cells=[spec.id],
-                              message=f"「{row.label}」金额以元填写（{tok.raw}），已换算为 {value} 万元",
-                              span=(tok.start, tok.end))
+                                    message=f"「{row.label}」金额以元填写（{tok.raw}），已换算为 {value} 万元",
+                                    span=(tok.start, tok.end))
         elif unit is None and value != 0:
             conf = min(conf, BARE_AMOUNT)
             note.append("金额未写单位，按万元读取")
             if value >= 10000:  # type: ignore[operator]  # a NUM token has a value
                 status = "flagged"
             finding = Finding.build(rule="UNIT", check="money.no_unit", severity="warning", cells=[spec.id],
-                              message=f"「{row.label}」金额 {tok.raw} 未写单位，按万元读取，请核对",
-                              span=(tok.start, tok.end))
+                                    message=f"「{row.label}」金额 {tok.raw} 未写单位，按万元读取，请核对",
+                                    span=(tok.start, tok.end))
         elif unit not in (None, "万元", "元"):
             status = "flagged"
             note.append(f"金额的单位为「{unit}」")

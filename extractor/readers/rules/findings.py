@@ -79,8 +79,8 @@ def structure(template: str, where: Regions, rows2: list[RowRead], t3: Table3, r
         out.extend(_table_rows(table, rows, excused))
     if any(r.flag for r in t3.rows):
         out.append(Finding.build(rule="STRUCTURE", check="p3.unlabelled", severity="warning",
-                           cells=[c for r in t3.rows for c in r.ids],
-                           message="表三没有行标签：数值按行序读取，全部待人工核对"))
+                                 cells=[c for r in t3.rows for c in r.ids],
+                                 message="表三没有行标签：数值按行序读取，全部待人工核对"))
     if single:
         ids = [cid for row in t3.rows if row.key in _OTHER_2021 for cid in row.ids]
         out.append(Finding.build(
@@ -96,7 +96,7 @@ def structure(template: str, where: Regions, rows2: list[RowRead], t3: Table3, r
         ))
     elif row4.match is None and where.t4 is not None:
         out.append(Finding.build(rule="STRUCTURE", check="p4.no_row", severity="warning", cells=list(row4.ids),
-                           message=f"第四部分没有读到{_NAMES['四']}的数据行"))
+                                 message=f"第四部分没有读到{_NAMES['四']}的数据行"))
     return out
 
 
@@ -108,8 +108,8 @@ def noise(text: str, tables: tuple[list[Line], ...]) -> list[Finding]:
             if line.garbage and len(out) < _MAX_NOISE:
                 shown = " ".join(text[line.start:line.end].split())
                 out.append(Finding.build(rule="EXTRACTION", check="noise_digits", severity="info",
-                                   message=f"疑似 OCR 噪声行「{shown[:60]}」中的数字未作为数值读取",
-                                   span=(line.start, line.end)))
+                                         message=f"疑似 OCR 噪声行「{shown[:60]}」中的数字未作为数值读取",
+                                         span=(line.start, line.end)))
     return out
 
 
@@ -117,7 +117,7 @@ def _table_rows(table: str, rows: list[RowRead], excused: set[str]) -> list[Find
     present = [i for i, r in enumerate(rows) if r.match is not None]
     if not present:
         return [Finding.build(rule="STRUCTURE", check=f"p{_num(table)}.no_rows", severity="warning",
-                        cells=[c for r in rows for c in r.ids], message=f"{_NAMES[table]}没有读到数据行")]
+                              cells=[c for r in rows for c in r.ids], message=f"{_NAMES[table]}没有读到数据行")]
     out = []
     first, cut = present[0], present[-1]
     before = rows[:first]

@@ -73,6 +73,7 @@ _WEAK = {
 _GROUPS = {"不予公开": "（三）不予公开", "无法提供": "（四）无法提供", "不予处理": "（五）不予处理"}
 _GROUP_2021 = {"其他处理": "（六）其他处理"}
 
+
 class RowDef(NamedTuple):
     key: str  # cell-id prefix, or the group name for group labels
     table: str  # 二 or 三
