@@ -16,7 +16,19 @@ _FORWARDED = ("search", "match", "fullmatch", "finditer", "findall", "sub", "sub
               "pattern", "flags", "groups", "groupindex")
 
 
-class _Lazy:
+class _Compiled:
+    """A compiled pattern's stand-in: its methods and attributes are in its ``__dict__``."""
+
+    _source: tuple[str, int]
+
+    def __repr__(self) -> str:
+        return f"lazy_compile{self._source!r}"
+
+
+class _Lazy(_Compiled):
+    """Not compiled yet: the first attribute asked for compiles, then the object becomes a
+    ``_Compiled`` (same layout, no ``__getattr__`` hook to slow later lookups)."""
+
     def __init__(self, pattern: str, flags: int) -> None:
         self._source = (pattern, flags)
 
@@ -24,18 +36,8 @@ class _Lazy:
         compiled = re.compile(*self._source)
         for attr in _FORWARDED:
             setattr(self, attr, getattr(compiled, attr))
-        self.__class__ = _Compiled  # type: ignore[assignment]  # same layout, no __getattr__ hook
+        self.__class__ = _Compiled  # type: ignore[assignment]  # its base: same layout
         return getattr(compiled, name)
-
-    def __repr__(self) -> str:
-        return f"lazy_compile{self._source!r}"
-
-
-class _Compiled:
-    """A ``_Lazy`` once compiled: the pattern's names are in its ``__dict__``."""
-
-    def __repr__(self) -> str:
-        return f"lazy_compile{self._source!r}"  # type: ignore[attr-defined]  # kept from _Lazy
 
 
 def lazy_compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
