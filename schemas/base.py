@@ -7,17 +7,28 @@ lookup (``importlib.metadata``, email, zipfile …).
 Validating (a user's ``Settings``, ``Result.model_validate_json``) and ``model_dump_json`` build
 it then, once. ``tests/test_trusted_models.py`` checks that what is built equals what validation
 gives, values and types.
+
+Values that name every field in the model's order are taken as the model's ``__dict__``
+itself: no copy, no defaults to fill in (the rules reader writes its cells so, ~0.6 µs a cell).
+Other values go into a copy of the defaults.
 """
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache, partial
 from typing import Any, NamedTuple, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-_set, _new = object.__setattr__, object.__new__
+_new = object.__new__
+# BaseModel's slots, set as model_construct sets them (not through BaseModel.__setattr__);
+# their own descriptors are quicker than object.__setattr__'s look-up by name.
+_slots = vars(BaseModel)
+_set_fields = _slots["__dict__"].__set__
+_set_fields_set = _slots["__pydantic_fields_set__"].__set__
+_set_extra = _slots["__pydantic_extra__"].__set__
+_set_private = _slots["__pydantic_private__"].__set__
 M = TypeVar("M", bound="Model")
 
 
@@ -32,21 +43,55 @@ class Model(BaseModel):
         return _build(cls, _plan(cls), values)
 
     @classmethod
-    def build_all(cls, values: dict[str, dict[str, Any]]) -> dict[str, Self]:
-        """``{key: model}`` of many models' fields at once (a reading's cells): ~1.4 µs a model,
-        about what validating them all in one call costs."""
-        plan = _plan(cls)
-        return {key: _build(cls, plan, fields) for key, fields in values.items()}
+    def build_all(cls, values: dict[str, dict[str, Any]], keys: Iterable[str] | None = None) -> dict[str, Self]:
+        """``{key: model}`` of many models' fields at once (a reading's cells), in the order of
+        ``keys`` (``values``'s own by default). A dict of every field in order becomes its model's
+        own ``__dict__``: give each dict once, and leave it to its model."""
+        return _build_all(cls, _plan(cls), values, values if keys is None else keys)
 
 
 class _Plan(NamedTuple):
     template: dict[str, Any]  # every field, in order, with its default (a placeholder for the others)
     factories: tuple[tuple[str, Callable[[], Any]], ...]  # fields whose default is made anew
     required: tuple[str, ...]
+    names: list[str]  # every field, in order
+    every: set[str]  # the fields set when every field is given
 
 
 def _build(cls: type[M], plan: _Plan, values: dict[str, Any]) -> M:
-    fields = plan.template.copy()  # every field in order: updating keeps the order
+    model = _new(cls)
+    if len(values) == len(plan.names) and list(values) == plan.names:
+        _set_fields(model, values)  # every field, in order: the values are the model's own
+        _set_fields_set(model, plan.every.copy())
+    else:
+        _set_fields(model, _filled(cls, plan, values))
+        _set_fields_set(model, set(values))
+    _set_extra(model, None)
+    _set_private(model, None)
+    return model
+
+
+def _build_all(cls: type[M], plan: _Plan, values: dict[str, dict[str, Any]], keys: Iterable[str]) -> dict[str, M]:
+    """``_build`` of each of ``keys``'s values, in one loop (a reading's ~200 cells)."""
+    names, every = plan.names, plan.every
+    out: dict[str, M] = {}
+    for key in keys:
+        fields = values[key]
+        out[key] = model = _new(cls)
+        if list(fields) == names:
+            _set_fields(model, fields)
+            _set_fields_set(model, every.copy())
+        else:
+            _set_fields(model, _filled(cls, plan, fields))
+            _set_fields_set(model, set(fields))
+        _set_extra(model, None)
+        _set_private(model, None)
+    return out
+
+
+def _filled(cls: type[Model], plan: _Plan, values: dict[str, Any]) -> dict[str, Any]:
+    """Every field in order: ``values``, and the defaults of the others."""
+    fields = plan.template.copy()  # updating keeps the order
     fields.update(values)
     if len(fields) != len(plan.template):
         raise TypeError(f"{cls.__name__} has no field {', '.join(sorted(values.keys() - plan.template.keys()))}")
@@ -56,12 +101,7 @@ def _build(cls: type[M], plan: _Plan, values: dict[str, Any]) -> M:
     for name in plan.required:
         if name not in values:
             raise TypeError(f"{cls.__name__}: {name} is required")
-    model = _new(cls)
-    _set(model, "__dict__", fields)
-    _set(model, "__pydantic_fields_set__", set(values))
-    _set(model, "__pydantic_extra__", None)
-    _set(model, "__pydantic_private__", None)
-    return model
+    return fields
 
 
 @cache
@@ -79,4 +119,4 @@ def _plan(cls: type[Model]) -> _Plan:
             factories.append((name, partial(copy.deepcopy, field.default)))
         elif field.is_required():
             required.append(name)
-    return _Plan(template, tuple(factories), tuple(required))
+    return _Plan(template, tuple(factories), tuple(required), list(template), set(template))

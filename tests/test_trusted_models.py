@@ -35,17 +35,31 @@ def differences(built, valid, path: str) -> list[str]:
 def checked(monkeypatch) -> list[str]:
     """Every model built without validation is validated too, and what differs recorded."""
     found: list[str] = []
-    build = base._build
+    build, build_all = base._build, base._build_all
 
-    def both(cls, plan, values):
-        built = build(cls, plan, values)
+    def check(cls, values, built):
         valid = cls.model_validate(values)
         found.extend(differences(built, valid, cls.__name__))
         if built.model_fields_set != valid.model_fields_set or list(built.__dict__) != list(valid.__dict__):
             found.append(f"{cls.__name__}: fields set or their order differ")
+
+    def both(cls, plan, values):
+        given = dict(values)  # a model may take the dict itself as its fields
+        built = build(cls, plan, values)
+        check(cls, given, built)
+        return built
+
+    def all_both(cls, plan, values, keys):
+        keys = list(keys)
+        given = {key: dict(values[key]) for key in keys}
+        built = build_all(cls, plan, values, keys)
+        assert list(built) == keys
+        for key in keys:
+            check(cls, given[key], built[key])
         return built
 
     monkeypatch.setattr(base, "_build", both)
+    monkeypatch.setattr(base, "_build_all", all_both)
     return found
 
 
@@ -73,3 +87,20 @@ def test_build_refuses_an_unknown_field_and_leaves_defaults_fresh():
     first, second = Finding.build(rule="H1"), Finding.build(rule="H2")
     first.cells.append("p3.x")
     assert second.cells == [] and first.model_fields_set == {"rule"}
+
+
+def test_every_field_in_order_is_the_models_own_and_any_other_order_is_filled_in(checked):
+    from schemas import Cell
+
+    names = list(Cell.model_fields)
+    every = {name: None for name in names} | {"status": "ok", "value": 2, "confidence": 0.5}
+    shuffled = {name: every[name] for name in reversed(names)}
+    some = {"note": "x", "status": "missing"}
+    built = Cell.build_all({"a": every, "b": shuffled, "c": some}, ["c", "a", "b"])
+    assert list(built) == ["c", "a", "b"]
+    assert built["a"].__dict__ is every and built["a"].model_fields_set == set(names)
+    assert built["b"].__dict__ is not shuffled and list(built["b"].__dict__) == names
+    assert built["b"] == built["a"] and built["c"].model_fields_set == {"note", "status"}
+    built["a"].note = "y"  # a field set afterwards stays the model's own
+    assert built["a"].model_fields_set is not Cell.build_all({"d": dict(every)})["d"].model_fields_set
+    assert not checked, checked

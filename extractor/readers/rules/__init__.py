@@ -19,7 +19,7 @@ from extractor.parts import Part
 from extractor.readers import Reading
 from extractor.readers.rules import findings as table_findings
 from extractor.readers.rules import grid, table2, table3, table4, tokens, unglue
-from extractor.readers.rules.cells import Fields, RowRead, as_cells, missing, row_cells
+from extractor.readers.rules.cells import Fields, RowRead, as_cells, counts, missing, row_cells
 from extractor.readers.rules.regions import regions
 from extractor.readers.rules.rows import layout
 from schemas import Cell, cell_ids, specs
@@ -97,18 +97,17 @@ def _read(doc: Document, parts: dict[str, Part], template: str) -> Reading:
         row4.match = table4.as_match(misplaced, 2)
 
     spec = specs(template)
+    quick = counts(template)
     cells: dict[str, Fields] = {}
     found = []
     notes = table_findings.missing_notes(template, where, rows2, t3, row4, text)
     for row in (*rows2, *t3.rows, row4):
         if row.match is None:
             cells.update(missing(row.ids, notes[row.ids[0]]))
-            continue
-        row_cells_, row_findings = row_cells(row, spec)
-        cells.update(row_cells_)
-        found.extend(row_findings)
+        else:
+            found.extend(row_cells(row, spec, quick, cells))
     found.extend(table_findings.structure(template, where, rows2, t3, row4, misplaced))
     found.extend(table_findings.noise(text, (lines2, lines3, lines4) if wide is None else (wide,)))
     # Rows left missing whose cells are glued into one digit string: decoded by their arithmetic.
     found = unglue.fill(text, where, rows_of, spec, [*rows2, *t3.rows, row4], cells, found)
-    return Reading(as_cells({cid: cells[cid] for cid in cell_ids(template)}), found)
+    return Reading(as_cells(cells, cell_ids(template)), found)

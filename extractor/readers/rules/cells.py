@@ -9,16 +9,18 @@ Blank cells (「/」, 「-」, 「无」, an empty table cell) and values that c
 with status ``missing`` (output-contract.md: a blank is not a value), never 0; a note says why
 and an H6 finding lists the row's cells for review.
 
-Cells are built as their fields, then made :class:`Cell` models all at once (``as_cells``),
-without validation: the fields are the reader's own (``schemas/base.py``).
+Each cell is written as its fields: every field of :class:`Cell`, in the model's order, so that
+``as_cells`` makes them models as they are (no copy, no validation: ``schemas/base.py``).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from extractor.readers.rules.align import Match
 from extractor.readers.rules.tokens import BLANK, EMPTY, NUM, TABLE, Run, Tok
-from schemas import Cell, CellSpec, Finding
+from schemas import Cell, CellSpec, Finding, specs
 
 READER = "rules"
 # Confidence of a value read from a complete row, by how the row was found.
@@ -34,9 +36,24 @@ BARE_AMOUNT = 0.6  # money without a unit
 Fields = dict[str, object]  # a cell's fields: the keyword arguments of ``Cell``
 
 
-def as_cells(fields: dict[str, Fields]) -> dict[str, Cell]:
-    """``{cell id: Cell}``, built from the reader's own fields without validation (schemas/base.py)."""
-    return Cell.build_all(fields)
+def as_cells(fields: dict[str, Fields], ids: tuple[str, ...]) -> dict[str, Cell]:
+    """``{cell id: Cell}`` in the order of ``ids``, built from the reader's own fields without
+    validation (schemas/base.py); a cell's fields are its model's from then on."""
+    return Cell.build_all(fields, ids)
+
+
+def cell(status: str = "missing", note: str | None = None, value: int | float | None = None,
+         confidence: float = 0.0, span: tuple[int, int] | None = None, raw: str | None = None) -> Fields:
+    """A cell's fields: every field of :class:`Cell`, in its order."""
+    return {"value": value, "status": status, "confidence": confidence, "span": span, "reader": READER,
+            "raw": raw, "note": note, "readings": None}
+
+
+@cache
+def counts(template: str) -> frozenset[str]:
+    """The ids of a template's plain count cells (neither money nor signed): the common case of
+    ``row_cells``."""
+    return frozenset(cid for cid, spec in specs(template).items() if not spec.is_money and not spec.signed)
 
 
 @dataclass(slots=True)
@@ -64,56 +81,64 @@ class RowRead:
         return self.ids[0].rsplit(".", 1)[0]
 
 
-def row_cells(row: RowRead, specs: dict[str, CellSpec]) -> tuple[dict[str, Fields], list[Finding]]:
+def row_cells(row: RowRead, specs: dict[str, CellSpec], counts: frozenset[str], cells: dict[str, Fields]) -> list[Finding]:
+    """Write the row's cells into ``cells``; returns what is wrong with the row. ``counts``: the
+    plain count cells of the template (see :func:`counts`)."""
     run = row.match.run  # type: ignore[union-attr]  # only matched rows are read
-    width = len(row.ids)
+    ids = row.ids
+    width = len(ids)
     notes: list[str] = [row.note] if row.note else []
-    slots = _placed(row, run, width, notes)
+    slots = run.slots if len(run.slots) == width else _placed(row, run, width, notes)
     if slots is None:
-        return _short_row(row, run)
+        return _short_row(row, run, cells)
     base = _base_confidence(row)
     cut = len(run.slots) if run.cut and len(run.slots) < width else width  # cells past a cut are not in the text
-    if any(s is None or s.kind != NUM or s.glued for s in slots[:cut]) or cut < width:
+    if cut < width or not _clean(slots):
         base = min(base, FAR)
     if len(run.slots) > width:
         base = min(base, CONTESTED)
     if row.check_total and not _totals_hold(slots, width):
         base = min(base, DOUBTFUL)
         notes.append("本行总计与分项之和不符")
-    cells: dict[str, Fields] = {}
     findings: list[Finding] = []
     blanks: list[str] = []
     note = "；".join(notes) or None
-    plain = not row.flag  # a flagged row's cells all go the long way
-    for k, (cid, tok) in enumerate(zip(row.ids, slots)):
-        if k >= cut:
-            cells[cid] = dict(status="missing", reader=READER, note=f"文本在「{row.label}」行中截断，此格之后没有文字")
-            continue
+    quick = frozenset() if row.flag else counts  # a flagged row's cells all go the long way
+    for cid, tok in zip(ids[:cut], slots):
         if tok is None or tok.kind in (BLANK, EMPTY):
             blanks.append(cid)
             cells[cid] = _blank(tok)
             continue
-        spec = specs[cid]
         value = tok.value
-        if plain and type(value) is int and tok.unit not in _MONEY and (value >= 0 or spec.signed) and not spec.is_money:
-            # The common case, kept cheap: a plain count.
+        if type(value) is int and value >= 0 and cid in quick and tok.unit not in _MONEY:
+            # The common case, kept cheap: a plain count (every field of Cell, in its order).
             cells[cid] = {"value": value, "status": "ok", "confidence": base, "span": (tok.start, tok.end),
-                          "raw": tok.raw, "reader": READER, "note": note}
+                          "reader": READER, "raw": tok.raw, "note": note, "readings": None}
             continue
-        cells[cid], finding = _value(tok, spec, base, row, notes)
+        cells[cid], finding = _value(tok, specs[cid], base, row, notes)
         if finding is not None:
             findings.append(finding)
+    for cid in ids[cut:]:
+        cells[cid] = cell(note=f"文本在「{row.label}」行中截断，此格之后没有文字")
     if blanks:
         findings.append(Finding.build(
             rule="H6", check=f"p{_PART[row.table]}.blank_cells", severity="warning", cells=blanks,
             message=f"表{row.table}「{row.label}」有 {len(blanks)} 个空白单元格（未按 0 处理）",
             span=run.span,
         ))
-    return cells, findings
+    return findings
+
+
+def _clean(slots: Sequence[Tok | None]) -> bool:
+    """Every cell holds a number of its own (none empty, blank or split off its label)."""
+    for s in slots:
+        if s is None or s.kind != NUM or s.glued:
+            return False
+    return True
 
 
 _PART = {"二": 2, "三": 3, "四": 4}
-_MONEY = ("万元", "元", "万")
+_MONEY = frozenset(("万元", "元", "万"))
 _MAX_EXTRA = 3  # stray numbers a row may carry and still be read by its totals
 
 
@@ -202,7 +227,7 @@ def _base_confidence(row: RowRead) -> float:
     return min(conf, row.cap)
 
 
-def _totals_hold(slots: list[Tok | None], width: int, strict: bool = False) -> bool:
+def _totals_hold(slots: Sequence[Tok | None], width: int, strict: bool = False) -> bool:
     """Each total (the last value of a 表三 row, of each 表四 block) is the sum of its parts.
 
     Blocks with an empty cell are skipped. ``strict`` (is this reading of the row's empty cells
@@ -229,9 +254,8 @@ def _blank(tok: Tok | None) -> Fields:
     # A blank is not a value in the document: missing (output-contract.md), never 0; the note and
     # the row's H6 finding tell a reviewer it is a blank, and a marker keeps its span.
     if tok is not None and tok.kind == BLANK:
-        return dict(status="missing", span=(tok.start, tok.end), raw=tok.raw, reader=READER,
-                    note=f"原文填「{tok.raw}」：空白，不按 0 处理")
-    return dict(status="missing", reader=READER, note="空白单元格：原文未填，不按 0 处理")
+        return cell(span=(tok.start, tok.end), raw=tok.raw, note=f"原文填「{tok.raw}」：空白，不按 0 处理")
+    return cell(note="空白单元格：原文未填，不按 0 处理")
 
 
 def _value(tok: Tok, spec: CellSpec, conf: float, row: RowRead, notes: list[str]) -> tuple[Fields, Finding | None]:
@@ -272,33 +296,29 @@ def _value(tok: Tok, spec: CellSpec, conf: float, row: RowRead, notes: list[str]
             note.append("计数为负")
     if row.flag:
         status = "flagged"
-    return dict(value=value, status=status, confidence=conf, span=(tok.start, tok.end), raw=tok.raw,
-                reader=READER, note="；".join(note) or None), finding
+    return cell(status, "；".join(note) or None, value, conf, (tok.start, tok.end), tok.raw), finding
 
 
-def _short_row(row: RowRead, run: Run) -> tuple[dict[str, Fields], list[Finding]]:
+def _short_row(row: RowRead, run: Run, cells: dict[str, Fields]) -> list[Finding]:
     width = len(row.ids)
     values = run.values()
     shown = " ".join(t.raw or "□" for t in run.slots)
     # One zero lost from an all-zero 表三/表四 row: the row's totals force it to be 0 wherever
     # it was. Nothing else is filled in.
     same = row.check_total and len(values) == len(run.slots) == width - 1 and set(values) == {0}
-    cells: dict[str, Fields] = {}
     for cid in row.ids:
         if same:
-            cells[cid] = dict(value=0, status="flagged", confidence=SAME_VALUES, reader=READER,
-                              note=f"该行只有 {len(run.slots)} 个数值（应为 {width} 个），均为 0，"
-                                              "按合计关系缺失的一格也只能是 0；缺失的是哪一列无法确定")
+            cells[cid] = cell("flagged", f"该行只有 {len(run.slots)} 个数值（应为 {width} 个），均为 0，"
+                                         "按合计关系缺失的一格也只能是 0；缺失的是哪一列无法确定", 0, SAME_VALUES)
         else:
-            cells[cid] = dict(status="missing", reader=READER,
-                              note=f"该行有 {len(run.slots)} 个数值（应为 {width} 个）：{shown}，无法确定各值所在列")
+            cells[cid] = cell(note=f"该行有 {len(run.slots)} 个数值（应为 {width} 个）：{shown}，无法确定各值所在列")
     finding = Finding.build(
         rule="H6", check=f"p{_PART[row.table]}.row_shape", severity="warning", cells=list(row.ids),
         message=f"表{row.table}「{row.label}」应有 {width} 个数值，读到 {len(run.slots)} 个：{shown}",
         expected=width, actual=len(run.slots), span=run.span,
     )
-    return cells, [finding]
+    return [finding]
 
 
 def missing(ids: tuple[str, ...], note: str) -> dict[str, Fields]:
-    return {cid: dict(status="missing", reader=READER, note=note) for cid in ids}
+    return {cid: cell(note=note) for cid in ids}
