@@ -15,6 +15,10 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from collections import Counter
+from functools import lru_cache
+from itertools import groupby
+from operator import ge, itemgetter
 
 from extractor.readers.rules.anchors import Anchor
 from extractor.readers.rules.tokens import PIPE, Line, Run
@@ -41,37 +45,46 @@ def match(anchors: list[Anchor], runs: list[Run], lines: list[Line]) -> dict[int
     """``{index into anchors: Match}`` for every anchor that gets a run."""
     if not anchors or not runs:
         return {}
-    owner: dict[int, int] = {}
-    for i, a in enumerate(anchors):
-        for k in range(a.first, a.last + 1):
-            owner.setdefault(k, i)
-    if any(r.line >= s.line for r, s in zip(runs, runs[1:])):  # the tables pass them in line order
+    owner: dict[int, int] = {}  # line → the first label on it
+    for i in range(len(anchors) - 1, -1, -1):
+        a = anchors[i]
+        owner.update(dict.fromkeys(range(a.first, a.last + 1), i))
+    at = [r.line for r in runs]
+    if any(map(ge, at, at[1:])):  # the tables pass them in line order
         runs = sorted(runs, key=lambda r: (r.line, r.start))
-    order = sorted(range(len(anchors)), key=lambda i: (anchors[i].first, anchors[i].start))
+    order = sorted(range(len(anchors)), key=[(a.first, a.start) for a in anchors].__getitem__)
     pairs = _pairs(anchors, order, runs, lines, owner)
-    chosen = _solve(pairs, order, len(runs), None)
-    below = sum(1 for p in chosen if p[4] > 0)
-    above = sum(1 for p in chosen if p[4] < 0)
+    chosen = _solve(pairs, len(runs), None)
+    ways = Counter(map(_WAY, chosen))
+    below, above = ways[1], ways[-1]
     prefer = None if below == above else 1 if below > above else -1
     if prefer is not None:
-        chosen = _solve(pairs, order, len(runs), prefer)
+        if -prefer in map(_WAY, pairs):
+            chosen = _solve(pairs, len(runs), prefer)
+        else:
+            prefer = None  # no pair goes against the direction: no score changes, nor the matching
     return _result(chosen, pairs, runs, anchors, prefer)
 
 
 # A pair: (anchor index, run index, score, distance, direction: 0 same, 1 values below, -1 above)
 Pair = tuple[int, int, float, int, int]
+_ANCHOR, _RUN, _WAY = itemgetter(0), itemgetter(1), itemgetter(4)
 
 
 def _pairs(anchors: list[Anchor], order: list[int], runs: list[Run], lines: list[Line],
-           owner: dict[int, int]) -> dict[int, list[Pair]]:
-    out: dict[int, list[Pair]] = {}
+           owner: dict[int, int]) -> list[Pair]:
+    """Every pair of a label and a run that could belong together, the labels in ``order``."""
+    out: list[Pair] = []
     lasts = [r.last for r in runs]
+    n_runs = len(runs)
+    texted: dict[int, bool] = {}  # line → whether it holds text of its own (asked once per line)
+    fits: dict[tuple[int, int], int] = {}  # (run, row width) → how many cells the run fills
     for ai in order:
         a = anchors[ai]
+        row = a.row
         first, last, reach = a.first, a.last, a.last + _MAX_DISTANCE
-        width = a.row.width
-        found: list[Pair] = []
-        for ri in range(bisect.bisect_left(lasts, first - _MAX_DISTANCE), len(runs)):
+        width = row.width
+        for ri in range(bisect.bisect_left(lasts, first - _MAX_DISTANCE), n_runs):
             r = runs[ri]
             line = r.line
             if line > reach:
@@ -89,66 +102,106 @@ def _pairs(anchors: list[Anchor], order: list[int], runs: list[Run], lines: list
                 other = owner.get(line)
                 if other is not None and other != ai:
                     continue  # the run has its own label
-                if any(len(t.label) >= 2 for t in lines[line].texts):
+                own = texted.get(line)
+                if own is None:
+                    own = texted[line] = any(len(t.label) >= 2 for t in lines[line].texts)
+                if own:
                     if r.grid == PIPE:
                         continue  # a pipe row carries its own label, even one not recognised
                     penalty += _FOREIGN_TEXT
-            n = r.width(width)
+            n = fits.get((ri, width))
+            if n is None:
+                n = fits[ri, width] = r.width(width)
             if n > width:
-                if not a.row.sums or n > width + _MAX_EXTRA:
+                if not row.sums or n > width + _MAX_EXTRA:
                     continue
                 penalty += 2 + 0.5 * (n - width)
             if n < width:
                 if 2 * n < width and not r.cut:  # a row cut off by the end of the text is short
                     continue
                 penalty += 2 + 0.3 * (width - n)
-            if a.row.group:
+            if row.group:
                 penalty += _GROUP
             score = 10 - _PER_LINE * d - penalty
             if score > 0:
-                found.append((ai, ri, score, d, way))
-        if found:
-            out[ai] = found
+                out.append((ai, ri, score, d, way))
     return out
 
 
-def _solve(pairs: dict[int, list[Pair]], order: list[int], n_runs: int, prefer: int | None) -> list[Pair]:
-    """The monotone matching with the highest total score (Fenwick tree over run indices)."""
+def _solve(pairs: list[Pair], n_runs: int, prefer: int | None) -> list[Pair]:
+    """The monotone matching with the highest total score (Fenwick tree over run indices).
+
+    ``pairs`` come grouped by label, the labels in table order. When the pairs that score form
+    a chain already (one per label, runs in order), that chain is the matching: the tree is
+    built only when labels compete for runs.
+    """
+    if prefer is None:
+        scored = pairs  # every pair scores (``_pairs`` keeps only those)
+    else:
+        against = -prefer
+        scored = [p for p in ((p[0], p[1], p[2] - _AGAINST_DIRECTION, p[3], p[4]) if p[4] == against else p
+                              for p in pairs) if p[2] > 0]
+    if all(p[0] != q[0] and p[1] < q[1] for p, q in zip(scored, scored[1:])):
+        return list(scored)
     size = n_runs + 1
-    tree_val = [0.0] * (size + 1)
+    queries, updates = _fenwick(size)
+    tree_val = [0.0] * (size + 1)  # index 0 is never updated: the empty query
     tree_node = [-1] * (size + 1)
+    value_at = tree_val.__getitem__
     nodes: list[tuple[Pair, int]] = []  # (pair, previous node)
-    # The tree's query and update are written out in the loop: as functions they were a third of its cost.
-    for ai in order:
-        pending = []
-        for pair in pairs.get(ai, ()):
-            ri, way = pair[1], pair[4]
-            score = _score(pair, prefer)
-            if score <= 0:
-                continue
-            base, prev, i = 0.0, -1, ri  # query: the best chain using runs with index < ri
-            while i > 0:
-                if tree_val[i] > base:
-                    base, prev = tree_val[i], tree_node[i]
-                i -= i & -i
-            pending.append((ri, base + score, (pair[0], ri, score, pair[3], way), prev))
-        for ri, value, pair, prev in pending:
-            nodes.append((pair, prev))
-            node, i = len(nodes) - 1, ri + 1  # update: runs from ri on can extend this chain
-            while i <= size:
-                if value > tree_val[i]:
-                    tree_val[i], tree_node[i] = value, node
-                i += i & -i
-    node, i, best = -1, size, 0.0  # query over all runs
-    while i > 0:
-        if tree_val[i] > best:
-            best, node = tree_val[i], tree_node[i]
-        i -= i & -i
+    pending: list[tuple[int, float, Pair, int]] = []  # the current label's pairs, added after all are queried
+    label = -1
+    for pair in scored:
+        if pair[0] != label:
+            label = pair[0]
+            _add(pending, nodes, updates, tree_val, tree_node)
+        ri = pair[1]
+        i = max(queries[ri], key=value_at)  # the best chain using runs with index < ri (the first of equals)
+        pending.append((ri, tree_val[i] + pair[2], pair, tree_node[i]))
+    _add(pending, nodes, updates, tree_val, tree_node)
+    node = tree_node[max(queries[size], key=value_at)]  # the best chain over all runs
     chosen = []
     while node >= 0:
         pair, node = nodes[node]
         chosen.append(pair)
     return chosen[::-1]
+
+
+def _add(pending: list[tuple[int, float, Pair, int]], nodes: list[tuple[Pair, int]], updates: list[list[int]],
+         tree_val: list[float], tree_node: list[int]) -> None:
+    """Add one label's pairs to the tree: runs from each pair's run on can extend its chain."""
+    for ri, value, pair, prev in pending:
+        node = len(nodes)
+        nodes.append((pair, prev))
+        for i in updates[ri + 1]:
+            if value > tree_val[i]:
+                tree_val[i] = value
+                tree_node[i] = node
+    pending.clear()
+
+
+@lru_cache(maxsize=64)
+def _fenwick(size: int) -> tuple[list[list[int]], list[list[int]]]:
+    """A Fenwick tree's index paths for ``size`` runs: per index, the nodes a prefix query visits
+    (from the highest; ``[0]``, an empty node, for the empty prefix) and the nodes an update
+    touches. Paths depend on the size alone, so they are laid out once per size."""
+    queries = [[0]]
+    for i in range(1, size + 1):
+        path = []
+        k = i
+        while k > 0:
+            path.append(k)
+            k -= k & -k
+        queries.append(path)
+    updates = [[]]
+    for i in range(1, size + 1):
+        path = []
+        k = i
+        while k <= size:
+            path.append(k)
+            k += k & -k
+        updates.append(path)
+    return queries, updates
 
 
 def _score(pair: Pair, prefer: int | None) -> float:
@@ -157,20 +210,20 @@ def _score(pair: Pair, prefer: int | None) -> float:
     return pair[2]
 
 
-def _result(chosen: list[Pair], pairs: dict[int, list[Pair]], runs: list[Run], anchors: list[Anchor],
+def _result(chosen: list[Pair], pairs: list[Pair], runs: list[Run], anchors: list[Anchor],
             prefer: int | None) -> dict[int, Match]:
-    used_runs = {p[1] for p in chosen}
-    used_anchors = {p[0] for p in chosen}
-    by_run: dict[int, list[Pair]] = {}
-    for found in pairs.values():
-        for p in found:
-            by_run.setdefault(p[1], []).append(p)
+    used_runs = set(map(_RUN, chosen))
+    used_anchors = set(map(_ANCHOR, chosen))
+    by_anchor = {ai: list(found) for ai, found in groupby(pairs, _ANCHOR)}  # pairs come grouped by label
+    by_run = {ri: list(found) for ri, found in groupby(sorted(pairs, key=_RUN), _RUN)}
     out: dict[int, Match] = {}
     for ai, ri, score, d, way in chosen:
+        # Contested: a pair of this label with an unused run, or of this run with an unmatched
+        # label, scores nearly as well. A label or run with one pair has only the chosen one.
         floor = score - _CONTEST_MARGIN
-        contested = any(p[1] not in used_runs and _score(p, prefer) >= floor for p in pairs[ai]) or any(
-            p[0] not in used_anchors and not anchors[p[0]].row.group and _score(p, prefer) >= floor
-            for p in by_run[ri]
-        )
+        mine, theirs = by_anchor[ai], by_run[ri]
+        contested = (len(mine) > 1 and any(p[1] not in used_runs and _score(p, prefer) >= floor for p in mine)) or (
+            len(theirs) > 1 and any(p[0] not in used_anchors and not anchors[p[0]].row.group
+                                    and _score(p, prefer) >= floor for p in theirs))
         out[ai] = Match(runs[ri], score, d, contested, prefer is not None and way != 0 and way != prefer)
     return out
