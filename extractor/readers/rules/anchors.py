@@ -158,32 +158,58 @@ def _merge(found: list[Anchor]) -> list[Anchor]:
 
 
 def _chain(found: list[Anchor], rows: tuple[RowDef, ...], lines: list[Line]) -> list[Anchor]:
-    """The best chain of anchors in table order (weighted longest increasing subsequence)."""
+    """The best chain of anchors in table order (weighted longest increasing subsequence).
+
+    An anchor extends the best chain among the anchors of earlier rows that start before it
+    (of equals, the first). Those are kept as a staircase, by start: the anchors that no other
+    starting no later beats (scores more, or as much and comes first). Along it the scores
+    rise, so the best chain before a start is the last step before it, found by bisection.
+    """
     if not found:
         return []
     order = {row.key: i for i, row in enumerate(rows)}
     with_values = _value_lines(lines)
     found.sort(key=lambda a: (order[a.row.key], a.start))
-    starts = [a.start for a in found]
     best: list[float] = []
     back: list[int] = []
-    earlier = 0  # found[:earlier] are the anchors of rows before this one's row
+    steps: list[int] = []  # the staircase: anchors, by start
+    step_starts: list[int] = []
+    pending = 0  # found[pending:i] are the anchors of this one's row, not yet on the staircase
     for i, a in enumerate(found):
         if i and a.row is not found[i - 1].row:
-            earlier = i
-        weight = (0.5 if a.weak else 1.0) + (0.5 if _near(a, with_values) else 0)
-        top, arg, start = 0.0, -1, a.start
-        for j in range(earlier):
-            if starts[j] < start and best[j] > top:
-                top, arg = best[j], j
-        best.append(top + weight)
-        back.append(arg)
+            for j in range(pending, i):
+                _climb(j, found[j].start, best, steps, step_starts)
+            pending = i
+        weight = (0.5 if a.weak else 1.0) + (0.5 if not with_values.isdisjoint(range(a.first - 1, a.last + 2)) else 0)
+        k = bisect.bisect_left(step_starts, a.start)
+        if k:
+            arg = steps[k - 1]
+            best.append(best[arg] + weight)
+            back.append(arg)
+        else:
+            best.append(0.0 + weight)
+            back.append(-1)
     i = max(range(len(found)), key=best.__getitem__)
     chain = []
     while i >= 0:
         chain.append(found[i])
         i = back[i]
     return chain[::-1]
+
+
+def _climb(j: int, start: int, best: list[float], steps: list[int], step_starts: list[int]) -> None:
+    """Put anchor ``j`` on the staircase, unless a step starting no later scores at least as well
+    (of equals, the earlier anchor wins); the steps from its start on that score less leave it."""
+    score = best[j]
+    at = bisect.bisect_right(step_starts, start)
+    if at and best[steps[at - 1]] >= score:
+        return
+    lo = at - 1 if at and step_starts[at - 1] == start else at
+    hi = at
+    while hi < len(steps) and best[steps[hi]] < score:
+        hi += 1
+    steps[lo:hi] = [j]
+    step_starts[lo:hi] = [start]
 
 
 def _near(a: Anchor, with_values: set[int]) -> bool:
