@@ -114,31 +114,42 @@ def _matches(texts: list[tuple[Tok, int]], layout: Layout) -> Iterator[tuple[str
 
 def extend(anchors: list[Anchor], lines: list[Line]) -> None:
     """Widen each anchor over neighbouring lines that hold fragments of its own label."""
-    key_lines: dict[int, int] = {}
+    key_lines: dict[int, int] = {}  # line → the first row anchor on it
+    for i in range(len(anchors) - 1, -1, -1):
+        a = anchors[i]
+        if not a.row.group:  # a group label shares its lines with its first rows' labels
+            key_lines.update(dict.fromkeys(range(a.first, a.last + 1), i))
+    labels: dict[int, list[str]] = {}  # a line's label texts that can be fragments, once per line
     for i, a in enumerate(anchors):
-        if a.row.group:
-            continue  # a group label shares its lines with its first rows' labels
-        for k in range(a.first, a.last + 1):
-            key_lines.setdefault(k, i)
-    for i, a in enumerate(anchors):
-        a.last = _reach(a, i, lines, key_lines, a.last, +1)
-        a.first = _reach(a, i, lines, key_lines, a.first, -1)
+        # Most often the next line is another row's label, and nothing widens.
+        if key_lines.get(a.last + 1, i) == i:
+            a.last = _reach(a.row.full, i, lines, key_lines, labels, a.last, +1)
+        if key_lines.get(a.first - 1, i) == i:
+            a.first = _reach(a.row.full, i, lines, key_lines, labels, a.first, -1)
 
 
-def _reach(a: Anchor, i: int, lines: list[Line], key_lines: dict[int, int], edge: int, step: int) -> int:
-    k = edge + step
-    while 0 <= k < len(lines) and abs(k - edge) <= _EXTEND_LINES:
-        if key_lines.get(k, i) != i:
-            break
-        texts = lines[k].texts
-        if texts:  # a line of values only neither widens nor stops the label
-            labels = [t.label for t in texts if len(t.label) >= 2]
-            if any(t in a.row.full for t in labels):
-                edge = k
-            elif labels:
-                break
-        k += step
-    return edge
+def _reach(full: str, i: int, lines: list[Line], key_lines: dict[int, int], labels: dict[int, list[str]],
+           edge: int, step: int) -> int:
+    """The farthest line from ``edge`` (going by ``step``) holding a fragment of ``full``, each
+    within ``_EXTEND_LINES`` of the one before, none past another row's label or other text."""
+    end = -1 if step < 0 else len(lines)
+    while True:
+        for k in range(edge + step, max(end, edge - _EXTEND_LINES - 1) if step < 0 else min(end, edge + _EXTEND_LINES + 1),
+                       step):
+            if key_lines.get(k, i) != i:
+                return edge
+            texts = lines[k].texts
+            if texts:  # a line of values only neither widens nor stops the label
+                mine = labels.get(k)
+                if mine is None:
+                    mine = labels[k] = [t.label for t in texts if len(t.label) >= 2]
+                if any(t in full for t in mine):
+                    edge = k
+                    break  # and on from there
+                if mine:
+                    return edge
+        else:
+            return edge
 
 
 def _merge(found: list[Anchor]) -> list[Anchor]:
