@@ -61,7 +61,7 @@ def test_chain_is_the_quadratic_search(seed):
         row = rows[rnd.randrange(min(len(rows), rnd.choice((3, 8, len(rows)))))]
         first = rnd.randrange(n_lines)
         start = rnd.choice((rnd.randrange(10), 10 * first + rnd.randrange(3)))  # equal starts happen
-        found.append(Anchor(row, first, min(n_lines - 1, first + rnd.randint(0, 1)), start, weak=rnd.random() < 0.2))
+        found.append(Anchor(row, first, min(n_lines - 1, first + rnd.randint(0, 1)), start, first, weak=rnd.random() < 0.2))
     got = anchors._chain(list(found), rows, lines)
     want = _chain_reference(list(found), rows, lines)
     assert [id(a) for a in got] == [id(a) for a in want]

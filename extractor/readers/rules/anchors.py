@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress
+from operator import attrgetter
 
 from extractor.readers.rules.rows import Layout, RowDef
 from extractor.readers.rules.tokens import Line, Tok
@@ -20,7 +20,8 @@ from extractor.readers.rules.tokens import Line, Tok
 _MERGE_LINES = 2  # two matches of one row this close are one wrapped label
 _EXTEND_LINES = 3
 _MAX_LABEL = 60  # longer text is prose, not a label
-_WEAK_LEN = 6  # 「(3)其他」, 「(七)合计」
+_LABEL = attrgetter("label")
+_SHORT = 6  # the longest weak label: 「(3)其他」, 「(七)合计」
 # A note in parentheses after a 表二 label (「规章(县级无此项)」, 「规范性文件(指各行政机关印发的有正式
 # 文号的文件)」): not part of the label. Ordinals such as 「(五)」 are not notes.
 _ANNOTATION = re.compile(r"[(（](?![一二三四五六七八九十\d]{1,2}[)）])[^()（）]{2,}[)）]")
@@ -32,12 +33,8 @@ class Anchor:
     first: int  # first line of the label
     last: int  # last line of the label (wrapped fragments included)
     start: int  # offset of the label text in the document
+    line: int  # the line of the label text at ``start``
     weak: bool = False
-    line: int = -1  # the line of the label text at ``start``
-
-    def __post_init__(self) -> None:
-        if self.line < 0:
-            self.line = self.first
 
 
 def table2(lines: list[Line], layout: Layout) -> list[Anchor]:
@@ -53,7 +50,7 @@ def table2(lines: list[Line], layout: Layout) -> list[Anchor]:
                 continue
             row = layout.table2[int(m.lastgroup[1:])]  # type: ignore[index]  # every group is named
             if len(text) <= len(row.full) + 4:
-                found.append(Anchor(row, line.idx, line.idx, tok.start))
+                found.append(Anchor(row, line.idx, line.idx, tok.start, line.idx))
     with_values = _value_lines(lines)
     best: dict[str, Anchor] = {}
     for a in found:
@@ -64,33 +61,39 @@ def table2(lines: list[Line], layout: Layout) -> list[Anchor]:
 
 def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
     """表三 rows (in order) and the group labels (（三）不予公开 …) found between them."""
-    weak: list[Anchor] = []
-    weak_rows = [d for d in layout.table3 if d.weak is not None]
-    for line in lines:
-        for tok in line.texts:
-            if len(tok.label) <= _WEAK_LEN:
-                weak.extend(Anchor(row, line.idx, line.idx, tok.start, weak=True)
-                            for row in weak_rows if row.weak.fullmatch(tok.label))  # type: ignore[union-attr]  # weak_rows have a weak pattern
+    toks = [t for line in lines for t in line.texts]  # all label text in reading order
+    if not toks:
+        return []
+    labels = list(map(_LABEL, toks))
+    starts = [line.start for line in lines]  # a token's line: the last to start at or before it
+    weak = _weak(toks, labels, lines, starts, layout)
     rows: list[Anchor] = []
     groups: list[Anchor] = []
-    # All label text in reading order; and the label nearest the values on each line only, so
-    # that a group label printed beside a wrapped label (「（六）其他处理」 between 「…逾期不」 and
-    # 「补正、…」) does not cut its key phrase.
-    everything = [(t, line.idx) for line in lines for t in line.texts]
-    nearest = [(line.texts[-1], line.idx) for line in lines if line.texts]
-    # Without a line of several labels the two streams are the same: a second pass would only
-    # find the same places again. A place both passes find is one anchor.
-    seen: set[tuple[str, int, int, int, int]] = set()
-    for texts in (everything, nearest) if len(nearest) < len(everything) else (everything,):
-        for found in _matches(texts, layout):
-            if found in seen:
+    # All label text; and the label nearest the values on each line only, so that a group label
+    # printed beside a wrapped label (「（六）其他处理」 between 「…逾期不」 and 「补正、…」) does not
+    # cut its key phrase. Without a line of several labels the two streams are the same: a second
+    # pass would only find the same places again. A place both passes find is one anchor.
+    nearest = [line.texts[-1] for line in lines if line.texts]
+    streams = [(toks, labels)]
+    if len(nearest) < len(toks):
+        streams.append((nearest, list(map(_LABEL, nearest))))
+    seen: set[tuple[int, int, int, int]] = set()
+    found3, pattern = layout.found3, layout.pattern3
+    for texts, parts in streams:
+        if max(map(len, parts)) > _MAX_LABEL:
+            parts = [p if len(p) <= _MAX_LABEL else "\x00" for p in parts]  # prose breaks the stream
+        ends = list(accumulate(map(len, parts)))  # where each part ends in the stream
+        for m in pattern.finditer("".join(parts)):  # a match starts in the first part ending after it starts
+            start = texts[bisect.bisect_right(ends, m.start())].start
+            last = lines[bisect.bisect_right(starts, texts[bisect.bisect_right(ends, m.end() - 1)].start) - 1].idx
+            place = (m.lastindex, start, last)  # the first line follows from ``start``
+            if place in seen:
                 continue
-            seen.add(found)
-            kind, index, first, last, start = found
-            if kind == "r":
-                rows.append(Anchor(layout.table3[index], first, last, start))
-            elif texts is everything:
-                groups.append(Anchor(layout.groups[index], first, last, start))
+            seen.add(place)
+            is_row, row = found3[m.lastindex]  # type: ignore[index,misc]  # every group is named
+            if is_row or texts is toks:
+                first = lines[bisect.bisect_right(starts, start) - 1].idx
+                (rows if is_row else groups).append(Anchor(row, first, last, start, first))
     chosen = _chain(_merge(rows) + weak, layout.table3, lines)
     if chosen:
         # A bare 「其他」/「总计」 is a row label only after a real row: otherwise it is a header word.
@@ -99,17 +102,18 @@ def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
     return chosen + _merge(groups)
 
 
-def _matches(texts: list[tuple[Tok, int]], layout: Layout) -> Iterator[tuple[str, int, int, int, int]]:
-    """Key phrases in the stream of the given label tokens, each with the index of its line:
-    (kind r/g, index, first line, last line, document offset) for each match."""
-    parts = [tok.label if len(tok.label) <= _MAX_LABEL else "\x00" for tok, _ in texts]  # prose breaks the stream
-    ends = list(accumulate(map(len, parts)))  # where each part ends in the stream
-    stream = "".join(parts)
-    for m in layout.pattern3.finditer(stream):  # a match starts in the first part ending after it starts
-        first, first_line = texts[bisect.bisect_right(ends, m.start())]
-        last_line = texts[bisect.bisect_right(ends, m.end() - 1)][1]
-        name = m.lastgroup
-        yield name[0], int(name[1:]), first_line, last_line, first.start  # type: ignore[index]  # every group is named
+def _weak(toks: list[Tok], labels: list[str], lines: list[Line], starts: list[int], layout: Layout) -> list[Anchor]:
+    """Anchors of weak rows: a whole, short label that is their bare word (「其他」, 「(七)合计」)."""
+    if layout.weak3 is None:
+        return []
+    out = []
+    fullmatch = layout.weak3.fullmatch
+    for i in compress(range(len(labels)), map(_SHORT.__ge__, map(len, labels))):  # the short labels only
+        m = fullmatch(labels[i])
+        if m is not None:
+            line = lines[bisect.bisect_right(starts, toks[i].start) - 1].idx
+            out.append(Anchor(layout.table3[int(m.lastgroup[1:])], line, line, toks[i].start, line, weak=True))  # type: ignore[index]  # every group is named
+    return out
 
 
 def extend(anchors: list[Anchor], lines: list[Line]) -> None:

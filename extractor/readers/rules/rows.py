@@ -65,10 +65,11 @@ def key_phrase(row: str) -> str | None:
 
 # Rows whose only label may be a bare word that also names a column (「其他」, 「总计」): such a
 # match counts only when a real row was found before it.
-_WEAK = {
-    "p3.other.other": lazy_compile(r"(?:\(?3[)）.、]?)?其他"),
-    "p3.outcome_total": lazy_compile(r"(?:\(?七[)、.]?)?(?:总计|合计)"),
+_WEAK_SOURCES = {
+    "p3.other.other": r"(?:\(?3[)）.、]?)?其他",
+    "p3.outcome_total": r"(?:\(?七[)、.]?)?(?:总计|合计)",
 }
+_WEAK = {key: lazy_compile(source) for key, source in _WEAK_SOURCES.items()}
 # Group labels that carry no cells; some reports give them subtotal values, which are ignored.
 _GROUPS = {"不予公开": "（三）不予公开", "无法提供": "（四）无法提供", "不予处理": "（五）不予处理"}
 _GROUP_2021 = {"其他处理": "（六）其他处理"}
@@ -81,19 +82,16 @@ class RowDef(NamedTuple):
     label: str  # the official label (for notes)
     full: str  # the official label, squashed: wrapped fragments are substrings of it
     weak: re.Pattern | None = None
+    # Derived from the above once per template (``_row``), as the reader asks them of every
+    # pairing of a label and a run:
+    width: int = 7  # cells: a group label's subtotals span the 7 columns
+    group: bool = False  # a group label (no cells)
+    sums: bool = False  # the row's last value is the total of the others (表三 rows)
 
-    @property
-    def width(self) -> int:
-        return len(self.ids) if self.ids else 7
 
-    @property
-    def group(self) -> bool:
-        return not self.ids
-
-    @property
-    def sums(self) -> bool:
-        """The row's last value is the total of the others (表三 rows)."""
-        return self.table == "三" and bool(self.ids)
+def _row(key: str, table: str, ids: tuple[str, ...], label: str, weak: re.Pattern | None = None) -> RowDef:
+    return RowDef(key, table, ids, label, plain(squash(label)), weak, len(ids) if ids else 7, not ids,
+                  table == "三" and bool(ids))
 
 
 class Layout(NamedTuple):
@@ -106,6 +104,9 @@ class Layout(NamedTuple):
     pattern2: re.Pattern
     pattern3: re.Pattern  # rows and group labels of 表三; group names are g0, g1, …
     table4: tuple[str, ...]  # the cell ids of 表四's single row
+    # pattern3's group numbers (``Match.lastindex``) → (a row, not a group label; its definition)
+    found3: tuple[tuple[bool, RowDef] | None, ...] = ()
+    weak3: re.Pattern | None = None  # the weak rows' bare words, whole label; group names are w + index in table3
 
 
 @cache
@@ -118,19 +119,21 @@ def layout(template: str) -> Layout:
         prefix = cid.rsplit(".", 1)[0]
         rows.setdefault(prefix, []).append(cid)
         labels[prefix] = spec.row
-    defs = {
-        p: RowDef(p, "二" if p.startswith("p2") else "三", tuple(ids), labels[p], plain(squash(labels[p])), _WEAK.get(p))
-        for p, ids in rows.items()
-    }
+    defs = {p: _row(p, "二" if p.startswith("p2") else "三", tuple(ids), labels[p], _WEAK.get(p)) for p, ids in rows.items()}
     groups = {**_GROUPS, **(_GROUP_2021 if template == "2021" else {})}
-    group_defs = tuple(RowDef(name, "三", (), label, plain(squash(label))) for name, label in groups.items())
+    group_defs = tuple(_row(name, "三", (), label) for name, label in groups.items())
     t2 = tuple(d for d in defs.values() if d.table == "二")
     t3 = tuple(d for d in defs.values() if d.table == "三")
     pattern2 = _combined({f"r{i}": _KEYS[d.key] for i, d in enumerate(t2)})
     pattern3 = _combined({**{f"r{i}": _KEYS[d.key] for i, d in enumerate(t3)},
                           **{f"g{i}": (name,) for i, name in enumerate(groups)}})
+    found3: list[tuple[bool, RowDef] | None] = [None] * (pattern3.groups + 1)
+    for name, number in pattern3.groupindex.items():
+        found3[number] = (name[0] == "r", (t3 if name[0] == "r" else group_defs)[int(name[1:])])
+    weak_words = [f"(?P<w{i}>{_WEAK_SOURCES[d.key]})" for i, d in enumerate(t3) if d.key in _WEAK_SOURCES]
+    weak3 = lazy_compile("|".join(weak_words)) if weak_words else None
     table4 = tuple(c for c in cell_ids(template) if c.startswith("p4."))
-    return Layout(template, t2, t3, group_defs, pattern2, pattern3, table4)
+    return Layout(template, t2, t3, group_defs, pattern2, pattern3, table4, tuple(found3), weak3)
 
 
 def _combined(keys: dict[str, tuple[str, ...]]) -> re.Pattern:
