@@ -11,8 +11,9 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from itertools import accumulate, compress
-from operator import attrgetter
+from functools import partial
+from itertools import accumulate, chain, compress
+from operator import attrgetter, is_not
 
 from extractor.readers.rules.rows import Layout, RowDef
 from extractor.readers.rules.tokens import Line, Tok
@@ -20,7 +21,9 @@ from extractor.readers.rules.tokens import Line, Tok
 _MERGE_LINES = 2  # two matches of one row this close are one wrapped label
 _EXTEND_LINES = 3
 _MAX_LABEL = 60  # longer text is prose, not a label
-_LABEL = attrgetter("label")
+_LABEL, _TEXTS, _START, _RUN = attrgetter("label"), attrgetter("texts"), attrgetter("start"), attrgetter("run")
+_PLACE = attrgetter("first", "start")
+_IS_RUN = partial(is_not, None)
 _SHORT = 6  # the longest weak label: 「(3)其他」, 「(七)合计」
 # A note in parentheses after a 表二 label (「规章(县级无此项)」, 「规范性文件(指各行政机关印发的有正式
 # 文号的文件)」): not part of the label. Ordinals such as 「(五)」 are not notes.
@@ -61,11 +64,11 @@ def table2(lines: list[Line], layout: Layout) -> list[Anchor]:
 
 def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
     """表三 rows (in order) and the group labels (（三）不予公开 …) found between them."""
-    toks = [t for line in lines for t in line.texts]  # all label text in reading order
+    toks = list(chain.from_iterable(map(_TEXTS, lines)))  # all label text in reading order
     if not toks:
         return []
     labels = list(map(_LABEL, toks))
-    starts = [line.start for line in lines]  # a token's line: the last to start at or before it
+    starts = list(map(_START, lines))  # a token's line: the last to start at or before it
     weak = _weak(toks, labels, lines, starts, layout)
     rows: list[Anchor] = []
     groups: list[Anchor] = []
@@ -73,9 +76,9 @@ def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
     # printed beside a wrapped label (「（六）其他处理」 between 「…逾期不」 and 「补正、…」) does not
     # cut its key phrase. Without a line of several labels the two streams are the same: a second
     # pass would only find the same places again. A place both passes find is one anchor.
-    nearest = [line.texts[-1] for line in lines if line.texts]
     streams = [(toks, labels)]
-    if len(nearest) < len(toks):
+    if sum(map(bool, map(_TEXTS, lines))) < len(toks):
+        nearest = [texts[-1] for texts in map(_TEXTS, lines) if texts]
         streams.append((nearest, list(map(_LABEL, nearest))))
     seen: set[tuple[int, int, int, int]] = set()
     found3, pattern = layout.found3, layout.pattern3
@@ -160,7 +163,7 @@ def _merge(found: list[Anchor]) -> list[Anchor]:
     """Matches of one row's key phrases on nearby lines are one label, wrapped (or found twice)."""
     out: list[Anchor] = []
     by_row: dict[str, list[Anchor]] = {}  # the anchors of ``out``, per row
-    for a in sorted(found, key=lambda a: (a.first, a.start)):
+    for a in sorted(found, key=_PLACE):
         same = by_row.setdefault(a.row.key, [])
         for prev in reversed(same):
             if a.first - prev.last <= _MERGE_LINES:
@@ -205,11 +208,11 @@ def _chain(found: list[Anchor], rows: tuple[RowDef, ...], lines: list[Line]) -> 
             best.append(0.0 + weight)
             back.append(-1)
     i = max(range(len(found)), key=best.__getitem__)
-    chain = []
+    picked = []
     while i >= 0:
-        chain.append(found[i])
+        picked.append(found[i])
         i = back[i]
-    return chain[::-1]
+    return picked[::-1]
 
 
 def _climb(j: int, start: int, best: list[float], steps: list[int], step_starts: list[int]) -> None:
@@ -233,7 +236,6 @@ def _near(a: Anchor, with_values: set[int]) -> bool:
 
 def _value_lines(lines: list[Line]) -> set[int]:
     out: set[int] = set()
-    for line in lines:
-        if line.run is not None:
-            out.update(range(line.run.line, line.run.last + 1))
+    for run in filter(_IS_RUN, map(_RUN, lines)):
+        out.update(range(run.line, run.last + 1))
     return out
