@@ -12,7 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import partial
-from itertools import accumulate, chain, compress
+from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter, is_not
 
 from extractor.readers.rules.rows import Layout, RowDef
@@ -21,7 +21,7 @@ from extractor.readers.rules.tokens import Line, Tok
 _MERGE_LINES = 2  # two matches of one row this close are one wrapped label
 _EXTEND_LINES = 3
 _MAX_LABEL = 60  # longer text is prose, not a label
-_LABEL, _TEXTS, _START, _RUN = attrgetter("label"), attrgetter("texts"), attrgetter("start"), attrgetter("run")
+_LABEL, _TEXTS, _IDX, _RUN = attrgetter("label"), attrgetter("texts"), attrgetter("idx"), attrgetter("run")
 _PLACE = attrgetter("first", "start")
 _IS_RUN = partial(is_not, None)
 _SHORT = 6  # the longest weak label: 「(3)其他」, 「(七)合计」
@@ -68,35 +68,34 @@ def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
     if not toks:
         return []
     labels = list(map(_LABEL, toks))
-    starts = list(map(_START, lines))  # a token's line: the last to start at or before it
-    weak = _weak(toks, labels, lines, starts, layout)
+    line_of = list(chain.from_iterable(map(repeat, map(_IDX, lines), map(len, map(_TEXTS, lines)))))  # per token
+    weak = _weak(toks, labels, line_of, layout)
     rows: list[Anchor] = []
     groups: list[Anchor] = []
     # All label text; and the label nearest the values on each line only, so that a group label
     # printed beside a wrapped label (「（六）其他处理」 between 「…逾期不」 and 「补正、…」) does not
     # cut its key phrase. Without a line of several labels the two streams are the same: a second
     # pass would only find the same places again. A place both passes find is one anchor.
-    streams = [(toks, labels)]
+    streams = [(toks, labels, line_of)]
     if sum(map(bool, map(_TEXTS, lines))) < len(toks):
         nearest = [texts[-1] for texts in map(_TEXTS, lines) if texts]
-        streams.append((nearest, list(map(_LABEL, nearest))))
-    seen: set[tuple[int, int, int, int]] = set()
+        streams.append((nearest, list(map(_LABEL, nearest)), list(compress(map(_IDX, lines), map(_TEXTS, lines)))))
+    seen: set[tuple[int, int, int]] = set()
     found3, pattern = layout.found3, layout.pattern3
-    for texts, parts in streams:
+    for texts, parts, at in streams:
         if max(map(len, parts)) > _MAX_LABEL:
             parts = [p if len(p) <= _MAX_LABEL else "\x00" for p in parts]  # prose breaks the stream
         ends = list(accumulate(map(len, parts)))  # where each part ends in the stream
         for m in pattern.finditer("".join(parts)):  # a match starts in the first part ending after it starts
-            start = texts[bisect.bisect_right(ends, m.start())].start
-            last = lines[bisect.bisect_right(starts, texts[bisect.bisect_right(ends, m.end() - 1)].start) - 1].idx
+            i = bisect.bisect_right(ends, m.start())
+            start, last = texts[i].start, at[bisect.bisect_right(ends, m.end() - 1)]
             place = (m.lastindex, start, last)  # the first line follows from ``start``
             if place in seen:
                 continue
             seen.add(place)
             is_row, row = found3[m.lastindex]  # type: ignore[index,misc]  # every group is named
             if is_row or texts is toks:
-                first = lines[bisect.bisect_right(starts, start) - 1].idx
-                (rows if is_row else groups).append(Anchor(row, first, last, start, first))
+                (rows if is_row else groups).append(Anchor(row, at[i], last, start, at[i]))
     chosen = _chain(_merge(rows) + weak, layout.table3, lines)
     if chosen:
         # A bare 「其他」/「总计」 is a row label only after a real row: otherwise it is a header word.
@@ -105,7 +104,7 @@ def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
     return chosen + _merge(groups)
 
 
-def _weak(toks: list[Tok], labels: list[str], lines: list[Line], starts: list[int], layout: Layout) -> list[Anchor]:
+def _weak(toks: list[Tok], labels: list[str], line_of: list[int], layout: Layout) -> list[Anchor]:
     """Anchors of weak rows: a whole, short label that is their bare word (「其他」, 「(七)合计」)."""
     if layout.weak3 is None:
         return []
@@ -114,7 +113,7 @@ def _weak(toks: list[Tok], labels: list[str], lines: list[Line], starts: list[in
     for i in compress(range(len(labels)), map(_SHORT.__ge__, map(len, labels))):  # the short labels only
         m = fullmatch(labels[i])
         if m is not None:
-            line = lines[bisect.bisect_right(starts, toks[i].start) - 1].idx
+            line = line_of[i]
             out.append(Anchor(layout.table3[int(m.lastgroup[1:])], line, line, toks[i].start, line, weak=True))  # type: ignore[index]  # every group is named
     return out
 
