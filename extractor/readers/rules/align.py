@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from collections import Counter
 from functools import lru_cache
 from itertools import groupby
-from operator import ge, itemgetter
+from operator import attrgetter, ge, itemgetter
 
 from extractor.readers.rules.anchors import Anchor
 from extractor.readers.rules.tokens import PIPE, Line, Run
@@ -49,7 +49,7 @@ def match(anchors: list[Anchor], runs: list[Run], lines: list[Line]) -> dict[int
     for i in range(len(anchors) - 1, -1, -1):
         a = anchors[i]
         owner.update(dict.fromkeys(range(a.first, a.last + 1), i))
-    at = [r.line for r in runs]
+    at = list(map(_LINE, runs))
     if any(map(ge, at, at[1:])):  # the tables pass them in line order
         runs = sorted(runs, key=lambda r: (r.line, r.start))
     order = sorted(range(len(anchors)), key=[(a.first, a.start) for a in anchors].__getitem__)
@@ -69,63 +69,69 @@ def match(anchors: list[Anchor], runs: list[Run], lines: list[Line]) -> dict[int
 # A pair: (anchor index, run index, score, distance, direction: 0 same, 1 values below, -1 above)
 Pair = tuple[int, int, float, int, int]
 _ANCHOR, _RUN, _WAY = itemgetter(0), itemgetter(1), itemgetter(4)
+_LINE, _LAST = attrgetter("line"), attrgetter("last")
 
 
 def _pairs(anchors: list[Anchor], order: list[int], runs: list[Run], lines: list[Line],
            owner: dict[int, int]) -> list[Pair]:
-    """Every pair of a label and a run that could belong together, the labels in ``order``."""
+    """Every pair of a label and a run that could belong together, the labels in ``order``.
+
+    What a run brings to a pair with a label on other lines depends on the run alone (it has
+    its own label, foreign text, or neither), and how well it fills a row on the row's width:
+    both are worked out once per run, not once per pair.
+    """
     out: list[Pair] = []
-    lasts = [r.last for r in runs]
-    n_runs = len(runs)
-    texted: dict[int, bool] = {}  # line → whether it holds text of its own (asked once per line)
+    at = list(map(_LINE, runs))
+    lasts = list(map(_LAST, runs))
+    away = [_away(r, lines, owner) for r in runs]  # the run's penalty with a label on other lines; < 0: none
     fits: dict[tuple[int, int], int] = {}  # (run, row width) → how many cells the run fills
     for ai in order:
         a = anchors[ai]
         row = a.row
-        first, last, reach = a.first, a.last, a.last + _MAX_DISTANCE
-        width = row.width
-        for ri in range(bisect.bisect_left(lasts, first - _MAX_DISTANCE), n_runs):
-            r = runs[ri]
-            line = r.line
-            if line > reach:
-                break
-            if first <= line <= last:
-                if line == a.line and r.start < a.start:
+        first, last = a.first, a.last
+        width, group = row.width, _GROUP if row.group else 0.0
+        for ri in range(bisect.bisect_left(lasts, first - _MAX_DISTANCE), bisect.bisect_right(at, last + _MAX_DISTANCE)):
+            line = at[ri]
+            if line > last:
+                d, way = line - last, 1
+            elif line < first:
+                d, way = first - lasts[ri], -1
+            else:
+                if line == a.line and runs[ri].start < a.start:
                     continue  # values before the label on its own line belong elsewhere
                 d, way = 0, 0
-            elif line > last:
-                d, way = line - last, 1
+            if d:
+                penalty = away[ri]
+                if penalty < 0:
+                    continue
             else:
-                d, way = first - r.last, -1
-            penalty = 0.0
-            if d and r.labelled:
-                other = owner.get(line)
-                if other is not None and other != ai:
-                    continue  # the run has its own label
-                own = texted.get(line)
-                if own is None:
-                    own = texted[line] = any(len(t.label) >= 2 for t in lines[line].texts)
-                if own:
-                    if r.grid == PIPE:
-                        continue  # a pipe row carries its own label, even one not recognised
-                    penalty += _FOREIGN_TEXT
+                penalty = 0.0
             n = fits.get((ri, width))
             if n is None:
-                n = fits[ri, width] = r.width(width)
+                n = fits[ri, width] = runs[ri].width(width)
             if n > width:
                 if not row.sums or n > width + _MAX_EXTRA:
                     continue
                 penalty += 2 + 0.5 * (n - width)
-            if n < width:
-                if 2 * n < width and not r.cut:  # a row cut off by the end of the text is short
+            elif n < width:
+                if 2 * n < width and not runs[ri].cut:  # a row cut off by the end of the text is short
                     continue
                 penalty += 2 + 0.3 * (width - n)
-            if row.group:
-                penalty += _GROUP
-            score = 10 - _PER_LINE * d - penalty
+            score = 10 - _PER_LINE * d - (penalty + group)
             if score > 0:
                 out.append((ai, ri, score, d, way))
     return out
+
+
+def _away(r: Run, lines: list[Line], owner: dict[int, int]) -> float:
+    """The penalty of pairing a run with a label on other lines; -1 where it cannot be."""
+    if not r.labelled:
+        return 0.0
+    if owner.get(r.line) is not None:
+        return -1.0  # the run has its own label
+    if any(len(t.label) >= 2 for t in lines[r.line].texts):
+        return -1.0 if r.grid == PIPE else _FOREIGN_TEXT  # a pipe row carries its own label, even one not recognised
+    return 0.0
 
 
 def _solve(pairs: list[Pair], n_runs: int, prefer: int | None) -> list[Pair]:
