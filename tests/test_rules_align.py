@@ -126,3 +126,27 @@ def test_solve_chain_shortcut():
     assert align._solve(pairs, 4, None) == pairs
     assert align._solve(pairs, 4, 1) == [pairs[0], pairs[2]]
     assert align._solve(pairs, 4, 1) == _solve_reference(pairs, 4, 1)
+
+
+@pytest.mark.parametrize("template", ["2019", "2021"])
+def test_scanners_find_what_the_combined_patterns_find(template):
+    """``Layout.scan2``/``scan3`` (one alternative per first character) find the same places and
+    rows as ``pattern2``/``pattern3`` (one group per row), in streams of label text where key
+    phrases overlap, repeat, are cut and sit beside look-alikes."""
+    from extractor.readers.rules.rows import _KEYS
+
+    lay = layout(template)
+    pieces = [p.replace("\\", "").replace("[.、)]?", "、").replace("[)、.]", ")") for keys in _KEYS.values() for p in keys]
+    pieces = [p.split("(?!")[0] for p in pieces] + ["其他处理", "其他法律", "3其他", "3、其他组织", "不予公开", "无法提供",
+                                                  "不予处理", "信息", "行政", "\x00", "（", "七"]
+    rnd = random.Random(template)
+    for _ in range(300):
+        stream = "".join(rnd.choice(pieces)[: rnd.choice((99, 99, 2, 3))] for _ in range(rnd.randint(1, 12)))
+        for combined, scan, name_of in (
+            (lay.pattern2, lay.scan2, lambda m: lay.found2[m.lastindex].key),
+            (lay.pattern3, lay.scan3, lambda m: lay.found3[m.lastindex][2].key),
+        ):
+            rows = {f"r{i}": d.key for i, d in enumerate(lay.table2 if combined is lay.pattern2 else lay.table3)}
+            rows.update({f"g{i}": d.key for i, d in enumerate(lay.groups)})
+            want = [(m.span(), rows[m.lastgroup]) for m in combined.finditer(stream)]
+            assert [(m.span(), name_of(m)) for m in scan.finditer(stream)] == want, stream

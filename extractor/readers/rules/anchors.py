@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import partial
 from itertools import accumulate, chain, compress, repeat
-from operator import attrgetter, is_not
+from operator import add, attrgetter, is_not
 
 from extractor.readers.rules.rows import Layout, RowDef
 from extractor.readers.rules.tokens import Line, Tok
@@ -22,12 +22,14 @@ _MERGE_LINES = 2  # two matches of one row this close are one wrapped label
 _EXTEND_LINES = 3
 _MAX_LABEL = 60  # longer text is prose, not a label
 _LABEL, _TEXTS, _IDX, _RUN = attrgetter("label"), attrgetter("texts"), attrgetter("idx"), attrgetter("run")
+_START = attrgetter("start")
 _PLACE = attrgetter("first", "start")
 _IS_RUN = partial(is_not, None)
 _SHORT = 6  # the longest weak label: 「(3)其他」, 「(七)合计」
 # A note in parentheses after a 表二 label (「规章(县级无此项)」, 「规范性文件(指各行政机关印发的有正式
 # 文号的文件)」): not part of the label. Ordinals such as 「(五)」 are not notes.
-_ANNOTATION = re.compile(r"[(（](?![一二三四五六七八九十\d]{1,2}[)）])[^()（）]{2,}[)）]")
+_ANNOTATION = re.compile(r"[(（](?![一二三四五六七八九十\d]{1,2}[)）])[^()（）\x00]{2,}[)）]")  # within a cell
+_CELL_BREAK = "\x00"
 
 
 @dataclass(slots=True)
@@ -44,22 +46,37 @@ def table2(lines: list[Line], layout: Layout) -> list[Anchor]:
     """表二 labels: a whole, short cell carrying the row's key phrase. Each row's key phrase is
     distinctive, so sub-tables in an unusual order are still read; of several places, the one
     with values beside it wins."""
+    toks = list(chain.from_iterable(map(_TEXTS, lines)))
+    if not toks:
+        return []
+    # One search over all label cells, apart by a character no key phrase or note holds: each
+    # cell's first key phrase is what a search of that cell alone finds.
+    stream = _CELL_BREAK.join(map(_LABEL, toks))
+    if "(" in stream or "（" in stream:
+        stream = _ANNOTATION.sub("", stream)
+    texts = stream.split(_CELL_BREAK)
+    ends = list(accumulate(map(add, map(len, texts), repeat(1))))  # where each cell and its break end
+    line_of = list(chain.from_iterable(map(repeat, map(_IDX, lines), map(len, map(_TEXTS, lines)))))
     found: list[Anchor] = []
-    for line in lines:
-        for tok in line.texts:
-            text = _ANNOTATION.sub("", tok.label) if "(" in tok.label or "（" in tok.label else tok.label
-            m = layout.pattern2.search(text)
-            if m is None:
-                continue
-            row = layout.table2[int(m.lastgroup[1:])]  # type: ignore[index]  # every group is named
-            if len(text) <= len(row.full) + 4:
-                found.append(Anchor(row, line.idx, line.idx, tok.start, line.idx))
-    with_values = _value_lines(lines)
+    cell = -1
+    for m in layout.scan2.finditer(stream):  # type: ignore[union-attr]  # every layout has one
+        i = bisect.bisect_right(ends, m.start())
+        if i == cell:
+            continue  # not the cell's first key phrase
+        cell = i
+        row = layout.found2[m.lastindex]  # type: ignore[index]  # every phrase ends in a group
+        if len(texts[i]) <= len(row.full) + 4:
+            found.append(Anchor(row, line_of[i], line_of[i], toks[i].start, line_of[i]))
     best: dict[str, Anchor] = {}
+    with_values: set[int] | None = None
     for a in found:
-        if a.row.key not in best or (_near(a, with_values) and not _near(best[a.row.key], with_values)):
-            best[a.row.key] = a
-    return sorted(best.values(), key=lambda a: a.start)
+        if a.row.key in best:
+            if with_values is None:
+                with_values = _value_lines(lines)
+            if not _near(a, with_values) or _near(best[a.row.key], with_values):
+                continue
+        best[a.row.key] = a
+    return sorted(best.values(), key=_START)
 
 
 def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
@@ -81,19 +98,19 @@ def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
         nearest = [texts[-1] for texts in map(_TEXTS, lines) if texts]
         streams.append((nearest, list(map(_LABEL, nearest)), list(compress(map(_IDX, lines), map(_TEXTS, lines)))))
     seen: set[tuple[int, int, int]] = set()
-    found3, pattern = layout.found3, layout.pattern3
+    found3, pattern = layout.found3, layout.scan3
     for texts, parts, at in streams:
         if max(map(len, parts)) > _MAX_LABEL:
             parts = [p if len(p) <= _MAX_LABEL else "\x00" for p in parts]  # prose breaks the stream
         ends = list(accumulate(map(len, parts)))  # where each part ends in the stream
-        for m in pattern.finditer("".join(parts)):  # a match starts in the first part ending after it starts
-            i = bisect.bisect_right(ends, m.start())
+        for m in pattern.finditer("".join(parts)):  # type: ignore[union-attr]  # every layout has one
+            number, is_row, row = found3[m.lastindex]  # type: ignore[index,misc]  # every phrase ends in a group
+            i = bisect.bisect_right(ends, m.start())  # a match starts in the first part ending after it starts
             start, last = texts[i].start, at[bisect.bisect_right(ends, m.end() - 1)]
-            place = (m.lastindex, start, last)  # the first line follows from ``start``
+            place = (number, start, last)  # the first line follows from ``start``
             if place in seen:
                 continue
             seen.add(place)
-            is_row, row = found3[m.lastindex]  # type: ignore[index,misc]  # every group is named
             if is_row or texts is toks:
                 (rows if is_row else groups).append(Anchor(row, at[i], last, start, at[i]))
     chosen = _chain(_merge(rows) + weak, layout.table3, lines)

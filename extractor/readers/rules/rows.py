@@ -104,8 +104,13 @@ class Layout(NamedTuple):
     pattern2: re.Pattern
     pattern3: re.Pattern  # rows and group labels of 表三; group names are g0, g1, …
     table4: tuple[str, ...]  # the cell ids of 表四's single row
-    # pattern3's group numbers (``Match.lastindex``) → (a row, not a group label; its definition)
-    found3: tuple[tuple[bool, RowDef] | None, ...] = ()
+    # The same searches as pattern2 and pattern3, laid out for the regex engine's fast scan (see
+    # ``_scanner``), and what each of their group numbers (``Match.lastindex``) found: 表二's row;
+    # 表三's (which row or group label, by number; a row, not a group label; its definition).
+    scan2: re.Pattern | None = None
+    found2: tuple[RowDef | None, ...] = ()
+    scan3: re.Pattern | None = None
+    found3: tuple[tuple[int, bool, RowDef] | None, ...] = ()
     weak3: re.Pattern | None = None  # the weak rows' bare words, whole label; group names are w + index in table3
 
 
@@ -124,16 +129,19 @@ def layout(template: str) -> Layout:
     group_defs = tuple(_row(name, "三", (), label) for name, label in groups.items())
     t2 = tuple(d for d in defs.values() if d.table == "二")
     t3 = tuple(d for d in defs.values() if d.table == "三")
-    pattern2 = _combined({f"r{i}": _KEYS[d.key] for i, d in enumerate(t2)})
-    pattern3 = _combined({**{f"r{i}": _KEYS[d.key] for i, d in enumerate(t3)},
-                          **{f"g{i}": (name,) for i, name in enumerate(groups)}})
-    found3: list[tuple[bool, RowDef] | None] = [None] * (pattern3.groups + 1)
-    for name, number in pattern3.groupindex.items():
-        found3[number] = (name[0] == "r", (t3 if name[0] == "r" else group_defs)[int(name[1:])])
+    keys2 = {f"r{i}": _KEYS[d.key] for i, d in enumerate(t2)}
+    keys3 = {**{f"r{i}": _KEYS[d.key] for i, d in enumerate(t3)}, **{f"g{i}": (name,) for i, name in enumerate(groups)}}
+    pattern2, pattern3 = _combined(keys2), _combined(keys3)
+    scan2, names2 = _scanner(keys2, pattern2)
+    scan3, names3 = _scanner(keys3, pattern3)
+    found2 = tuple(None if n is None else t2[int(n[1:])] for n in names2)
+    number3 = {name: i for i, name in enumerate(keys3)}
+    found3 = tuple(None if n is None else (number3[n], n[0] == "r", (t3 if n[0] == "r" else group_defs)[int(n[1:])])
+                   for n in names3)
     weak_words = [f"(?P<w{i}>{_WEAK_SOURCES[d.key]})" for i, d in enumerate(t3) if d.key in _WEAK_SOURCES]
     weak3 = lazy_compile("|".join(weak_words)) if weak_words else None
     table4 = tuple(c for c in cell_ids(template) if c.startswith("p4."))
-    return Layout(template, t2, t3, group_defs, pattern2, pattern3, table4, tuple(found3), weak3)
+    return Layout(template, t2, t3, group_defs, pattern2, pattern3, table4, scan2, found2, scan3, found3, weak3)
 
 
 def _combined(keys: dict[str, tuple[str, ...]]) -> re.Pattern:
@@ -148,6 +156,37 @@ def _combined(keys: dict[str, tuple[str, ...]]) -> re.Pattern:
     if None in firsts:
         return re.compile(body)
     return re.compile(f"(?=[{re.escape(''.join(sorted(firsts)))}])(?:{body})")  # type: ignore[arg-type]  # None in firsts returned above
+
+
+def _scanner(keys: dict[str, tuple[str, ...]], combined: re.Pattern) -> tuple[re.Pattern, tuple[str | None, ...]]:
+    """The search ``_combined`` makes, as one alternative per first character: 「本(?:年新收()|…)|新(?:收政府信息())|…」,
+    each key phrase ending in an empty group, so ``Match.lastindex`` tells which phrase matched;
+    with the group numbers' key names.
+
+    Every alternative then starts with a literal character, so the regex engine skips the
+    places where no phrase starts with a test of the character against one set (a lookahead
+    costs it a full match attempt at every place), and tries only the phrases starting with
+    the character there. Phrases starting with one character keep their order, and phrases
+    starting with others cannot match there: the first to match is the one ``combined`` finds.
+    Phrases without a literal first character, or with groups of their own: ``combined`` itself.
+    """
+    by_first: dict[str, list[tuple[str, str]]] = {}
+    for name, alts in keys.items():
+        for alt in alts:
+            first = _first_char(alt)
+            rest = alt[2:] if alt.startswith("\\") else alt[1:]
+            if first is None or rest[:1] == "+" or re.compile(alt).groups:
+                names_of: list[str | None] = [None] * (combined.groups + 1)
+                for key, number in combined.groupindex.items():
+                    names_of[number] = key
+                return combined, tuple(names_of)
+            by_first.setdefault(first, []).append((rest, name))
+    names: list[str | None] = [None]
+    branches = []
+    for first, phrases in by_first.items():
+        branches.append(f"{re.escape(first)}(?:{'|'.join(f'{rest}()' for rest, _ in phrases)})")
+        names.extend(name for _, name in phrases)
+    return re.compile("|".join(branches)), tuple(names)
 
 
 def _first_char(pattern: str) -> str | None:
