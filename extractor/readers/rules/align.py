@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from collections import Counter
-from functools import lru_cache
-from itertools import groupby
-from operator import attrgetter, ge, itemgetter
+from operator import ge
 
 from extractor.readers.rules.anchors import Anchor
 from extractor.readers.rules.tokens import PIPE, Line, Run
@@ -49,17 +46,17 @@ def match(anchors: list[Anchor], runs: list[Run], lines: list[Line]) -> dict[int
     for i in range(len(anchors) - 1, -1, -1):
         a = anchors[i]
         owner.update(dict.fromkeys(range(a.first, a.last + 1), i))
-    at = list(map(_LINE, runs))
+    at = [r.line for r in runs]
     if any(map(ge, at, at[1:])):  # the tables pass them in line order
         runs = sorted(runs, key=lambda r: (r.line, r.start))
     order = sorted(range(len(anchors)), key=[(a.first, a.start) for a in anchors].__getitem__)
     pairs = _pairs(anchors, order, runs, lines, owner)
     chosen = _solve(pairs, len(runs), None)
-    ways = Counter(map(_WAY, chosen))
-    below, above = ways[1], ways[-1]
+    ways = [p[4] for p in chosen]
+    below, above = ways.count(1), ways.count(-1)
     prefer = None if below == above else 1 if below > above else -1
     if prefer is not None:
-        if -prefer in map(_WAY, pairs):
+        if -prefer in [p[4] for p in pairs]:
             chosen = _solve(pairs, len(runs), prefer)
         else:
             prefer = None  # no pair goes against the direction: no score changes, nor the matching
@@ -68,8 +65,6 @@ def match(anchors: list[Anchor], runs: list[Run], lines: list[Line]) -> dict[int
 
 # A pair: (anchor index, run index, score, distance, direction: 0 same, 1 values below, -1 above)
 Pair = tuple[int, int, float, int, int]
-_ANCHOR, _RUN, _WAY = itemgetter(0), itemgetter(1), itemgetter(4)
-_LINE, _LAST = attrgetter("line"), attrgetter("last")
 
 
 def _pairs(anchors: list[Anchor], order: list[int], runs: list[Run], lines: list[Line],
@@ -81,8 +76,8 @@ def _pairs(anchors: list[Anchor], order: list[int], runs: list[Run], lines: list
     both are worked out once per run, not once per pair.
     """
     out: list[Pair] = []
-    at = list(map(_LINE, runs))
-    lasts = list(map(_LAST, runs))
+    at = [r.line for r in runs]
+    lasts = [r.last for r in runs]
     away = [_away(r, lines, owner) for r in runs]  # the run's penalty with a label on other lines; < 0: none
     fits: dict[tuple[int, int], int] = {}  # (run, row width) → how many cells the run fills
     for ai in order:
@@ -145,69 +140,50 @@ def _solve(pairs: list[Pair], n_runs: int, prefer: int | None) -> list[Pair]:
         scored = pairs  # every pair scores (``_pairs`` keeps only those)
     else:
         against = -prefer
-        scored = [p for p in ((p[0], p[1], p[2] - _AGAINST_DIRECTION, p[3], p[4]) if p[4] == against else p
-                              for p in pairs) if p[2] > 0]
+        scored = []
+        for p in pairs:
+            if p[4] == against:
+                p = (p[0], p[1], p[2] - _AGAINST_DIRECTION, p[3], p[4])
+                if p[2] <= 0:
+                    continue
+            scored.append(p)
     if all(p[0] != q[0] and p[1] < q[1] for p, q in zip(scored, scored[1:])):
         return list(scored)
     size = n_runs + 1
-    queries, updates = _fenwick(size)
-    tree_val = [0.0] * (size + 1)  # index 0 is never updated: the empty query
+    tree_val = [0.0] * (size + 1)
     tree_node = [-1] * (size + 1)
-    value_at = tree_val.__getitem__
     nodes: list[tuple[Pair, int]] = []  # (pair, previous node)
     pending: list[tuple[int, float, Pair, int]] = []  # the current label's pairs, added after all are queried
     label = -1
-    for pair in scored:
+    # The tree's query and update are written out in the loop: as functions they were a third of its cost.
+    for pair in scored + [(-1, 0, 0.0, 0, 0)]:  # a last, empty label adds the last label's pairs
         if pair[0] != label:
             label = pair[0]
-            _add(pending, nodes, updates, tree_val, tree_node)
+            for ri, value, found, prev in pending:  # update: runs from ri on can extend this chain
+                node, i = len(nodes), ri + 1
+                nodes.append((found, prev))
+                while i <= size:
+                    if value > tree_val[i]:
+                        tree_val[i], tree_node[i] = value, node
+                    i += i & -i
+            pending = []
         ri = pair[1]
-        i = max(queries[ri], key=value_at)  # the best chain using runs with index < ri (the first of equals)
-        pending.append((ri, tree_val[i] + pair[2], pair, tree_node[i]))
-    _add(pending, nodes, updates, tree_val, tree_node)
-    node = tree_node[max(queries[size], key=value_at)]  # the best chain over all runs
+        base, prev, i = 0.0, -1, ri  # query: the best chain using runs with index < ri
+        while i > 0:
+            if tree_val[i] > base:
+                base, prev = tree_val[i], tree_node[i]
+            i -= i & -i
+        pending.append((ri, base + pair[2], pair, prev))
+    node, i, best = -1, size, 0.0  # query over all runs
+    while i > 0:
+        if tree_val[i] > best:
+            best, node = tree_val[i], tree_node[i]
+        i -= i & -i
     chosen = []
     while node >= 0:
         pair, node = nodes[node]
         chosen.append(pair)
     return chosen[::-1]
-
-
-def _add(pending: list[tuple[int, float, Pair, int]], nodes: list[tuple[Pair, int]], updates: list[list[int]],
-         tree_val: list[float], tree_node: list[int]) -> None:
-    """Add one label's pairs to the tree: runs from each pair's run on can extend its chain."""
-    for ri, value, pair, prev in pending:
-        node = len(nodes)
-        nodes.append((pair, prev))
-        for i in updates[ri + 1]:
-            if value > tree_val[i]:
-                tree_val[i] = value
-                tree_node[i] = node
-    pending.clear()
-
-
-@lru_cache(maxsize=64)
-def _fenwick(size: int) -> tuple[list[list[int]], list[list[int]]]:
-    """A Fenwick tree's index paths for ``size`` runs: per index, the nodes a prefix query visits
-    (from the highest; ``[0]``, an empty node, for the empty prefix) and the nodes an update
-    touches. Paths depend on the size alone, so they are laid out once per size."""
-    queries = [[0]]
-    for i in range(1, size + 1):
-        path = []
-        k = i
-        while k > 0:
-            path.append(k)
-            k -= k & -k
-        queries.append(path)
-    updates = [[]]
-    for i in range(1, size + 1):
-        path = []
-        k = i
-        while k <= size:
-            path.append(k)
-            k += k & -k
-        updates.append(path)
-    return queries, updates
 
 
 def _score(pair: Pair, prefer: int | None) -> float:
@@ -218,10 +194,13 @@ def _score(pair: Pair, prefer: int | None) -> float:
 
 def _result(chosen: list[Pair], pairs: list[Pair], runs: list[Run], anchors: list[Anchor],
             prefer: int | None) -> dict[int, Match]:
-    used_runs = set(map(_RUN, chosen))
-    used_anchors = set(map(_ANCHOR, chosen))
-    by_anchor = {ai: list(found) for ai, found in groupby(pairs, _ANCHOR)}  # pairs come grouped by label
-    by_run = {ri: list(found) for ri, found in groupby(sorted(pairs, key=_RUN), _RUN)}
+    used_runs = {p[1] for p in chosen}
+    used_anchors = {p[0] for p in chosen}
+    by_anchor: dict[int, list[Pair]] = {}
+    by_run: dict[int, list[Pair]] = {}
+    for p in pairs:
+        by_anchor.setdefault(p[0], []).append(p)
+        by_run.setdefault(p[1], []).append(p)
     out: dict[int, Match] = {}
     for ai, ri, score, d, way in chosen:
         # Contested: a pair of this label with an unused run, or of this run with an unmatched

@@ -11,9 +11,8 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import partial
-from itertools import accumulate, chain, compress, repeat
-from operator import add, attrgetter, is_not
+from itertools import accumulate
+from operator import attrgetter
 
 from extractor.readers.rules.rows import Layout, RowDef
 from extractor.readers.rules.tokens import Line, Tok
@@ -21,10 +20,8 @@ from extractor.readers.rules.tokens import Line, Tok
 _MERGE_LINES = 2  # two matches of one row this close are one wrapped label
 _EXTEND_LINES = 3
 _MAX_LABEL = 60  # longer text is prose, not a label
-_LABEL, _TEXTS, _IDX, _RUN = attrgetter("label"), attrgetter("texts"), attrgetter("idx"), attrgetter("run")
 _START = attrgetter("start")
 _PLACE = attrgetter("first", "start")
-_IS_RUN = partial(is_not, None)
 _SHORT = 6  # the longest weak label: 「(3)其他」, 「(七)合计」
 # A note in parentheses after a 表二 label (「规章(县级无此项)」, 「规范性文件(指各行政机关印发的有正式
 # 文号的文件)」): not part of the label. Ordinals such as 「(五)」 are not notes.
@@ -46,17 +43,17 @@ def table2(lines: list[Line], layout: Layout) -> list[Anchor]:
     """表二 labels: a whole, short cell carrying the row's key phrase. Each row's key phrase is
     distinctive, so sub-tables in an unusual order are still read; of several places, the one
     with values beside it wins."""
-    toks = list(chain.from_iterable(map(_TEXTS, lines)))
+    toks = [t for line in lines for t in line.texts]
     if not toks:
         return []
     # One search over all label cells, apart by a character no key phrase or note holds: each
     # cell's first key phrase is what a search of that cell alone finds.
-    stream = _CELL_BREAK.join(map(_LABEL, toks))
+    stream = _CELL_BREAK.join([t.label for t in toks])
     if "(" in stream or "（" in stream:
         stream = _ANNOTATION.sub("", stream)
     texts = stream.split(_CELL_BREAK)
-    ends = list(accumulate(map(add, map(len, texts), repeat(1))))  # where each cell and its break end
-    line_of = list(chain.from_iterable(map(repeat, map(_IDX, lines), map(len, map(_TEXTS, lines)))))
+    ends = list(accumulate([len(t) + 1 for t in texts]))  # where each cell and its break end
+    line_of = [line.idx for line in lines for _ in line.texts]
     found: list[Anchor] = []
     cell = -1
     for m in layout.scan2.finditer(stream):  # type: ignore[union-attr]  # every layout has one
@@ -81,11 +78,11 @@ def table2(lines: list[Line], layout: Layout) -> list[Anchor]:
 
 def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
     """表三 rows (in order) and the group labels (（三）不予公开 …) found between them."""
-    toks = list(chain.from_iterable(map(_TEXTS, lines)))  # all label text in reading order
+    toks = [t for line in lines for t in line.texts]  # all label text in reading order
     if not toks:
         return []
-    labels = list(map(_LABEL, toks))
-    line_of = list(chain.from_iterable(map(repeat, map(_IDX, lines), map(len, map(_TEXTS, lines)))))  # per token
+    labels = [t.label for t in toks]
+    line_of = [line.idx for line in lines for _ in line.texts]
     weak = _weak(toks, labels, line_of, layout)
     rows: list[Anchor] = []
     groups: list[Anchor] = []
@@ -94,9 +91,9 @@ def table3(lines: list[Line], layout: Layout) -> list[Anchor]:
     # cut its key phrase. Without a line of several labels the two streams are the same: a second
     # pass would only find the same places again. A place both passes find is one anchor.
     streams = [(toks, labels, line_of)]
-    if sum(map(bool, map(_TEXTS, lines))) < len(toks):
-        nearest = [texts[-1] for texts in map(_TEXTS, lines) if texts]
-        streams.append((nearest, list(map(_LABEL, nearest)), list(compress(map(_IDX, lines), map(_TEXTS, lines)))))
+    if len(set(line_of)) < len(toks):
+        nearest = [line.texts[-1] for line in lines if line.texts]
+        streams.append((nearest, [t.label for t in nearest], [line.idx for line in lines if line.texts]))
     seen: set[tuple[int, int, int]] = set()
     found3, pattern = layout.found3, layout.scan3
     for texts, parts, at in streams:
@@ -127,7 +124,7 @@ def _weak(toks: list[Tok], labels: list[str], line_of: list[int], layout: Layout
         return []
     out = []
     fullmatch = layout.weak3.fullmatch
-    for i in compress(range(len(labels)), map(_SHORT.__ge__, map(len, labels))):  # the short labels only
+    for i in [i for i, label in enumerate(labels) if len(label) <= _SHORT]:
         m = fullmatch(labels[i])
         if m is not None:
             line = line_of[i]
@@ -252,6 +249,7 @@ def _near(a: Anchor, with_values: set[int]) -> bool:
 
 def _value_lines(lines: list[Line]) -> set[int]:
     out: set[int] = set()
-    for run in filter(_IS_RUN, map(_RUN, lines)):
-        out.update(range(run.line, run.last + 1))
+    for line in lines:
+        if line.run is not None:
+            out.update(range(line.run.line, line.run.last + 1))
     return out
