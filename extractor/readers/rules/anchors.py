@@ -61,7 +61,7 @@ def table2(lines: list[Line], layout: Layout) -> list[Anchor]:
         if i == cell:
             continue  # not the cell's first key phrase
         cell = i
-        row = layout.found2[m.lastindex]  # type: ignore[index]  # every phrase ends in a group
+        row: RowDef = layout.found2[m.lastindex]  # type: ignore[index,assignment]  # every phrase ends in a group
         if len(texts[i]) <= len(row.full) + 4:
             found.append(Anchor(row, line_of[i], line_of[i], toks[i].start, line_of[i]))
     best: dict[str, Anchor] = {}
