@@ -158,6 +158,9 @@ def _combined(keys: dict[str, tuple[str, ...]]) -> re.Pattern:
     return re.compile(f"(?=[{re.escape(''.join(sorted(firsts)))}])(?:{body})")  # type: ignore[arg-type]  # None in firsts returned above
 
 
+_GROUP_OPEN = lazy_compile(r"(?<!\\)\((?!\?)")  # a capturing group's opening (or a bracket in a class: then no scanner)
+
+
 def _scanner(keys: dict[str, tuple[str, ...]], combined: re.Pattern) -> tuple[re.Pattern, tuple[str | None, ...]]:
     """The search ``_combined`` makes, as one alternative per first character: 「本(?:年新收()|…)|新(?:收政府信息())|…」,
     each key phrase ending in an empty group, so ``Match.lastindex`` tells which phrase matched;
@@ -175,7 +178,7 @@ def _scanner(keys: dict[str, tuple[str, ...]], combined: re.Pattern) -> tuple[re
         for alt in alts:
             first = _first_char(alt)
             rest = alt[2:] if alt.startswith("\\") else alt[1:]
-            if first is None or rest[:1] == "+" or re.compile(alt).groups:
+            if first is None or rest[:1] == "+" or _GROUP_OPEN.search(alt):
                 names_of: list[str | None] = [None] * (combined.groups + 1)
                 for key, number in combined.groupindex.items():
                     names_of[number] = key
