@@ -149,13 +149,14 @@ def _combined(keys: dict[str, tuple[str, ...]]) -> re.Pattern:
 
     A lookahead on the characters key phrases start with lets a search pass, at one test per
     character, the many places where no phrase starts, instead of trying every phrase there;
-    it matches exactly what the phrases alone match.
+    it matches exactly what the phrases alone match. Compiled at first use: the reader searches
+    with ``_scanner``'s form, and only the glued-row decoder (a row left missing) needs this one.
     """
     body = "|".join(f"(?P<{name}>{'|'.join(alts)})" for name, alts in keys.items())
     firsts = {_first_char(p) for alts in keys.values() for p in alts}
     if None in firsts:
-        return re.compile(body)
-    return re.compile(f"(?=[{re.escape(''.join(sorted(firsts)))}])(?:{body})")  # type: ignore[arg-type]  # None in firsts returned above
+        return lazy_compile(body)
+    return lazy_compile(f"(?=[{re.escape(''.join(sorted(firsts)))}])(?:{body})")  # type: ignore[arg-type]  # None in firsts returned above
 
 
 _GROUP_OPEN = lazy_compile(r"(?<!\\)\((?!\?)")  # a capturing group's opening (or a bracket in a class: then no scanner)
