@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from operator import ge
 
 from extractor.readers.rules.anchors import Anchor
 from extractor.readers.rules.tokens import PIPE, Line, Run
@@ -41,20 +42,24 @@ def match(anchors: list[Anchor], runs: list[Run], lines: list[Line]) -> dict[int
     """``{index into anchors: Match}`` for every anchor that gets a run."""
     if not anchors or not runs:
         return {}
-    owner: dict[int, int] = {}
-    for i, a in enumerate(anchors):
-        for k in range(a.first, a.last + 1):
-            owner.setdefault(k, i)
-    if any(r.line >= s.line for r, s in zip(runs, runs[1:])):  # the tables pass them in line order
+    owner: dict[int, int] = {}  # line → the first label on it
+    for i in range(len(anchors) - 1, -1, -1):
+        a = anchors[i]
+        owner.update(dict.fromkeys(range(a.first, a.last + 1), i))
+    at = [r.line for r in runs]
+    if any(map(ge, at, at[1:])):  # the tables pass them in line order
         runs = sorted(runs, key=lambda r: (r.line, r.start))
-    order = sorted(range(len(anchors)), key=lambda i: (anchors[i].first, anchors[i].start))
+    order = sorted(range(len(anchors)), key=[(a.first, a.start) for a in anchors].__getitem__)
     pairs = _pairs(anchors, order, runs, lines, owner)
-    chosen = _solve(pairs, order, len(runs), None)
-    below = sum(1 for p in chosen if p[4] > 0)
-    above = sum(1 for p in chosen if p[4] < 0)
+    chosen = _solve(pairs, len(runs), None)
+    ways = [p[4] for p in chosen]
+    below, above = ways.count(1), ways.count(-1)
     prefer = None if below == above else 1 if below > above else -1
     if prefer is not None:
-        chosen = _solve(pairs, order, len(runs), prefer)
+        if -prefer in [p[4] for p in pairs]:
+            chosen = _solve(pairs, len(runs), prefer)
+        else:
+            prefer = None  # no pair goes against the direction: no score changes, nor the matching
     return _result(chosen, pairs, runs, anchors, prefer)
 
 
@@ -63,82 +68,112 @@ Pair = tuple[int, int, float, int, int]
 
 
 def _pairs(anchors: list[Anchor], order: list[int], runs: list[Run], lines: list[Line],
-           owner: dict[int, int]) -> dict[int, list[Pair]]:
-    out: dict[int, list[Pair]] = {}
+           owner: dict[int, int]) -> list[Pair]:
+    """Every pair of a label and a run that could belong together, the labels in ``order``.
+
+    What a run brings to a pair with a label on other lines depends on the run alone (it has
+    its own label, foreign text, or neither), and how well it fills a row on the row's width:
+    both are worked out once per run, not once per pair.
+    """
+    out: list[Pair] = []
+    at = [r.line for r in runs]
     lasts = [r.last for r in runs]
+    away = [_away(r, lines, owner) for r in runs]  # the run's penalty with a label on other lines; < 0: none
+    fits: dict[tuple[int, int], int] = {}  # (run, row width) → how many cells the run fills
     for ai in order:
         a = anchors[ai]
-        first, last, reach = a.first, a.last, a.last + _MAX_DISTANCE
-        width = a.row.width
-        found: list[Pair] = []
-        for ri in range(bisect.bisect_left(lasts, first - _MAX_DISTANCE), len(runs)):
-            r = runs[ri]
-            line = r.line
-            if line > reach:
-                break
-            if first <= line <= last:
-                if line == a.line and r.start < a.start:
+        row = a.row
+        first, last = a.first, a.last
+        width, group = row.width, _GROUP if row.group else 0.0
+        for ri in range(bisect.bisect_left(lasts, first - _MAX_DISTANCE), bisect.bisect_right(at, last + _MAX_DISTANCE)):
+            line = at[ri]
+            if line > last:
+                d, way = line - last, 1
+            elif line < first:
+                d, way = first - lasts[ri], -1
+            else:
+                if line == a.line and runs[ri].start < a.start:
                     continue  # values before the label on its own line belong elsewhere
                 d, way = 0, 0
-            elif line > last:
-                d, way = line - last, 1
+            if d:
+                penalty = away[ri]
+                if penalty < 0:
+                    continue
             else:
-                d, way = first - r.last, -1
-            penalty = 0.0
-            if d and r.labelled:
-                other = owner.get(line)
-                if other is not None and other != ai:
-                    continue  # the run has its own label
-                if any(len(t.label) >= 2 for t in lines[line].texts):
-                    if r.grid == PIPE:
-                        continue  # a pipe row carries its own label, even one not recognised
-                    penalty += _FOREIGN_TEXT
-            n = r.width(width)
+                penalty = 0.0
+            n = fits.get((ri, width))
+            if n is None:
+                n = fits[ri, width] = runs[ri].width(width)
             if n > width:
-                if not a.row.sums or n > width + _MAX_EXTRA:
+                if not row.sums or n > width + _MAX_EXTRA:
                     continue
                 penalty += 2 + 0.5 * (n - width)
-            if n < width:
-                if 2 * n < width and not r.cut:  # a row cut off by the end of the text is short
+            elif n < width:
+                if 2 * n < width and not runs[ri].cut:  # a row cut off by the end of the text is short
                     continue
                 penalty += 2 + 0.3 * (width - n)
-            if a.row.group:
-                penalty += _GROUP
-            score = 10 - _PER_LINE * d - penalty
+            score = 10 - _PER_LINE * d - (penalty + group)
             if score > 0:
-                found.append((ai, ri, score, d, way))
-        if found:
-            out[ai] = found
+                out.append((ai, ri, score, d, way))
     return out
 
 
-def _solve(pairs: dict[int, list[Pair]], order: list[int], n_runs: int, prefer: int | None) -> list[Pair]:
-    """The monotone matching with the highest total score (Fenwick tree over run indices)."""
+def _away(r: Run, lines: list[Line], owner: dict[int, int]) -> float:
+    """The penalty of pairing a run with a label on other lines; -1 where it cannot be."""
+    if not r.labelled:
+        return 0.0
+    if owner.get(r.line) is not None:
+        return -1.0  # the run has its own label
+    if any(len(t.label) >= 2 for t in lines[r.line].texts):
+        return -1.0 if r.grid == PIPE else _FOREIGN_TEXT  # a pipe row carries its own label, even one not recognised
+    return 0.0
+
+
+def _solve(pairs: list[Pair], n_runs: int, prefer: int | None) -> list[Pair]:
+    """The monotone matching with the highest total score (Fenwick tree over run indices).
+
+    ``pairs`` come grouped by label, the labels in table order. When the pairs that score form
+    a chain already (one per label, runs in order), that chain is the matching: the tree is
+    built only when labels compete for runs.
+    """
+    if prefer is None:
+        scored = pairs  # every pair scores (``_pairs`` keeps only those)
+    else:
+        against = -prefer
+        scored = []
+        for p in pairs:
+            if p[4] == against:
+                p = (p[0], p[1], p[2] - _AGAINST_DIRECTION, p[3], p[4])
+                if p[2] <= 0:
+                    continue
+            scored.append(p)
+    if all(p[0] != q[0] and p[1] < q[1] for p, q in zip(scored, scored[1:])):
+        return list(scored)
     size = n_runs + 1
     tree_val = [0.0] * (size + 1)
     tree_node = [-1] * (size + 1)
     nodes: list[tuple[Pair, int]] = []  # (pair, previous node)
+    pending: list[tuple[int, float, Pair, int]] = []  # the current label's pairs, added after all are queried
+    label = -1
     # The tree's query and update are written out in the loop: as functions they were a third of its cost.
-    for ai in order:
-        pending = []
-        for pair in pairs.get(ai, ()):
-            ri, way = pair[1], pair[4]
-            score = _score(pair, prefer)
-            if score <= 0:
-                continue
-            base, prev, i = 0.0, -1, ri  # query: the best chain using runs with index < ri
-            while i > 0:
-                if tree_val[i] > base:
-                    base, prev = tree_val[i], tree_node[i]
-                i -= i & -i
-            pending.append((ri, base + score, (pair[0], ri, score, pair[3], way), prev))
-        for ri, value, pair, prev in pending:
-            nodes.append((pair, prev))
-            node, i = len(nodes) - 1, ri + 1  # update: runs from ri on can extend this chain
-            while i <= size:
-                if value > tree_val[i]:
-                    tree_val[i], tree_node[i] = value, node
-                i += i & -i
+    for pair in scored + [(-1, 0, 0.0, 0, 0)]:  # a last, empty label adds the last label's pairs
+        if pair[0] != label:
+            label = pair[0]
+            for ri, value, found, prev in pending:  # update: runs from ri on can extend this chain
+                node, i = len(nodes), ri + 1
+                nodes.append((found, prev))
+                while i <= size:
+                    if value > tree_val[i]:
+                        tree_val[i], tree_node[i] = value, node
+                    i += i & -i
+            pending = []
+        ri = pair[1]
+        base, prev, i = 0.0, -1, ri  # query: the best chain using runs with index < ri
+        while i > 0:
+            if tree_val[i] > base:
+                base, prev = tree_val[i], tree_node[i]
+            i -= i & -i
+        pending.append((ri, base + pair[2], pair, prev))
     node, i, best = -1, size, 0.0  # query over all runs
     while i > 0:
         if tree_val[i] > best:
@@ -157,20 +192,23 @@ def _score(pair: Pair, prefer: int | None) -> float:
     return pair[2]
 
 
-def _result(chosen: list[Pair], pairs: dict[int, list[Pair]], runs: list[Run], anchors: list[Anchor],
+def _result(chosen: list[Pair], pairs: list[Pair], runs: list[Run], anchors: list[Anchor],
             prefer: int | None) -> dict[int, Match]:
     used_runs = {p[1] for p in chosen}
     used_anchors = {p[0] for p in chosen}
+    by_anchor: dict[int, list[Pair]] = {}
     by_run: dict[int, list[Pair]] = {}
-    for found in pairs.values():
-        for p in found:
-            by_run.setdefault(p[1], []).append(p)
+    for p in pairs:
+        by_anchor.setdefault(p[0], []).append(p)
+        by_run.setdefault(p[1], []).append(p)
     out: dict[int, Match] = {}
     for ai, ri, score, d, way in chosen:
+        # Contested: a pair of this label with an unused run, or of this run with an unmatched
+        # label, scores nearly as well. A label or run with one pair has only the chosen one.
         floor = score - _CONTEST_MARGIN
-        contested = any(p[1] not in used_runs and _score(p, prefer) >= floor for p in pairs[ai]) or any(
-            p[0] not in used_anchors and not anchors[p[0]].row.group and _score(p, prefer) >= floor
-            for p in by_run[ri]
-        )
+        mine, theirs = by_anchor[ai], by_run[ri]
+        contested = (len(mine) > 1 and any(p[1] not in used_runs and _score(p, prefer) >= floor for p in mine)) or (
+            len(theirs) > 1 and any(p[0] not in used_anchors and not anchors[p[0]].row.group
+                                    and _score(p, prefer) >= floor for p in theirs))
         out[ai] = Match(runs[ri], score, d, contested, prefer is not None and way != 0 and way != prefer)
     return out
