@@ -161,12 +161,19 @@ class Line:
     header: bool = False
 
 
-def lines(text: str, start: int, end: int, tables: bool) -> list[Line]:
+# What ``lines`` keeps of a line of cells or a single text cell it tokenised, to build the
+# same line again when a later region of the document holds it (see ``lines``): the line,
+# its run and how many slots the run had before one-value lines joined it.
+Seen = dict[tuple[int, str], tuple["Line", "Run | None", int]]
+
+
+def lines(text: str, start: int, end: int, tables: bool, seen: Seen | None = None) -> list[Line]:
     """The non-empty lines of ``text[start:end]``, tokenised.
 
     A line holding one value or blank marker and nothing else joins the run of the line before
     when that is one too (one cell per line: HTML flattened line by line): it gets no run of its
-    own.
+    own. ``seen``, one per document and ``tables``, keeps the label lines tokenised in an
+    earlier region: the same line at the same offset is not tokenised again.
     """
     out: list[Line] = []
     grid = TABLE if tables else TEXT_GRID
@@ -184,21 +191,10 @@ def lines(text: str, start: int, end: int, tables: bool) -> list[Line]:
                 out.append(Line(len(out), line_start, pos - 1))
                 joining = None
                 continue
-            cell = raw.rstrip()
-            if " " in cell or "\t" in cell or "|" in cell:
-                idx = len(out)
-                line = _cells_line(raw, line_start, idx, grid)
-                out.append(line)
-                if line.run is not None:
-                    joining = _join(joining, line)
-                else:
-                    joining = None
-                continue
-            out.append(_text_cell(len(out), line_start, pos - 1, cell, line_start))
-            joining = None
-            continue
-        if raw.isdecimal():  # a bare count, the commonest line of one-cell-per-line tables
-            tok = Tok(NUM, line_start, pos - 1, raw, int(raw))
+            cell, at = raw.rstrip(), line_start
+            several = " " in cell or "\t" in cell or "|" in cell
+        elif raw.isdecimal():  # a bare count, the commonest line of one-cell-per-line tables
+            cell, tok = "", Tok(NUM, line_start, pos - 1, raw, int(raw))
         elif raw.isspace() or ("---" in raw and _MD_RULE.match(raw)) or (len(raw) < 24 and _PAGE_MARK.match(raw)):
             continue
         elif "。" in raw:  # prose: neither labels nor values
@@ -207,29 +203,27 @@ def lines(text: str, start: int, end: int, tables: bool) -> list[Line]:
             continue
         else:
             cell = raw.strip()
-            if " " in cell or "\t" in cell or "|" in cell:
-                idx = len(out)
-                line = _cells_line(raw, line_start, idx, grid)
-                out.append(line)
-                if line.run is not None:
-                    joining = _join(joining, line)
-                else:
-                    joining = None
-                continue
+            several = " " in cell or "\t" in cell or "|" in cell
             at = line_start + raw.index(cell[0])
-            if "\u3400" <= cell[0] <= "\u9fff" and cell[0] not in "增减无空":  # text: no value starts so
-                out.append(_text_cell(len(out), line_start, pos - 1, cell, at))
-                joining = None
-                continue
-            tok = _value(cell, at, at + len(cell))  # type: ignore[assignment]  # None is handled below
-            if tok is None:
-                if _BLANK.fullmatch(cell) is None:
-                    out.append(_text_cell(len(out), line_start, pos - 1, cell, at))
-                    joining = None
-                    continue
-                tok = Tok(BLANK, at, at + len(cell), cell)
-        idx = len(out)  # a single value: a run of its own, or the next of the run before
-        if joining is None:
+            if not several and not ("\u3400" <= cell[0] <= "\u9fff" and cell[0] not in "增减无空"):
+                # a single cell that may be a value
+                tok = _value(cell, at, at + len(cell))  # type: ignore[assignment]  # None: not a value
+                if tok is None and _BLANK.fullmatch(cell):
+                    tok = Tok(BLANK, at, at + len(cell), cell)
+                if tok is not None:
+                    cell = ""
+        idx = len(out)
+        if cell:  # a line of cells, or a single text cell
+            known = None if seen is None else seen.get((line_start, raw))
+            if known is not None:
+                line = _again(known, idx)
+            else:
+                line = _cells_line(raw, line_start, idx, grid) if several else _text_cell(idx, line_start, pos - 1, cell, at)
+                if seen is not None:
+                    seen[line_start, raw] = (line, line.run, 0 if line.run is None else len(line.run.slots))
+            out.append(line)
+            joining = None if line.run is None else _join(joining, line)
+        elif joining is None:  # a single value: a run of its own, or the next of the run before
             joining = Run(idx, idx, [tok])
             out.append(Line(idx, line_start, pos - 1, [], joining))
         else:
@@ -237,6 +231,14 @@ def lines(text: str, start: int, end: int, tables: bool) -> list[Line]:
             joining.last = idx
             out.append(Line(idx, line_start, pos - 1))
     return out
+
+
+def _again(known: tuple[Line, Run | None, int], idx: int) -> Line:
+    """A line tokenised before, as it was then, at index ``idx`` (its tokens are shared)."""
+    line, run, n = known
+    if run is not None:
+        run = Run(idx, idx, run.slots[:n], run.lead, run.labelled, run.grid, run.x0, run.trail)
+    return Line(idx, line.start, line.end, line.texts[:], run, line.garbage, line.header)
 
 
 def _join(joining: Run | None, line: Line) -> Run | None:
