@@ -222,7 +222,8 @@ def lines(text: str, start: int, end: int, tables: bool, seen: Seen | None = Non
                 if seen is not None:
                     seen[line_start, raw] = (line, line.run, 0 if line.run is None else len(line.run.slots))
             out.append(line)
-            joining = None if line.run is None else _join(joining, line)
+            run = line.run
+            joining = None if run is None or run.labelled or run.lead or len(run.slots) != 1 else _join(joining, line)
         elif joining is None:  # a single value: a run of its own, or the next of the run before
             joining = Run(idx, idx, [tok])
             out.append(Line(idx, line_start, pos - 1, [], joining))
@@ -241,14 +242,13 @@ def _again(known: tuple[Line, Run | None, int], idx: int) -> Line:
     return Line(idx, line.start, line.end, line.texts[:], run, line.garbage, line.header)
 
 
-def _join(joining: Run | None, line: Line) -> Run | None:
-    """A line of cells with a run after ``joining`` (the run of the one-value lines just
-    before, if any): its one value joins that run; returns the run a next line joins."""
+def _join(joining: Run | None, line: Line) -> Run:
+    """A line of cells whose run is one unlabelled value, after ``joining`` (the run of the
+    one-value lines just before, if any): its value joins that run; returns the run a next
+    line joins."""
     run = line.run
-    if run.labelled or run.lead or len(run.slots) != 1:  # type: ignore[union-attr]  # the line has a run
-        return None
     if joining is None:
-        return run
+        return run  # type: ignore[return-value]  # the line has a run
     joining.slots.append(run.slots[0])  # type: ignore[union-attr]  # the line has a run
     joining.last = line.idx
     line.run = None
@@ -270,7 +270,7 @@ def _cells_line(raw: str, offset: int, idx: int, grid: str) -> Line:
     """A line of several cells: its label texts and the run of values at its end."""
     pipe = raw.count("|") >= 2
     header = "第二十条" in raw or "信息内容" in raw
-    tail = not header and _VALUE_CHAR.search(raw) is not None
+    tail = not header and (raw[-1] in "0123456789" or _VALUE_CHAR.search(raw) is not None)
     if pipe or "\t" in raw:
         labels, run, text_end = _separated(raw, pipe, offset, tail)
     else:  # layout text: cells apart by two or more spaces
