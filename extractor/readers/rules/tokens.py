@@ -261,7 +261,7 @@ def _text_cell(idx: int, start: int, end: int, cell: str, at: int) -> Line:
         return Line(idx, start, end)
     header = "第二十条" in cell or "信息内容" in cell
     tok = Tok(TEXT, at, at + len(cell), cell, label=plain(cell))
-    glued = None if header else _unglue(tok)
+    glued = None if header or not cell[-1].isdecimal() else _unglue(tok)  # a glued value ends the cell
     return Line(idx, start, end, [tok], None if glued is None else Run(idx, idx, [glued], labelled=True),
                 header=header)
 
