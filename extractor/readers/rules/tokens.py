@@ -260,10 +260,9 @@ def _text_cell(idx: int, start: int, end: int, cell: str, at: int) -> Line:
     if not ("\u3400" <= cell[0] <= "\u9fff" or has_chinese(cell)):
         return Line(idx, start, end)
     header = "第二十条" in cell or "信息内容" in cell
-    tok = Tok(TEXT, at, at + len(cell), cell, label=plain(cell))
+    tok = Tok(TEXT, at, at + len(cell), cell, None, None, False, plain(cell))  # positional: cheaper
     glued = None if header or not cell[-1].isdecimal() else _unglue(tok)  # a glued value ends the cell
-    return Line(idx, start, end, [tok], None if glued is None else Run(idx, idx, [glued], labelled=True),
-                header=header)
+    return Line(idx, start, end, [tok], None if glued is None else Run(idx, idx, [glued], 0, True), False, header)
 
 
 def _cells_line(raw: str, offset: int, idx: int, grid: str) -> Line:
@@ -289,7 +288,7 @@ def _cells_line(raw: str, offset: int, idx: int, grid: str) -> Line:
     for s, e in labels:
         chunk = raw[s:e]
         if "\u3400" <= chunk[0] <= "\u9fff" or has_chinese(chunk):
-            texts.append(Tok(TEXT, offset + s, offset + e, chunk, label=chunk if as_is else plain(chunk)))
+            texts.append(Tok(TEXT, offset + s, offset + e, chunk, None, None, False, chunk if as_is else plain(chunk)))
         else:
             if has_digit is None:
                 has_digit = _DIGIT.search(raw) is not None
