@@ -342,10 +342,10 @@ def _separated(raw: str, pipe: bool, offset: int, tail: bool) -> tuple[list[tupl
     while tail and ci >= lo:
         p = parts[ci]
         s = e - len(p)
-        if not p:
-            out.append(Tok(EMPTY, offset + s, offset + s, ""))
-        elif p.isdecimal():  # a plain count, the commonest cell: what _value reads
+        if p.isdecimal():  # a plain count, the commonest cell: what _value reads
             out.append(Tok(NUM, offset + s, offset + e, p, int(p)))
+        elif not p:
+            out.append(Tok(EMPTY, offset + s, offset + s, ""))
         else:
             cs, ce = s, e
             if " " in p:
