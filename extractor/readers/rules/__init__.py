@@ -40,11 +40,12 @@ def read(doc: Document, parts: dict[str, Part], template: str | None) -> Reading
     return Reading(cells, best.findings)
 
 
-def _lines(text: str, span: tuple[int, int] | None, tables: bool) -> list[tokens.Line]:
-    """A region's lines, after its layout is re-laid as one row per line (see ``grid``)."""
+def _lines(text: str, span: tuple[int, int] | None, tables: bool, seen: tokens.Seen) -> list[tokens.Line]:
+    """A region's lines, after its layout is re-laid as one row per line (see ``grid``); a line
+    already tokenised in another region of the document (``seen``) is not tokenised again."""
     if span is None:
         return []
-    out = tokens.lines(grid.view(text, *span), *span, tables)
+    out = tokens.lines(grid.view(text, *span), *span, tables, seen)
     last = next((ln.run for ln in reversed(out) if ln.run is not None), None)
     if last is not None and _ONLY_TRAILING.match(text, last.span[1]) and not _glued_like(last):
         last.cut = True  # the text ends inside this row
@@ -68,15 +69,16 @@ def _read(doc: Document, parts: dict[str, Part], template: str) -> Reading:
     tables = doc.source.format in ("html", "docx")  # rows rendered from real table cells
     rows_of = layout(template)
 
-    lines2 = _lines(text, where.t2, tables)
-    lines3 = _lines(text, where.t3, tables)
-    lines4 = _lines(text, where.t4, tables)
+    seen: tokens.Seen = {}
+    lines2 = _lines(text, where.t2, tables, seen)
+    lines3 = _lines(text, where.t3, tables, seen)
+    lines4 = _lines(text, where.t4, tables, seen)
     wide: list[tokens.Line] | None = None
 
     rows2 = table2.read(lines2, rows_of, text)
     t3 = table3.read(lines3, rows_of)
     if where.wide is not None and not (_found(rows2) and _found(t3.rows)):
-        wide = _lines(text, where.wide, tables)
+        wide = _lines(text, where.wide, tables, seen)
         if not _found(rows2):
             again = table2.read(wide, rows_of, text)
             if _found(again):

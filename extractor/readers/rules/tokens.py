@@ -40,12 +40,13 @@ _FOREIGN_LETTER = lazy_compile(r"[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF$
 _PIECE = re.compile(r"\S+")
 _SPACE_CELL = re.compile(r"\S+(?: \S+)*")
 _DIGIT = re.compile(r"\d")
-_MARKER = re.compile(r"[/\\\-—–―无空*]")
+# A digit or a blank marker's character: a line without one has no values.
+_VALUE_CHAR = re.compile(r"[\d/\\\-—–―无空*]")
 # Page marks inside a table (「- 4 -」, 「第 4 页」, 「4/12」): numbers that are not values.
 _PAGE_MARK = re.compile(r"^\s*(?:[-—–_]\s*\d{1,4}\s*[-—–_]|第\s*\d+\s*页(?:\s*[,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
 _MD_RULE = re.compile(r"^[\s|:\-]*-{3,}[\s|:\-]*$")
-# Sub-table captions and header rows: their numbers are OCR noise, never values.
-_HEADER_MARK = re.compile(r"第二十条|信息内容")
+# Sub-table captions and header rows, 「第二十条」 and 「信息内容」 (tested for by ``in``): their
+# numbers are OCR noise, never values.
 
 
 _TRADITIONAL_FORMS = ("規範許處罰強費採購務項結轉開國祕為穩權內過執詢關現製補確訪舉報訴請複復總計議數資"
@@ -56,6 +57,8 @@ _TRADITIONAL = str.maketrans(_TRADITIONAL_FORMS, _SIMPLIFIED_FORMS)
 _HAS_TRADITIONAL = lazy_compile(f"[{_TRADITIONAL_FORMS}]")
 _NOISE = lazy_compile(r"[\s|*#>]+")
 _NOT_PLAIN = re.compile(f"[\\s|*#>{_TRADITIONAL_FORMS}]")  # what ``plain`` removes or maps
+# In a tab row: what ``plain`` would remove or map in one of its cells.
+_NOT_PLAIN_TAB_ROW = lazy_compile(f"[^\\S\\t]|[|*#>{_TRADITIONAL_FORMS}]")
 
 
 def has_chinese(text: str) -> bool:
@@ -158,180 +161,289 @@ class Line:
     header: bool = False
 
 
-def lines(text: str, start: int, end: int, tables: bool) -> list[Line]:
-    """The non-empty lines of ``text[start:end]``, tokenised, with one-cell-per-line runs merged."""
+# What ``lines`` keeps of a line of cells or a single text cell it tokenised, to build the
+# same line again when a later region of the document holds it (see ``lines``): the line,
+# its run and how many slots the run had before one-value lines joined it.
+Seen = dict[tuple[int, str], tuple["Line", "Run | None", int]]
+
+
+def lines(text: str, start: int, end: int, tables: bool, seen: Seen | None = None) -> list[Line]:
+    """The non-empty lines of ``text[start:end]``, tokenised.
+
+    A line holding one value or blank marker and nothing else joins the run of the line before
+    when that is one too (one cell per line: HTML flattened line by line): it gets no run of its
+    own. ``seen``, one per document and ``tables``, keeps the label lines tokenised in an
+    earlier region: the same line at the same offset is not tokenised again.
+    """
     out: list[Line] = []
     grid = TABLE if tables else TEXT_GRID
+    joining: Run | None = None  # the run of one-value lines that a next one-value line joins
     pos = start
     for raw in text[start:end].split("\n"):
         line_start, pos = pos, pos + len(raw) + 1
-        if raw.isdecimal():  # a bare count, the commonest line of one-cell-per-line tables: what _line reads
-            idx = len(out)
-            line = Line(idx, line_start, pos - 1)
-            line.run = Run(idx, idx, [Tok(NUM, line_start, pos - 1, raw, int(raw))])
+        if not raw:
+            continue
+        first = raw[0]
+        if "\u3400" <= first <= "\u9fff" and first not in "第增减无空":
+            # A label line (Chinese first): not a count, a blank, a rule or a page mark, and
+            # as a single cell never a value or a blank marker.
+            if "。" in raw:
+                out.append(Line(len(out), line_start, pos - 1))
+                joining = None
+                continue
+            cell, at = raw.rstrip(), line_start
+            several = " " in cell or "\t" in cell or "|" in cell
+        elif raw.isdecimal():  # a bare count, the commonest line of one-cell-per-line tables
+            cell, tok = "", Tok(NUM, line_start, pos - 1, raw, int(raw))
+        elif raw.isspace() or ("---" in raw and _MD_RULE.match(raw)) or (len(raw) < 24 and _PAGE_MARK.match(raw)):
+            continue
+        elif "。" in raw:  # prose: neither labels nor values
+            out.append(Line(len(out), line_start, pos - 1))
+            joining = None
+            continue
+        else:
+            cell = raw.strip()
+            several = " " in cell or "\t" in cell or "|" in cell
+            at = line_start + raw.index(cell[0])
+            if not several and not ("\u3400" <= cell[0] <= "\u9fff" and cell[0] not in "增减无空"):
+                # a single cell that may be a value
+                tok = _value(cell, at, at + len(cell))  # type: ignore[assignment]  # None: not a value
+                if tok is None and _BLANK.fullmatch(cell):
+                    tok = Tok(BLANK, at, at + len(cell), cell)
+                if tok is not None:
+                    cell = ""
+        idx = len(out)
+        if cell:  # a line of cells, or a single text cell
+            known = None if seen is None else seen.get((line_start, raw))
+            if known is not None:
+                line = _again(known, idx)
+            else:
+                line = _cells_line(raw, line_start, idx, grid) if several else _text_cell(idx, line_start, pos - 1, cell, at)
+                if seen is not None:
+                    seen[line_start, raw] = (line, line.run, 0 if line.run is None else len(line.run.slots))
             out.append(line)
-            continue
-        if not raw or raw.isspace() or ("---" in raw and _MD_RULE.match(raw)) or (len(raw) < 24 and _PAGE_MARK.match(raw)):
-            continue
-        out.append(_line(raw, line_start, len(out), grid))
-    _merge_single_values(out)
+            run = line.run
+            joining = None if run is None or run.labelled or run.lead or len(run.slots) != 1 else _join(joining, line)
+        elif joining is None:  # a single value: a run of its own, or the next of the run before
+            joining = Run(idx, idx, [tok])
+            out.append(Line(idx, line_start, pos - 1, [], joining))
+        else:
+            joining.slots.append(tok)
+            joining.last = idx
+            out.append(Line(idx, line_start, pos - 1))
     return out
 
 
-def _line(raw: str, offset: int, idx: int, grid: str) -> Line:
-    line = Line(idx, offset, offset + len(raw))
-    if "。" in raw:  # prose: neither labels nor values
-        return line
-    bare = raw.strip()
-    if " " not in bare and "\t" not in bare and "|" not in bare:
-        return _one_cell(line, bare, offset + raw.index(bare[0]))
-    cells = _cells(raw)
-    line.header = _HEADER_MARK.search(raw) is not None
-    has_digit = _DIGIT.search(raw) is not None
-    run: list[Tok] = []
-    text_cells, text_end = len(cells), None
-    if not line.header and (has_digit or _MARKER.search(raw)):
-        run, text_cells, text_end = _tail(raw, cells, offset)
-    label_spans = cells[:text_cells + 1]  # the cells up to the one where the text ends (all: no values)
-    if text_end is not None:
-        label_spans[-1] = (label_spans[-1][0], text_end)
-    for s, e in label_spans:
-        if s == e:
-            continue
+def _again(known: tuple[Line, Run | None, int], idx: int) -> Line:
+    """A line tokenised before, as it was then, at index ``idx`` (its tokens are shared)."""
+    line, run, n = known
+    if run is not None:
+        run = Run(idx, idx, run.slots[:n], run.lead, run.labelled, run.grid, run.x0, run.trail)
+    return Line(idx, line.start, line.end, line.texts[:], run, line.garbage, line.header)
+
+
+def _join(joining: Run | None, line: Line) -> Run:
+    """A line of cells whose run is one unlabelled value, after ``joining`` (the run of the
+    one-value lines just before, if any): its value joins that run; returns the run a next
+    line joins."""
+    run = line.run
+    if joining is None:
+        return run  # type: ignore[return-value]  # the line has a run
+    joining.slots.append(run.slots[0])  # type: ignore[union-attr]  # the line has a run
+    joining.last = line.idx
+    line.run = None
+    return joining
+
+
+def _text_cell(idx: int, start: int, end: int, cell: str, at: int) -> Line:
+    """A line holding a single cell that is neither a value nor a blank marker."""
+    if not ("\u3400" <= cell[0] <= "\u9fff" or has_chinese(cell)):
+        return Line(idx, start, end)
+    header = "第二十条" in cell or "信息内容" in cell
+    tok = Tok(TEXT, at, at + len(cell), cell, None, None, False, plain(cell))  # positional: cheaper
+    glued = None if header or not cell[-1].isdecimal() else _unglue(tok)  # a glued value ends the cell
+    return Line(idx, start, end, [tok], None if glued is None else Run(idx, idx, [glued], 0, True), False, header)
+
+
+def _cells_line(raw: str, offset: int, idx: int, grid: str) -> Line:
+    """A line of several cells: its label texts and the run of values at its end."""
+    pipe = raw.count("|") >= 2
+    header = "第二十条" in raw or "信息内容" in raw
+    tail = not header and (raw[-1] in "0123456789" or _VALUE_CHAR.search(raw) is not None)
+    if pipe or "\t" in raw:
+        labels, run, text_end = _separated(raw, pipe, offset, tail)
+    else:  # layout text: cells apart by two or more spaces
+        labels = [m.span() for m in _SPACE_CELL.finditer(raw)]
+        run, text_end = [], -1
+        if tail:
+            run, ci, text_end = _tail(raw, labels, offset)
+            labels = labels[:ci + 1]
+            if text_end >= 0:
+                labels[-1] = (labels[-1][0], text_end)
+    texts: list[Tok] = []
+    garbage = False
+    has_digit: bool | None = None
+    # Cells of a tab row without spaces, marks or traditional forms are plain already.
+    as_is = len(labels) > 1 and not pipe and _NOT_PLAIN_TAB_ROW.search(raw) is None
+    for s, e in labels:
         chunk = raw[s:e]
-        if has_chinese(chunk):
-            line.texts.append(Tok(TEXT, offset + s, offset + e, chunk, label=plain(chunk)))
-        elif has_digit and _FOREIGN_LETTER.search(chunk):
-            line.garbage = True
-    if line.texts and text_end is not None and line.texts[-1].end == offset + text_end:
-        glued = _unglue(line.texts[-1])
+        if "\u3400" <= chunk[0] <= "\u9fff" or has_chinese(chunk):
+            texts.append(Tok(TEXT, offset + s, offset + e, chunk, None, None, False, chunk if as_is else plain(chunk)))
+        else:
+            if has_digit is None:
+                has_digit = _DIGIT.search(raw) is not None
+            if has_digit and _FOREIGN_LETTER.search(chunk):
+                garbage = True
+    line = Line(idx, offset, offset + len(raw), texts, None, garbage, header)
+    if texts and text_end >= 0 and texts[-1].end == offset + text_end and texts[-1].raw[-1].isdecimal():
+        glued = _unglue(texts[-1])
         if glued is not None:
             run.insert(0, glued)
-    if line.garbage or not run:
+    if garbage or not run:
         return line
     first = 0  # empty cells before the values
-    while first < len(run) and run[first].kind == EMPTY:
+    n = len(run)
+    while first < n and run[first].kind == EMPTY:
         first += 1
-    if first == len(run):
+    if first == n:
         return line
-    slots = run[first:]
-    if len(slots) > 1 and not line.texts and all(t.kind == BLANK for t in slots):
+    slots = run[first:] if first else run
+    if n - first > 1 and not texts and all(t.kind == BLANK for t in slots):
         return line  # a row of dashes without a label: a rule, not blank cells
-    pipe = raw.count("|") >= 2
-    spaced = not pipe and "\t" not in raw
     trail = 0
     while slots[-1 - trail].kind == EMPTY:
         trail += 1
-    line.run = Run(idx, idx, slots, lead=first, labelled=bool(line.texts), grid=PIPE if pipe else grid,
-                   x0=offset if spaced else -1, trail=trail)
+    line.run = Run(idx, idx, slots, first, bool(texts), PIPE if pipe else grid,
+                   offset if not pipe and "\t" not in raw else -1, trail)
     return line
 
 
-def _one_cell(line: Line, cell: str, start: int) -> Line:
-    """A line holding a single cell: one cell per line layouts are mostly these."""
-    value = _value(cell, start, start + len(cell))
-    if value is not None:
-        line.run = Run(line.idx, line.idx, [value])
-    elif _BLANK.fullmatch(cell):
-        line.run = Run(line.idx, line.idx, [Tok(BLANK, start, start + len(cell), cell)])
-    elif has_chinese(cell):
-        line.header = _HEADER_MARK.search(cell) is not None
-        tok = Tok(TEXT, start, start + len(cell), cell, label=plain(cell))
-        line.texts.append(tok)
-        if not line.header and (glued := _unglue(tok)) is not None:
-            line.run = Run(line.idx, line.idx, [glued], labelled=True)
-    return line
+def _separated(raw: str, pipe: bool, offset: int, tail: bool) -> tuple[list[tuple[int, int]], list[Tok], int]:
+    """A pipe or tab row read right to left in one pass: its values (when ``tail``), then the
+    spans of its non-empty cells up to the last text (stripped of spaces; the last one cut
+    where the text ends).
 
-
-def _cells(raw: str) -> list[tuple[int, int]]:
-    """Cell spans, stripped of spaces; empty cells of pipe and tab rows are kept (start == end)."""
-    if raw.count("|") >= 2:
-        cells = _split(raw, "|")
+    Returns the label spans, the value tokens in order and the offset in ``raw`` where the
+    text ends (-1: none). Empty cells are kept as tokens among the values: a cell of spaces
+    only is empty at its end.
+    """
+    parts = raw.split("|" if pipe else "\t")
+    lo, ci, e = 0, len(parts) - 1, len(raw)  # e: where cell ci ends
+    if pipe:
         stripped = raw.strip()
         if stripped.startswith("|"):
-            cells = cells[1:]
+            lo = 1  # before the opening pipe: not a cell
         if stripped.endswith("|"):
-            cells = cells[:-1]
-        return cells
-    if "\t" in raw:
-        return _split(raw, "\t")
-    return _split_spaces(raw)
+            e -= len(parts[ci]) + 1  # after the closing pipe: not a cell
+            ci -= 1
+    out: list[Tok] = []
+    labels: list[tuple[int, int]] = []
+    text_end = -1
+    while tail and ci >= lo:
+        p = parts[ci]
+        s = e - len(p)
+        if p.isdecimal():  # a plain count, the commonest cell: what _value reads
+            out.append(Tok(NUM, offset + s, offset + e, p, int(p)))
+        elif not p:
+            out.append(Tok(EMPTY, offset + s, offset + s, ""))
+        else:
+            cs, ce = s, e
+            if " " in p:
+                rest = p.lstrip(" ")
+                cs = e - len(rest)
+                ce = cs + len(rest.rstrip(" "))
+            if cs == ce:
+                out.append(Tok(EMPTY, offset + cs, offset + cs, ""))
+            else:
+                text_end = _cell(raw, cs, ce, offset, out)
+                if text_end >= 0:
+                    labels.append((cs, text_end))
+                    e = s - 1
+                    ci -= 1
+                    break
+        e = s - 1
+        ci -= 1
+    else:
+        if tail:  # values only, no text
+            out.reverse()
+            return labels, out, -1
+    out.reverse()
+    while ci >= lo:  # the cells before the values: label cells
+        p = parts[ci]
+        s = e - len(p)
+        if " " in p:
+            rest = p.lstrip(" ")
+            if rest:
+                cs = e - len(rest)
+                labels.append((cs, cs + len(rest.rstrip(" "))))
+        elif p:
+            labels.append((s, e))
+        e = s - 1
+        ci -= 1
+    labels.reverse()
+    return labels, out, text_end
 
 
-def _tail(raw: str, cells: list[tuple[int, int]], offset: int) -> tuple[list[Tok], int, int | None]:
-    """The values at the end of a line, read right to left up to the last text.
+def _tail(raw: str, cells: list[tuple[int, int]], offset: int) -> tuple[list[Tok], int, int]:
+    """The values at the end of a line of non-empty cells, read right to left up to the last text.
 
     Returns the tokens in order, the index of the cell where the text ends (-1 when the line
-    has no text) and the offset in ``raw`` where that text ends.
+    has no text) and the offset in ``raw`` where that text ends (-1: none).
     """
     out: list[Tok] = []
     for ci in range(len(cells) - 1, -1, -1):
         s, e = cells[ci]
-        if s == e:
-            out.append(Tok(EMPTY, offset + s, offset + s, ""))
-            continue
-        piece = raw[s:e]
-        if piece.isdecimal():  # a plain count, the commonest cell: what _value reads
-            out.append(Tok(NUM, offset + s, offset + e, piece, int(piece)))
-            continue
-        if " " not in piece and piece.isprintable():  # no whitespace at all, one piece: the common case
-            value = _value(piece, offset + s, offset + e)
+        text_end = _cell(raw, s, e, offset, out)
+        if text_end >= 0:
+            out.reverse()
+            return out, ci, text_end
+    out.reverse()
+    return out, -1, -1
+
+
+def _cell(raw: str, s: int, e: int, offset: int, out: list[Tok]) -> int:
+    """The non-empty cell ``raw[s:e]`` read right to left: its values and blank markers are
+    appended to ``out`` (last first). Returns where its text ends in ``raw``, or -1 when it
+    holds none."""
+    piece = raw[s:e]
+    if piece.isdecimal():  # a plain count, the commonest cell: what _value reads
+        out.append(Tok(NUM, offset + s, offset + e, piece, int(piece)))
+        return -1
+    if " " not in piece and piece.isprintable():  # no whitespace at all, one piece: the common case
+        value = _value(piece, offset + s, offset + e)
+        if value is not None:
+            out.append(value)
+            return -1
+        if _BLANK.fullmatch(piece):
+            out.append(Tok(BLANK, offset + s, offset + e, piece))
+            return -1
+        return e  # text: the values end here
+    pieces = [m.span() for m in _PIECE.finditer(raw, s, e)]
+    unit: tuple[int, int] | None = None
+    for pi in range(len(pieces) - 1, -1, -1):
+        ps, pe = pieces[pi]
+        piece = raw[ps:pe]
+        if unit is None:
+            value = _value(piece, offset + ps, offset + pe)
             if value is not None:
                 out.append(value)
                 continue
-            if _BLANK.fullmatch(piece):
-                out.append(Tok(BLANK, offset + s, offset + e, piece))
-                continue
-            out.reverse()
-            return out, ci, e  # text: the values end here
-        pieces = [m.span() for m in _PIECE.finditer(raw, s, e)]
-        unit: tuple[int, int] | None = None
-        for pi in range(len(pieces) - 1, -1, -1):
-            ps, pe = pieces[pi]
-            piece = raw[ps:pe]
-            if unit is None:
-                value = _value(piece, offset + ps, offset + pe)
-                if value is not None:
-                    out.append(value)
-                    continue
-            elif (num := _NUMBER.fullmatch(piece)) is not None and num.group(3) is None:
-                # 「308.7 万元」: the unit belongs to the value
-                pe, piece = unit[1], raw[ps:unit[1]]
-                out.append(_number(_NUMBER.fullmatch(piece), offset + ps, offset + pe, piece))  # type: ignore[arg-type]  # num + its unit matches too
-                unit = None
-                continue
-            if unit is None and pi > 0 and _UNIT.fullmatch(piece):
-                unit = (ps, pe)
-                continue
-            if unit is not None:
-                pe = unit[1]  # a unit word not after a number is text
-            elif _BLANK.fullmatch(piece):
-                out.append(Tok(BLANK, offset + ps, offset + pe, piece))
-                continue
-            out.reverse()
-            return out, ci, pe
-    out.reverse()
-    return out, -1, None
-
-
-def _split(raw: str, sep: str) -> list[tuple[int, int]]:
-    """Cells between separators, stripped of spaces (a cell of spaces only is empty, at its end)."""
-    out, pos = [], 0
-    for cell in raw.split(sep):
-        end = pos + len(cell)
-        if " " in cell:
-            rest = cell.lstrip(" ")
-            start = end - len(rest)
-            out.append((start, start + len(rest.rstrip(" "))))
-        else:
-            out.append((pos, end))
-        pos = end + 1
-    return out
-
-
-def _split_spaces(raw: str) -> list[tuple[int, int]]:
-    """Cells of PDF layout text: separated by two or more spaces."""
-    return [m.span() for m in _SPACE_CELL.finditer(raw)]
+        elif (num := _NUMBER.fullmatch(piece)) is not None and num.group(3) is None:
+            # 「308.7 万元」: the unit belongs to the value
+            pe, piece = unit[1], raw[ps:unit[1]]
+            out.append(_number(_NUMBER.fullmatch(piece), offset + ps, offset + pe, piece))  # type: ignore[arg-type]  # num + its unit matches too
+            unit = None
+            continue
+        if unit is None and pi > 0 and _UNIT.fullmatch(piece):
+            unit = (ps, pe)
+            continue
+        if unit is not None:
+            pe = unit[1]  # a unit word not after a number is text
+        elif _BLANK.fullmatch(piece):
+            out.append(Tok(BLANK, offset + ps, offset + pe, piece))
+            continue
+        return pe
+    return -1
 
 
 def _unglue(tok: Tok) -> Tok | None:
@@ -365,19 +477,3 @@ def _number(m: re.Match, start: int, end: int, raw: str) -> Tok:
     if sign is not None and sign[0] in "-−减":
         value = -value
     return Tok(NUM, start, end, raw, value, unit)
-
-
-def _merge_single_values(out: list[Line]) -> None:
-    """One cell per line (HTML flattened line by line): consecutive one-value lines form one run."""
-    current: Run | None = None
-    for line in out:
-        run = line.run
-        single = run is not None and not run.labelled and len(run.slots) == 1 and run.lead == 0
-        if single and current is not None and current.last == line.idx - 1:
-            current.slots.extend(run.slots)  # type: ignore[union-attr]  # single: run is not None
-            current.last = line.idx
-            line.run = None
-        elif single:
-            current = run
-        else:
-            current = None
