@@ -57,28 +57,55 @@ _T2_AFTER = ("数量", "件数", "/减", "万元", "合计")
 # Each starts with a literal character (so 1. to 8. are eight alternatives, not one [1-8]), so that
 # a search skips fast over ordinary text: 2.5× faster on a report.
 _T3_MARK = re.compile("|".join(rf"{ordinal}\s*(?=(?:{text}))" for ordinal, text in _T3_STARTS))
-_LINE_START_NUMERAL = re.compile(rf"^[ \t#*>\-•|]*第?([{NUMERALS}])[ \t]*[、.,:．]", re.M)
+# A numbered line: the text's first line, or a line break and the line after it (a literal first
+# character lets a search skip from line break to line break, ~5× faster than ^ in re.M).
+_NUMBERED = rf"[ \t#*>\-•|]*第?([{NUMERALS}])[ \t]*[、.,:．]"
+_FIRST_NUMBERED = re.compile(_NUMBERED)
+_NEXT_NUMBERED = re.compile(rf"\n{_NUMBERED}")
+# Either kind of row label, for finding the lines that hold several in one scan of the text (no
+# match of one kind can hide one of the other: neither starts inside what the other consumes).
+_ROW_MARK = lazy_compile(f"{_T3_MARK.pattern}|{_T2_MARK.pattern}")
 _SHORT = 60  # a line this short holds no flattened table
 
 
 def reflow(text: str) -> str:
     """``text`` with line breaks before mid-line part headings and flattened table rows."""
-    lines = text.split("\n")
     at_start = set()
-    for m in _LINE_START_NUMERAL.finditer(text):
+    first = _FIRST_NUMBERED.match(text)
+    for m in (first, *_NEXT_NUMBERED.finditer(text)) if first else _NEXT_NUMBERED.finditer(text):
         if m.group(1) not in at_start:
-            end = text.find("\n", m.start())
-            if is_heading(text[m.start():end if end >= 0 else len(text)], m.group(1)):
+            start = m.start() if m is first else m.start() + 1
+            end = text.find("\n", start)
+            if is_heading(text[start:end if end >= 0 else len(text)], m.group(1)):
                 at_start.add(m.group(1))
     missing = [n for n in NUMERALS if n not in at_start]
     has_numeral = _any_of("".join(missing)).search if missing else None
-    changed = False
-    for i, line in enumerate(lines):
+    out, done = [], 0  # the pieces of the result; where the text not yet copied starts
+    for start in _candidates(text, missing):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end]
         if len(line) > _SHORT or (has_numeral is not None and has_numeral(line)):
             cut = "\n".join(_split_rows(piece) for piece in _split_headings(line, missing))
             if cut != line:
-                lines[i], changed = cut, True
-    return "\n".join(lines) if changed else text
+                out += (text[done:start], cut)
+                done = end
+    return "".join((*out, text[done:])) if out else text
+
+
+def _candidates(text: str, missing: list[str]) -> list[int]:
+    """The starts of the only lines that can change, in order: those holding a numeral of a part
+    without a heading at a line start, and those with at least :data:`MIN_ROW_MARKS` row labels.
+    Found by scanning the whole text once per pattern, not each of its lines: a label whose ``\\s*``
+    runs on into the next line is counted too, so no line the rules would cut is left out."""
+    marks: dict[int, int] = {}
+    for m in _ROW_MARK.finditer(text):
+        at = text.rfind("\n", 0, m.start()) + 1
+        marks[at] = marks.get(at, 0) + 1
+    starts = {at for at, n in marks.items() if n >= MIN_ROW_MARKS}
+    if missing:
+        starts.update(text.rfind("\n", 0, m.start()) + 1 for m in _any_of("".join(missing)).finditer(text))
+    return sorted(starts)
 
 
 @cache

@@ -17,12 +17,13 @@ from collections.abc import Iterable
 from functools import cache
 
 from extractor._t2s_table import AMBIGUOUS_SIMPLIFIED, AMBIGUOUS_TRADITIONAL, SIMPLIFIED, TRADITIONAL
+from extractor.lazy_re import lazy_compile
 
 MIN_TRADITIONAL = 5
 MIN_SHARE = 0.005
 
 
-def _char_class(chars: Iterable[str]) -> str:
+def char_class(chars: Iterable[str]) -> str:
     """``[…]`` of ``chars`` with consecutive code points as ranges. The 3,137 traditional characters
     make 2,217 runs, and the class compiles in about half the time of one listing each (~3 ms of
     every start-up)."""
@@ -37,10 +38,11 @@ def _char_class(chars: Iterable[str]) -> str:
 
 _PLAIN = dict(zip(TRADITIONAL, SIMPLIFIED))
 _ALL = {**_PLAIN, **dict(zip(AMBIGUOUS_TRADITIONAL, AMBIGUOUS_SIMPLIFIED))}
-# Character classes of BMP characters compile to a bitmap: a simplified report (the usual case)
-# costs one scan of about 50 µs. The few traditional characters beyond the BMP would make every
-# position a list search, so they are looked for only in a text that has such characters at all.
-_BMP = re.compile(_char_class(c for c in TRADITIONAL if ord(c) <= 0xFFFF))
+# Character classes of BMP characters compile to a bitmap. The few traditional characters beyond
+# the BMP would make every position a list search, so they are looked for only in a text that has
+# such characters at all. (normalize's one scan of a report tells whether it has any traditional
+# character: this pattern is compiled for a text that has.)
+_BMP = lazy_compile(char_class(c for c in TRADITIONAL if ord(c) <= 0xFFFF))
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 _ASTRAL_TRADITIONAL = re.compile("[" + "".join(re.escape(c) for c in TRADITIONAL if ord(c) > 0xFFFF) + "]")
 
@@ -70,7 +72,7 @@ def is_traditional(text: str) -> bool:
 def _bmp_all() -> re.Pattern[str]:
     """The class of every key, ambiguous ones too: compiled for the first traditional text only
     (compiling it costs ~5 ms of every start-up, and most reports are simplified)."""
-    return re.compile(_char_class(c for c in _ALL if ord(c) <= 0xFFFF))
+    return re.compile(char_class(c for c in _ALL if ord(c) <= 0xFFFF))
 
 
 def _traditional(found: int, length: int) -> bool:

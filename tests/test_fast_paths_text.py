@@ -1,0 +1,80 @@
+"""The loading fast paths give what the plain step-by-step rules give (issue 21).
+
+``normalize`` skips a step when its one scan of the text found none of the characters the
+step changes, and ``reflow`` looks only at the lines that can change. Each is compared here
+with the plain sequence, written out, on random texts built from the characters and labels
+that matter."""
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+
+from extractor import normalize as N
+from extractor import reflow as R
+from extractor.parts import NUMERALS
+from extractor.t2s import to_simplified
+
+
+def plain_normalize(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = N._CONTROLS.sub("", text)
+    text = unicodedata.normalize("NFKC", N._common_compat(text))
+    text = to_simplified(text)
+    if "(" in text:
+        text = N._strip_glosses(text)
+    for glyph, simple in N._GLYPHS:
+        text = text.replace(glyph, simple)
+    text = N._ZERO_WIDTH.sub("", text)
+    text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
+    text = re.sub(r"\n{4,}", "\n\n\n", text)
+    return text.strip("\n") + "\n"
+
+
+_PIECES = ["年", "报", "公开", "，", "（", "）", "(bào)", "( zhèng )", "Ａ", "１", "\u3000", "\xa0", "\u2002", " ", "\t",
+           "\n", "\r\n", "\r", "\x07", "\x1b", "\x85", "\x0c", "\u200b", "\u2060", "\ufeff", "増", "減", "報", "於", "乾",
+           "國", "\U00020000", "\U0002F800", "\uf900", "⾧", "①", "e\u0301", "\u0338", "=", "ﬁ"]
+
+
+def test_normalize_equals_the_plain_sequence_of_steps():
+    rng = random.Random(21)
+    for _ in range(3000):
+        text = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 40)))
+        assert N.normalize(text) == plain_normalize(text), ascii(text)
+    traditional = "國家報告於開發乾燥" * 3  # enough traditional characters for a traditional text
+    assert N.normalize(traditional + "\uf900") == plain_normalize(traditional + "\uf900")
+
+
+def plain_reflow(text: str) -> str:
+    lines = text.split("\n")
+    at_start = set()
+    for m in re.finditer(rf"^{R._NUMBERED}", text, re.M):
+        if m.group(1) not in at_start:
+            end = text.find("\n", m.start())
+            if R.is_heading(text[m.start():end if end >= 0 else len(text)], m.group(1)):
+                at_start.add(m.group(1))
+    missing = [n for n in NUMERALS if n not in at_start]
+    for i, line in enumerate(lines):
+        if len(line) > R._SHORT or (missing and re.search(f"[{''.join(missing)}]", line)):
+            lines[i] = "\n".join(R._split_rows(piece) for piece in R._split_headings(line, missing))
+    return "\n".join(lines)
+
+
+_LINE_PIECES = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况",
+                "五、存在的主要问题及改进情况", "六、其他需要报告的事项", "一、本年新收", "二、上年结转", "(一)予以公开", "(七)总计",
+                "1.属于国家秘密", "3.危及", "规章", "行政许可", "规范性文件", "12", "0", " ", "\t", "|", "我镇", "申请人", "。",
+                "第三、", "统一、", "数量", "一是", "四、", "三 、 依申请"]
+
+
+def test_reflow_equals_the_plain_line_by_line_rule():
+    rng = random.Random(22)
+    changed = 0
+    for _ in range(2000):
+        lines = ["".join(rng.choice(_LINE_PIECES) for _ in range(rng.choice((1, 2, 5, 12, 25)))) for _ in range(rng.randint(1, 8))]
+        if rng.random() < 0.5:  # every part headed at a line start: only flattened rows are cut
+            lines = [*_LINE_PIECES[:6], *lines]
+        text = "\n".join(lines)
+        out = R.reflow(text)
+        assert out == plain_reflow(text), text
+        changed += out != text
+    assert changed > 500  # the rules did cut most of them
