@@ -80,7 +80,8 @@ def reflow(text: str) -> str:
                 at_start.add(m.group(1))
     missing = [n for n in NUMERALS if n not in at_start]
     has_numeral = _any_of("".join(missing)).search if missing else None
-    out, done = [], 0  # the pieces of the result; where the text not yet copied starts
+    out: list[str] = []  # the pieces of the result
+    done = 0  # where the text not yet copied starts
     for start in _candidates(text, missing):
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
