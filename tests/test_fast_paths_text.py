@@ -78,3 +78,37 @@ def test_reflow_equals_the_plain_line_by_line_rule():
         assert out == plain_reflow(text), text
         changed += out != text
     assert changed > 500  # the rules did cut most of them
+
+
+def plain_compact(chunk: str) -> tuple[str, list[int]]:
+    """The view run by run, and where each of its characters is in ``chunk``."""
+    out, where, last, gap_from = [], [], "", 0
+    for m in re.finditer(r"\S+", chunk):
+        start, end = m.span()
+        if out and start > gap_from:
+            newline = chunk.rfind("\n", gap_from, start)
+            if newline >= 0 and last in "。!?:":
+                out.append("\n")
+                where.append(newline)
+            elif last.isascii() and last.isalnum() and chunk[start].isascii() and chunk[start].isalnum():
+                out.append(" ")
+                where.append(start - 1)
+        out.append(m.group())
+        where.extend(range(start, end))
+        last, gap_from = chunk[end - 1], end
+    return "".join(out), where
+
+
+def test_compact_equals_the_plain_run_by_run_view():
+    from extractor.narrative.compact import compact
+
+    rng = random.Random(23)
+    pieces = ["年", "。", "!", ":", "?", " ", "\n", "\t", "a", "Z", "9", "\u3000", "\xa0", "\u2028", "，", "x1", " \n ",
+              "\n\n", "\x00", "\x01", "\x1c", "é", "٣"]
+    for _ in range(4000):
+        chunk = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        view = compact(chunk, 7)
+        text, where = plain_compact(chunk)
+        assert view.text == text, ascii(chunk)
+        assert [view.origin(i) for i in range(len(text))] == where, ascii(chunk)
+        assert all(view.span(i, i + 1) == (7 + where[i], 8 + where[i]) for i in range(len(text)))

@@ -9,25 +9,41 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import NamedTuple
 
 _PARAGRAPH_END = "。!?:"
 _RUN = re.compile(r"\S+")  # \s is exactly str.isspace()
+_GAP = re.compile(r"\s+")
+# The runs of whitespace that :func:`_separator` keeps, as one newline or one space: with a line
+# break after a paragraph end, and between ASCII letters or digits (str.isascii and isalnum) —
+# never at the chunk's end. Their first character is kept and followed by a mark.
+_PARAGRAPH_GAP = re.compile(rf"([{_PARAGRAPH_END}])[^\S\n]*\n\s*(?=\S)")
+_SPACE_GAP = re.compile(r"([A-Za-z0-9])\s+(?=[A-Za-z0-9])")
+_MARK_NEWLINE, _MARK_SPACE = "\x00", "\x01"  # no whitespace for str.split (\x1c–\x1f would be)
+_MARK_NEWLINE_AFTER, _MARK_SPACE_AFTER = rf"\1{_MARK_NEWLINE}", rf"\1{_MARK_SPACE}"
 
 
-class Compact(NamedTuple):
-    text: str
-    # The view is pieces of the original, each copied whole (a run of non-space characters, or one
-    # blank kept as a separator): where each piece starts in ``text`` and in the original chunk.
-    # (One entry per piece, not per character: building a per-character index was most of the cost.)
-    starts: tuple[int, ...]
-    origins: tuple[int, ...]
-    offset: int | None  # where the original chunk starts in the document (None: unknown)
+class Compact:
+    """The view's ``text``, and where the original chunk starts in the document (``offset``;
+    None: unknown). The map back is made on the first :meth:`origin` asked for: most views
+    (the preamble, 五, 六) are only read, never pointed into."""
+
+    __slots__ = ("text", "offset", "_chunk", "_starts", "_origins")
+
+    def __init__(self, text: str, offset: int | None, chunk: str):
+        self.text = text
+        self.offset = offset
+        self._chunk = chunk
+        self._starts: list[int] | None = None
+
+    def __repr__(self) -> str:
+        return f"Compact({self.text!r}, offset={self.offset})"
 
     def origin(self, pos: int) -> int:
         """Where ``text[pos]`` is in the original chunk."""
-        k = bisect_right(self.starts, pos) - 1
-        return self.origins[k] + pos - self.starts[k]
+        if self._starts is None:
+            self._starts, self._origins = _pieces(self._chunk)
+        k = bisect_right(self._starts, pos) - 1
+        return self._origins[k] + pos - self._starts[k]
 
     def span(self, start: int, end: int) -> tuple[int, int] | None:
         if self.offset is None or start >= end:
@@ -37,29 +53,50 @@ class Compact(NamedTuple):
 
 def compact(chunk: str, offset: int | None = 0) -> Compact:
     """Drop whitespace, keeping one space between ASCII words and a newline after a paragraph end."""
-    out: list[str] = []
+    if _MARK_NEWLINE in chunk or _MARK_SPACE in chunk:  # not in a normalised text (control characters)
+        return Compact(_GAP.sub(_separator, chunk), offset, chunk)
+    # The kept blanks are marked by two pattern substitutions, then every run of whitespace goes at
+    # once (str.split): no Python call per run of whitespace, which was most of the cost.
+    marked = _SPACE_GAP.sub(_MARK_SPACE_AFTER, _PARAGRAPH_GAP.sub(_MARK_NEWLINE_AFTER, chunk))
+    return Compact("".join(marked.split()).replace(_MARK_NEWLINE, "\n").replace(_MARK_SPACE, " "), offset, chunk)
+
+
+def _separator(gap: re.Match) -> str:
+    """What a run of whitespace becomes: nothing at either end of the chunk; a newline where it
+    holds a line break after a paragraph end; a space between ASCII letters or digits; else nothing."""
+    start, end = gap.span()
+    chunk = gap.string
+    if start == 0 or end == len(chunk):
+        return ""
+    last = chunk[start - 1]
+    if last in _PARAGRAPH_END and "\n" in gap.group():
+        return "\n"
+    first = chunk[end]
+    return " " if last.isascii() and last.isalnum() and first.isascii() and first.isalnum() else ""
+
+
+def _pieces(chunk: str) -> tuple[list[int], list[int]]:
+    """The view as pieces of the original, each copied whole (a run of non-space characters, or one
+    blank kept as a separator): where each starts in the view and in the chunk. (One entry per
+    piece, not per character: building a per-character index was most of the cost.)"""
     starts: list[int] = []
     origins: list[int] = []
     size = 0  # length of the view so far
     last, gap_from = "", 0  # the last character kept; where the whitespace before this run starts
     for m in _RUN.finditer(chunk):
         start, end = m.span()
-        run = m.group()
-        if out and start > gap_from:
+        if starts and start > gap_from:
             newline = chunk.rfind("\n", gap_from, start)
             if newline >= 0 and last in _PARAGRAPH_END:
-                out.append("\n")
                 starts.append(size)
                 origins.append(newline)
                 size += 1
-            elif last.isascii() and last.isalnum() and run[0].isascii() and run[0].isalnum():
-                out.append(" ")
+            elif last.isascii() and last.isalnum() and chunk[start].isascii() and chunk[start].isalnum():
                 starts.append(size)
                 origins.append(start - 1)
                 size += 1
-        out.append(run)
         starts.append(size)
         origins.append(start)
         size += end - start
-        last, gap_from = run[-1], end
-    return Compact("".join(out), tuple(starts), tuple(origins), offset)
+        last, gap_from = chunk[end - 1], end
+    return starts, origins
