@@ -112,3 +112,20 @@ def test_compact_equals_the_plain_run_by_run_view():
         assert view.text == text, ascii(chunk)
         assert [view.origin(i) for i in range(len(text))] == where, ascii(chunk)
         assert all(view.span(i, i + 1) == (7 + where[i], 8 + where[i]) for i in range(len(text)))
+
+
+def test_a_figures_clause_and_sentence_are_those_of_a_walk_to_the_stops():
+    from extractor.narrative.compact import compact
+    from extractor.narrative.figures import CLAUSE_BREAK, SENTENCE_BREAK, back, forward, mentions
+
+    rng = random.Random(24)
+    pieces = ["共", "受理", "申请", "12", "3.5", "件", "条", "%", "余", "第", "。", ",", ";", "、", "(", ")", "!", "\n", "其中",
+              "2020年", "占"]
+    seen = 0
+    for _ in range(3000):
+        view = compact("".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))))
+        for m in mentions(view):
+            seen += 1
+            assert m.clause == (back(view.text, m.start, CLAUSE_BREAK), forward(view.text, m.end, CLAUSE_BREAK))
+            assert m.sentence == (back(view.text, m.start, SENTENCE_BREAK), forward(view.text, m.end, SENTENCE_BREAK))
+    assert seen > 500
