@@ -16,7 +16,8 @@ def part_findings(parts: dict[str, Part], cells: dict[str, Cell]) -> list[Findin
     for i, (numeral, key) in enumerate(zip(NUMERALS, PART_KEYS)):
         part = parts[key]
         if part.status == "missing":
-            table = [cid for cid in cells if cid.startswith(f"{key}.")]
+            prefix = f"{key}."
+            table = [cid for cid in cells if cid.startswith(prefix)]
             lost = table if table and all(cells[c].value is None for c in table) else []
             # Only what was seen: the heading was not found (the part may still be there, unheaded).
             why = f"没有找到第{numeral}部分「{numeral}、{_NAMES[key]}」的标题"

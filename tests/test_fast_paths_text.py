@@ -129,3 +129,29 @@ def test_a_figures_clause_and_sentence_are_those_of_a_walk_to_the_stops():
             assert m.clause == (back(view.text, m.start, CLAUSE_BREAK), forward(view.text, m.end, CLAUSE_BREAK))
             assert m.sentence == (back(view.text, m.start, SENTENCE_BREAK), forward(view.text, m.end, SENTENCE_BREAK))
     assert seen > 500
+
+
+def test_a_part_has_content_as_any_of_its_lines_says():
+    from extractor import parts as P
+
+    rng = random.Random(25)
+    lines = ["网站地图", "打印 关闭", "2023年5月6日", "某某县人民政府", "x", "", "  ", "本机关全年主动公开信息 12 条。", "12",
+             "ICP备案", "联系我们 " * 30, "版权所有 " * 60, "关于" * 150 + "人民政府"]
+    for _ in range(3000):
+        text = "\n".join(rng.choice(lines) for _ in range(rng.randint(0, 60)))
+        start, end = rng.randint(0, len(text)), len(text)
+        plain = any(len(ln.strip()) >= 2 and not P._CHROME.search(ln.strip()) for ln in text[start:end].splitlines())
+        assert P._has_content(text, start, end) == plain, text[start:end]
+    signature = "网站地图\n" + "关于" * 300 + "人民政府"  # chrome as a whole line, not as its first 400 characters
+    assert not P._has_content(signature, 0, len(signature))
+
+
+def test_the_date_line_pattern_finds_what_a_line_start_pattern_finds():
+    from extractor.meta import _DATE_LINE
+
+    line_start = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$", re.M)
+    rng = random.Random(26)
+    pieces = ["2023", "年", "12", "月", "5", "日", "\n", " ", "x", "\n\n", "2023年1月2日"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        assert _DATE_LINE.findall("\n" + text) == line_start.findall(text), text
