@@ -155,3 +155,20 @@ def test_the_date_line_pattern_finds_what_a_line_start_pattern_finds():
     for _ in range(20000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
         assert _DATE_LINE.findall("\n" + text) == line_start.findall(text), text
+
+
+def test_load_text_reads_the_text_as_its_utf8_bytes_are_read():
+    from extractor.errors import InputError
+    from extractor.load import load_bytes, load_text
+
+    def read(load, source):
+        try:
+            return load(source).text
+        except InputError as e:
+            return type(e)
+
+    rng = random.Random(27)
+    pieces = ["政府信息公开", "年度报告", "\ufeff", "\x00", "\n", "é", "\U0001F600", "\ud800", " ", "一、总体情况"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        assert read(load_text, text) == read(load_bytes, text.encode("utf-8", "surrogatepass")), ascii(text)
