@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 
 _PARAGRAPH_END = "。!?:"
-_RUN = re.compile(r"\S+")  # \s is exactly str.isspace()
+_RUN = re.compile(r"\S+")  # \s is exactly str.isspace(): its runs are str.split()'s
+_MATCH_START = re.Match.start
 _GAP = re.compile(r"\s+")
 # The runs of whitespace that :func:`_separator` keeps, as one newline or one space: with a line
 # break after a paragraph end, and between ASCII letters or digits (str.isascii and isalnum) —
@@ -78,25 +80,23 @@ def _separator(gap: re.Match) -> str:
 def _pieces(chunk: str) -> tuple[list[int], list[int]]:
     """The view as pieces of the original, each copied whole (a run of non-space characters, or one
     blank kept as a separator): where each starts in the view and in the chunk. (One entry per
-    piece, not per character: building a per-character index was most of the cost.)"""
+    piece, not per character: building a per-character index was most of the cost.) Made from C
+    loops — the runs' starts and lengths, summed up — and a Python step per kept blank only."""
+    run_starts = list(map(_MATCH_START, _RUN.finditer(chunk)))
+    view_starts = list(accumulate(map(len, chunk.split()), initial=0))  # of each run, were no blank kept
+    kept = [(bisect_right(run_starts, m.end() - 1), chunk.rfind("\n", m.start(), m.end()))
+            for m in _PARAGRAPH_GAP.finditer(chunk)]  # (the run after it, where it is)
+    kept += ((bisect_right(run_starts, m.end() - 1), m.end() - 1) for m in _SPACE_GAP.finditer(chunk))
+    kept.sort()
     starts: list[int] = []
     origins: list[int] = []
-    size = 0  # length of the view so far
-    last, gap_from = "", 0  # the last character kept; where the whitespace before this run starts
-    for m in _RUN.finditer(chunk):
-        start, end = m.span()
-        if starts and start > gap_from:
-            newline = chunk.rfind("\n", gap_from, start)
-            if newline >= 0 and last in _PARAGRAPH_END:
-                starts.append(size)
-                origins.append(newline)
-                size += 1
-            elif last.isascii() and last.isalnum() and chunk[start].isascii() and chunk[start].isalnum():
-                starts.append(size)
-                origins.append(start - 1)
-                size += 1
-        starts.append(size)
-        origins.append(start)
-        size += end - start
-        last, gap_from = chunk[end - 1], end
+    shift = done = 0  # blanks kept so far; runs copied so far
+    for run, origin in kept:
+        starts += map(shift.__add__, view_starts[done:run])
+        origins += run_starts[done:run]
+        starts.append(view_starts[run] + shift)
+        origins.append(origin)
+        shift, done = shift + 1, run
+    starts += map(shift.__add__, view_starts[done:-1])
+    origins += run_starts[done:]
     return starts, origins
