@@ -172,3 +172,14 @@ def test_load_text_reads_the_text_as_its_utf8_bytes_are_read():
     for _ in range(300):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
         assert read(load_text, text) == read(load_bytes, text.encode("utf-8", "surrogatepass")), ascii(text)
+
+
+def test_item_marks_are_those_of_the_look_behind_pattern():
+    from extractor.narrative import _item_starts
+
+    plain = re.compile(r"[一二三四五六七八九十]是|\([一二三四五六七八九十]\)|(?<![\d.])\d{1,2}\.(?!\d)")
+    rng = random.Random(28)
+    pieces = ["一", "是", "(", "三", ")", "1", "2", "12", ".", "。", "x", "十是", "(十)", "3.5", "٣", "..", "²"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert _item_starts(text) == [m.start() for m in plain.finditer(text)], text
