@@ -38,7 +38,8 @@ _KEYS = {
 }
 # Not after 「(」 or a character that makes the numeral part of a word (第三、 十五、 统一、); the
 # text up to the key phrase holds no digit and no other numbered item (「四、结转…0四、申请行政复议」).
-_MID_HEADING = {n: lazy_compile(rf"(?<![(（第十统唯之A-Za-z]){n}\s*[、.．]\s*[^\n\d、]{{0,20}}?(?:{p})")
+# The numeral first, the character before it looked back at: a search skips to each numeral.
+_MID_HEADING = {n: lazy_compile(rf"{n}(?<![(（第十统唯之A-Za-z]{n})\s*[、.．]\s*[^\n\d、]{{0,20}}?(?:{p})")
                 for n, p in _KEYS.items()}
 _HEADING_END = lazy_compile(r"情况|事项")
 _PAUSE = lazy_compile(r"[\s。；;]")
@@ -62,9 +63,18 @@ _T3_MARK = re.compile("|".join(rf"{ordinal}\s*(?=(?:{text}))" for ordinal, text 
 _NUMBERED = rf"[ \t#*>\-•|]*第?([{NUMERALS}])[ \t]*[、.,:．]"
 _FIRST_NUMBERED = re.compile(_NUMBERED)
 _NEXT_NUMBERED = re.compile(rf"\n{_NUMBERED}")
-# Either kind of row label, for finding the lines that hold several in one scan of the text (no
-# match of one kind can hide one of the other: neither starts inside what the other consumes).
-_ROW_MARK = lazy_compile(f"{_T3_MARK.pattern}|{_T2_MARK.pattern}")
+# Row labels, for finding the lines that hold several: the places of a few literals, found by
+# str.find (several times faster than a pattern's search), each checked where it is. A 表三 label
+# by the end of its ordinal (「、」 「)」 「.」), looked back at for the numeral and on for any 表三
+# label; a 表二 label by its word. Every label _T3_MARK and _T2_MARK find is among them, on its line.
+_T3_LABELS = "|".join(dict.fromkeys(word for _, text in _T3_STARTS for word in text.split("|")))
+_T3_AFTER = {
+    "、": lazy_compile(rf"(?<=[一二三四1-8]、)\s*(?:{_T3_LABELS})"),
+    ")": lazy_compile(rf"(?<=\([一二三四五六七]\))\s*(?:{_T3_LABELS})"),
+    ".": lazy_compile(rf"(?<=[1-8]\.)\s*(?:{_T3_LABELS})"),
+}
+_T2_WORDS = ("第二十条", "规章", "行政规范性文件", "规范性文件", "行政许可", "其他对外管理服务事项", "行政处罚", "行政强制",
+             "行政事业性收费", "政府集中采购")
 _SHORT = 60  # a line this short holds no flattened table
 
 
@@ -97,12 +107,17 @@ def reflow(text: str) -> str:
 def _candidates(text: str, missing: list[str]) -> list[int]:
     """The starts of the only lines that can change, in order: those holding a numeral of a part
     without a heading at a line start, and those with at least :data:`MIN_ROW_MARKS` row labels.
-    Found by scanning the whole text once per pattern, not each of its lines: a label whose ``\\s*``
-    runs on into the next line is counted too, so no line the rules would cut is left out."""
+    Found in the whole text, not line by line: a label whose ``\\s*`` runs on into the next line is
+    counted too, and so is a word inside another, so no line the rules would cut is left out."""
     marks: dict[int, int] = {}
-    for m in _ROW_MARK.finditer(text):
-        at = text.rfind("\n", 0, m.start()) + 1
-        marks[at] = marks.get(at, 0) + 1
+    for word in (*_T3_AFTER, *_T2_WORDS):
+        after = _T3_AFTER.get(word)
+        at = text.find(word)
+        while at >= 0:
+            if after is None or after.match(text, at + 1):
+                line = text.rfind("\n", 0, at) + 1
+                marks[line] = marks.get(line, 0) + 1
+            at = text.find(word, at + 1)
     starts = {at for at, n in marks.items() if n >= MIN_ROW_MARKS}
     if missing:
         starts.update(text.rfind("\n", 0, m.start()) + 1 for m in _any_of("".join(missing)).finditer(text))
