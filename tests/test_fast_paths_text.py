@@ -183,3 +183,14 @@ def test_item_marks_are_those_of_the_look_behind_pattern():
     for _ in range(20000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         assert _item_starts(text) == [m.start() for m in plain.finditer(text)], text
+
+
+def test_a_nouns_counting_words_go_as_the_patterns_say():
+    from extractor.narrative.figures import _LEAD, _TAIL, _noun
+
+    rng = random.Random(29)
+    pieces = ["2020年", "3月", "5日", "在", "共计", "共", "累计", "其中", "本年度", "年度", "达到", "达", "为", "约", "近", "已",
+              "信息", "申请", "公开", "٣", "1"]
+    for _ in range(20000):
+        words = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        assert _noun(words) == _TAIL.sub("", _LEAD.sub("", words)), words

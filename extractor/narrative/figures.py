@@ -23,6 +23,7 @@ SENTENCE_BREAK = "。!?\n"
 _LEAD = re.compile(r"^(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|在|共计|共|累计|合计|总计|其中|全年|本年度|本年|年度|"
                    r"今年|另有|含|达到|达|为|已)+")
 _TAIL = re.compile(r"(?:共计|共|累计|合计|总计|约|近|达到|达|为)+$")
+_LEAD_FIRST, _TAIL_LAST = "在共累合总其全本年今另含达为已", "计共约近到达为"  # what the words of each start or end with
 
 
 class Mention(NamedTuple):
@@ -72,8 +73,16 @@ def _mentions(c: Compact) -> list[Mention]:
         sentence = (size - before.start() if before else 0, after.start() if after else size)
         number = m[1]
         out.append(Mention(float(number), m[3], m[2] is not None, len(number.partition(".")[2]), start, end,
-                           _TAIL.sub("", _LEAD.sub("", text[noun_from:start])), clause, sentence))
+                           _noun(text[noun_from:start]), clause, sentence))
     return out
+
+
+def _noun(words: str) -> str:
+    """``words`` less the counting words before and after: each pattern only where its first or last
+    character is there (most nouns have neither)."""
+    if words[:1] in _LEAD_FIRST or words[:1].isdecimal():
+        words = _LEAD.sub("", words)
+    return _TAIL.sub("", words) if words[-1:] in _TAIL_LAST else words
 
 
 def _figures(text: str) -> list[re.Match]:
