@@ -63,18 +63,19 @@ _T3_MARK = re.compile("|".join(rf"{ordinal}\s*(?=(?:{text}))" for ordinal, text 
 _NUMBERED = rf"[ \t#*>\-•|]*第?([{NUMERALS}])[ \t]*[、.,:．]"
 _FIRST_NUMBERED = re.compile(_NUMBERED)
 _NEXT_NUMBERED = re.compile(rf"\n{_NUMBERED}")
-# Row labels, for finding the lines that hold several: the places of a few literals, found by
-# str.find (several times faster than a pattern's search), each checked where it is. A 表三 label
-# by the end of its ordinal (「、」 「)」 「.」), looked back at for the numeral and on for any 表三
-# label; a 表二 label by its word. Every label _T3_MARK and _T2_MARK find is among them, on its line.
+# Row labels, for finding the lines that hold several: a 表三 label by the end of its ordinal
+# (「、」 「)」 「.」), looked back at for the numeral and on for any 表三 label; a 表二 label by its
+# word. A pattern led by a literal is searched ~5× faster than one led by a class of first
+# characters, and str.find ~4× faster again (the words are rare: no pattern needed to check them).
+# Every label _T3_MARK and _T2_MARK find is among these, on its line.
 _T3_LABELS = "|".join(dict.fromkeys(word for _, text in _T3_STARTS for word in text.split("|")))
-_T3_AFTER = {
-    "、": lazy_compile(rf"(?<=[一二三四1-8]、)\s*(?:{_T3_LABELS})"),
-    ")": lazy_compile(rf"(?<=\([一二三四五六七]\))\s*(?:{_T3_LABELS})"),
-    ".": lazy_compile(rf"(?<=[1-8]\.)\s*(?:{_T3_LABELS})"),
-}
-_T2_WORDS = ("第二十条", "规章", "行政规范性文件", "规范性文件", "行政许可", "其他对外管理服务事项", "行政处罚", "行政强制",
-             "行政事业性收费", "政府集中采购")
+_T3_ENDS = (
+    lazy_compile(rf"、(?<=[一二三四1-8]、)\s*(?={_T3_LABELS})"),
+    lazy_compile(rf"\)(?<=\([一二三四五六七]\))\s*(?={_T3_LABELS})"),
+    lazy_compile(rf"\.(?<=[1-8]\.)\s*(?={_T3_LABELS})"),
+)
+_T2_WORDS = ("第二十条", "规章", "规范性文件", "行政许可", "其他对外管理服务事项", "行政处罚", "行政强制", "行政事业性收费",
+             "政府集中采购")  # 「行政规范性文件」 holds 「规范性文件」
 _SHORT = 60  # a line this short holds no flattened table
 
 
@@ -110,13 +111,14 @@ def _candidates(text: str, missing: list[str]) -> list[int]:
     Found in the whole text, not line by line: a label whose ``\\s*`` runs on into the next line is
     counted too, and so is a word inside another, so no line the rules would cut is left out."""
     marks: dict[int, int] = {}
-    for word in (*_T3_AFTER, *_T2_WORDS):
-        after = _T3_AFTER.get(word)
+    for at in (m.start() for pattern in _T3_ENDS for m in pattern.finditer(text)):
+        line = text.rfind("\n", 0, at) + 1
+        marks[line] = marks.get(line, 0) + 1
+    for word in _T2_WORDS:
         at = text.find(word)
         while at >= 0:
-            if after is None or after.match(text, at + 1):
-                line = text.rfind("\n", 0, at) + 1
-                marks[line] = marks.get(line, 0) + 1
+            line = text.rfind("\n", 0, at) + 1
+            marks[line] = marks.get(line, 0) + 1
             at = text.find(word, at + 1)
     starts = {at for at, n in marks.items() if n >= MIN_ROW_MARKS}
     if missing:
