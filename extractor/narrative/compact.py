@@ -14,14 +14,11 @@ from itertools import accumulate
 _PARAGRAPH_END = "。!?:"
 _RUN = re.compile(r"\S+")  # \s is exactly str.isspace(): its runs are str.split()'s
 _MATCH_START = re.Match.start
-_GAP = re.compile(r"\s+")
-# The runs of whitespace that :func:`_separator` keeps, as one newline or one space: with a line
-# break after a paragraph end, and between ASCII letters or digits (str.isascii and isalnum) —
-# never at the chunk's end. Their first character is kept and followed by a mark.
+# The runs of whitespace that are kept, as one newline or one space: with a line break after a
+# paragraph end, and between ASCII letters or digits (str.isascii and isalnum) — never at the
+# chunk's end. Each match is the character before the run, and the run.
 _PARAGRAPH_GAP = re.compile(rf"([{_PARAGRAPH_END}])[^\S\n]*\n\s*(?=\S)")
 _SPACE_GAP = re.compile(r"([A-Za-z0-9])\s+(?=[A-Za-z0-9])")
-_MARK_NEWLINE, _MARK_SPACE = "\x00", "\x01"  # no whitespace for str.split (\x1c–\x1f would be)
-_MARK_NEWLINE_AFTER, _MARK_SPACE_AFTER = rf"\1{_MARK_NEWLINE}", rf"\1{_MARK_SPACE}"
 
 
 class Compact:
@@ -55,26 +52,30 @@ class Compact:
 
 def compact(chunk: str, offset: int | None = 0) -> Compact:
     """Drop whitespace, keeping one space between ASCII words and a newline after a paragraph end."""
-    if _MARK_NEWLINE in chunk or _MARK_SPACE in chunk:  # not in a normalised text (control characters)
-        return Compact(_GAP.sub(_separator, chunk), offset, chunk)
-    # The kept blanks are marked by two pattern substitutions, then every run of whitespace goes at
-    # once (str.split): no Python call per run of whitespace, which was most of the cost.
-    marked = _SPACE_GAP.sub(_MARK_SPACE_AFTER, _PARAGRAPH_GAP.sub(_MARK_NEWLINE_AFTER, chunk))
-    return Compact("".join(marked.split()).replace(_MARK_NEWLINE, "\n").replace(_MARK_SPACE, " "), offset, chunk)
+    out: list[str] = []
+    last = ""  # the last character kept
+    for line in chunk.split("\n"):  # a run of whitespace between two lines holds a line break
+        runs = line.split()
+        if not runs:
+            continue
+        first = runs[0][0]
+        if last in _PARAGRAPH_END and last:
+            out.append("\n")
+        elif last.isascii() and last.isalnum() and first.isascii() and first.isalnum():
+            out.append(" ")
+        out.append(runs[0] if len(runs) == 1 else _joined(runs))
+        last = runs[-1][-1]
+    return Compact("".join(out), offset, chunk)
 
 
-def _separator(gap: re.Match) -> str:
-    """What a run of whitespace becomes: nothing at either end of the chunk; a newline where it
-    holds a line break after a paragraph end; a space between ASCII letters or digits; else nothing."""
-    start, end = gap.span()
-    chunk = gap.string
-    if start == 0 or end == len(chunk):
-        return ""
-    last = chunk[start - 1]
-    if last in _PARAGRAPH_END and "\n" in gap.group():
-        return "\n"
-    first = chunk[end]
-    return " " if last.isascii() and last.isalnum() and first.isascii() and first.isalnum() else ""
+def _joined(runs: list[str]) -> str:
+    """The runs of one line, a space kept between ASCII letters or digits."""
+    out = [runs[0]]
+    for before, run in zip(runs, runs[1:]):
+        if before[-1].isascii() and before[-1].isalnum() and run[0].isascii() and run[0].isalnum():
+            out.append(" ")
+        out.append(run)
+    return "".join(out)
 
 
 def _pieces(chunk: str) -> tuple[list[int], list[int]]:
