@@ -60,7 +60,7 @@ def normalize(text: str) -> str:
     text = _replace_compat(text, found & _COMPAT)
     nfkc = unicodedata.normalize("NFKC", text)  # the text itself when its quick check passes (the pre-pass's aim)
     if nfkc is not text or not found <= plain:  # NFKC may make a traditional character (U+F900…)
-        nfkc = to_simplified(nfkc)
+        nfkc = to_simplified(nfkc, pattern)
     text = nfkc
     if "(" in text:
         text = _strip_glosses(text)

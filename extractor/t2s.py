@@ -47,9 +47,14 @@ _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 _ASTRAL_TRADITIONAL = re.compile("[" + "".join(re.escape(c) for c in TRADITIONAL if ord(c) > 0xFFFF) + "]")
 
 
-def to_simplified(text: str) -> str:
-    """``text`` with traditional characters replaced by simplified ones; ``len`` is unchanged."""
-    found = _BMP.findall(text)
+def to_simplified(text: str, scan: re.Pattern[str] | None = None) -> str:
+    """``text`` with traditional characters replaced by simplified ones; ``len`` is unchanged.
+    ``scan``: a caller's pattern of single characters that takes in every traditional one (normalize's
+    one scan), used instead of compiling this module's own (~14 ms) for a text that has one."""
+    if scan is None:
+        found = _BMP.findall(text)
+    else:
+        found = [ch for ch in scan.findall(text) if ch in _PLAIN and ch <= "\uffff"]
     astral = _ASTRAL_TRADITIONAL.findall(text) if _ASTRAL.search(text) else []
     if not found and not astral:
         return text

@@ -9,16 +9,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import islice
 
 _PARAGRAPH_END = "。!?:"
 _RUN = re.compile(r"\S+")  # \s is exactly str.isspace(): its runs are str.split()'s
-_MATCH_START = re.Match.start
-# The runs of whitespace that are kept, as one newline or one space: with a line break after a
-# paragraph end, and between ASCII letters or digits (str.isascii and isalnum) — never at the
-# chunk's end. Each match is the character before the run, and the run.
-_PARAGRAPH_GAP = re.compile(rf"([{_PARAGRAPH_END}])[^\S\n]*\n\s*(?=\S)")
-_SPACE_GAP = re.compile(r"([A-Za-z0-9])\s+(?=[A-Za-z0-9])")
 
 
 class Compact:
@@ -81,23 +75,46 @@ def _joined(runs: list[str]) -> str:
 def _pieces(chunk: str) -> tuple[list[int], list[int]]:
     """The view as pieces of the original, each copied whole (a run of non-space characters, or one
     blank kept as a separator): where each starts in the view and in the chunk. (One entry per
-    piece, not per character: building a per-character index was most of the cost.) Made from C
-    loops — the runs' starts and lengths, summed up — and a Python step per kept blank only."""
-    run_starts = list(map(_MATCH_START, _RUN.finditer(chunk)))
-    view_starts = list(accumulate(map(len, chunk.split()), initial=0))  # of each run, were no blank kept
-    kept = [(bisect_right(run_starts, m.end() - 1), chunk.rfind("\n", m.start(), m.end()))
-            for m in _PARAGRAPH_GAP.finditer(chunk)]  # (the run after it, where it is)
-    kept += ((bisect_right(run_starts, m.end() - 1), m.end() - 1) for m in _SPACE_GAP.finditer(chunk))
-    kept.sort()
+    piece, not per character: building a per-character index was most of the cost.) Made line by
+    line, as :func:`compact` makes the view: most lines are one run."""
     starts: list[int] = []
     origins: list[int] = []
-    shift = done = 0  # blanks kept so far; runs copied so far
-    for run, origin in kept:
-        starts += map(shift.__add__, view_starts[done:run])
-        origins += run_starts[done:run]
-        starts.append(view_starts[run] + shift)
-        origins.append(origin)
-        shift, done = shift + 1, run
-    starts += map(shift.__add__, view_starts[done:-1])
-    origins += run_starts[done:]
+    size = 0  # length of the view so far
+    last = ""  # the last character kept
+    at = 0  # where the line starts in the chunk
+    for line in chunk.split("\n"):
+        runs = line.split()
+        if runs:
+            first = runs[0]
+            start = at + len(line) - len(line.lstrip())
+            if last in _PARAGRAPH_END and last:  # the line break before this line is kept
+                starts.append(size)
+                origins.append(at - 1)
+                size += 1
+            elif last.isascii() and last.isalnum() and first[0].isascii() and first[0].isalnum():
+                starts.append(size)
+                origins.append(start - 1)
+                size += 1
+            starts.append(size)
+            origins.append(start)
+            size += len(first)
+            if len(runs) > 1:
+                size = _line_pieces(line, at, runs, size, starts, origins)
+            last = runs[-1][-1]
+        at += len(line) + 1
     return starts, origins
+
+
+def _line_pieces(line: str, at: int, runs: list[str], size: int, starts: list[int], origins: list[int]) -> int:
+    """The pieces of a line's runs after its first (whose line starts at ``at``); the view's new length."""
+    for before, m in zip(runs, islice(_RUN.finditer(line), 1, None)):
+        start = at + m.start()
+        c = line[m.start()]
+        if before[-1].isascii() and before[-1].isalnum() and c.isascii() and c.isalnum():
+            starts.append(size)
+            origins.append(start - 1)
+            size += 1
+        starts.append(size)
+        origins.append(start)
+        size += m.end() - m.start()
+    return size
