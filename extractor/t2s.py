@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from functools import cache
 
 from extractor._t2s_table import AMBIGUOUS_SIMPLIFIED, AMBIGUOUS_TRADITIONAL, SIMPLIFIED, TRADITIONAL
-from extractor.lazy_re import lazy_compile
 
 MIN_TRADITIONAL = 5
 MIN_SHARE = 0.005
@@ -40,9 +39,7 @@ _PLAIN = dict(zip(TRADITIONAL, SIMPLIFIED))
 _ALL = {**_PLAIN, **dict(zip(AMBIGUOUS_TRADITIONAL, AMBIGUOUS_SIMPLIFIED))}
 # Character classes of BMP characters compile to a bitmap. The few traditional characters beyond
 # the BMP would make every position a list search, so they are looked for only in a text that has
-# such characters at all. (normalize's one scan of a report tells whether it has any traditional
-# character: this pattern is compiled for a text that has.)
-_BMP = lazy_compile(char_class(c for c in TRADITIONAL if ord(c) <= 0xFFFF))
+# such characters at all.
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 _ASTRAL_TRADITIONAL = re.compile("[" + "".join(re.escape(c) for c in TRADITIONAL if ord(c) > 0xFFFF) + "]")
 
@@ -52,7 +49,7 @@ def to_simplified(text: str, scan: re.Pattern[str] | None = None) -> str:
     ``scan``: a caller's pattern of single characters that takes in every traditional one (normalize's
     one scan), used instead of compiling this module's own (~14 ms) for a text that has one."""
     if scan is None:
-        found = _BMP.findall(text)
+        found = _bmp().findall(text)
     else:
         found = [ch for ch in scan.findall(text) if ch in _PLAIN and ch <= "\uffff"]
     astral = _ASTRAL_TRADITIONAL.findall(text) if _ASTRAL.search(text) else []
@@ -70,7 +67,14 @@ def to_simplified(text: str, scan: re.Pattern[str] | None = None) -> str:
 def is_traditional(text: str) -> bool:
     """Whether ``text`` reads as a traditional-character text (the rule :func:`to_simplified` uses)."""
     astral = len(_ASTRAL_TRADITIONAL.findall(text)) if _ASTRAL.search(text) else 0
-    return _traditional(len(_BMP.findall(text)) + astral, len(text))
+    return _traditional(len(_bmp().findall(text)) + astral, len(text))
+
+
+@cache
+def _bmp() -> re.Pattern[str]:
+    """The class of the unambiguous traditional characters, made and compiled on first use (not at
+    import): normalize passes its own scan, so a report seldom needs it."""
+    return re.compile(char_class(c for c in TRADITIONAL if ord(c) <= 0xFFFF))
 
 
 @cache
