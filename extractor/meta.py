@@ -28,7 +28,9 @@ _NAMED_REPORT = lazy_compile(r"((?:19|20)\d{2})\s*年度?\s*(?:(?:政府|政务)
 _YEAR_END = lazy_compile(r"截[止至]到?\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
 _YEAR_DU = lazy_compile(r"((?:19|20)\d{2})\s*年度")
 _PUBLISHED = lazy_compile(r"(?:发布|公开|印发)(?:时间|日期)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
-_DATE_LINE = lazy_compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$", re.M)
+# A date on a line of its own, searched for in the text after a line break (a literal first
+# character lets the search skip to each line break; ^ in re.M tries every position).
+_DATE_LINE = lazy_compile(r"\n\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$", re.M)
 _SIGNATURE = lazy_compile(r"^\s*(\S{2,30}?(?:人民政府|办公室|委员会|局|中心|管理处|街道办事处))\s*$", re.M)
 _NOT_A_NAME = lazy_compile(r"\d|日期|索引|文号")
 _DECOR = lazy_compile(r"[\s#*《》<>]+")
@@ -94,9 +96,10 @@ def _publisher(head: str) -> str | None:
 
 
 def _published(text: str, tail: str) -> str | None:
-    m = _PUBLISHED.search(text[:3000])
+    head = text[:3000]
+    m = _PUBLISHED.search(head) if "日期" in head or "时间" in head else None  # the words first: far cheaper
     if not m:
-        dates = _DATE_LINE.findall(tail)
+        dates = _DATE_LINE.findall("\n" + tail)
         m_groups = dates[-1] if dates else None
     else:
         m_groups = m.groups()

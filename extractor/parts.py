@@ -33,6 +33,9 @@ _CHROME = re.compile(
 )
 
 
+_FIRST_LINES = 400
+
+
 class Part(NamedTuple):
     key: str  # p1 … p6
     heading: str | None
@@ -70,7 +73,7 @@ def split_parts(text: str) -> dict[str, Part]:
             continue
         head, body, heading = found[key]
         end = next((s for s in starts if s > head), len(text))
-        parts[key] = Part(key, heading, body, end, "present" if _has_content(text[body:end]) else "empty")
+        parts[key] = Part(key, heading, body, end, "present" if _has_content(text, body, end) else "empty")
     return parts
 
 
@@ -102,9 +105,18 @@ def tables_region(text: str, parts: dict[str, Part]) -> str:
     return text[start:end]
 
 
-def _has_content(chunk: str) -> bool:
-    for line in chunk.splitlines():
-        line = line.strip()
-        if len(line) >= 2 and not _CHROME.search(line):
-            return True
-    return False
+def _has_content(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` has a line that is more than page chrome. Its first lines
+    nearly always tell: those within :data:`_FIRST_LINES` characters are split first (a table
+    part runs to hundreds of lines), the whole only when none of them is content."""
+    window = min(end, start + _FIRST_LINES)
+    lines = text[start:window].splitlines()
+    if window < end:
+        lines.pop()  # it may go on past the window: looked at with the whole
+    return any(_is_content(line) for line in lines) or (window < end and any(
+        _is_content(line) for line in text[start:end].splitlines()))
+
+
+def _is_content(line: str) -> bool:
+    line = line.strip()
+    return len(line) >= 2 and not _CHROME.search(line)

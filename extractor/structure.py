@@ -1,6 +1,8 @@
 """Structural findings about the six parts (missing, empty)."""
 from __future__ import annotations
 
+from operator import methodcaller
+
 from extractor.parts import NUMERALS, PART_KEYS, Part
 from schemas import Cell, Finding
 
@@ -16,7 +18,7 @@ def part_findings(parts: dict[str, Part], cells: dict[str, Cell]) -> list[Findin
     for i, (numeral, key) in enumerate(zip(NUMERALS, PART_KEYS)):
         part = parts[key]
         if part.status == "missing":
-            table = [cid for cid in cells if cid.startswith(f"{key}.")]
+            table = list(filter(methodcaller("startswith", f"{key}."), cells))  # a C loop over the cells
             lost = table if table and all(cells[c].value is None for c in table) else []
             # Only what was seen: the heading was not found (the part may still be there, unheaded).
             why = f"没有找到第{numeral}部分「{numeral}、{_NAMES[key]}」的标题"

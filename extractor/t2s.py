@@ -22,7 +22,7 @@ MIN_TRADITIONAL = 5
 MIN_SHARE = 0.005
 
 
-def _char_class(chars: Iterable[str]) -> str:
+def char_class(chars: Iterable[str]) -> str:
     """``[…]`` of ``chars`` with consecutive code points as ranges. The 3,137 traditional characters
     make 2,217 runs, and the class compiles in about half the time of one listing each (~3 ms of
     every start-up)."""
@@ -37,17 +37,21 @@ def _char_class(chars: Iterable[str]) -> str:
 
 _PLAIN = dict(zip(TRADITIONAL, SIMPLIFIED))
 _ALL = {**_PLAIN, **dict(zip(AMBIGUOUS_TRADITIONAL, AMBIGUOUS_SIMPLIFIED))}
-# Character classes of BMP characters compile to a bitmap: a simplified report (the usual case)
-# costs one scan of about 50 µs. The few traditional characters beyond the BMP would make every
-# position a list search, so they are looked for only in a text that has such characters at all.
-_BMP = re.compile(_char_class(c for c in TRADITIONAL if ord(c) <= 0xFFFF))
+# Character classes of BMP characters compile to a bitmap. The few traditional characters beyond
+# the BMP would make every position a list search, so they are looked for only in a text that has
+# such characters at all.
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 _ASTRAL_TRADITIONAL = re.compile("[" + "".join(re.escape(c) for c in TRADITIONAL if ord(c) > 0xFFFF) + "]")
 
 
-def to_simplified(text: str) -> str:
-    """``text`` with traditional characters replaced by simplified ones; ``len`` is unchanged."""
-    found = _BMP.findall(text)
+def to_simplified(text: str, scan: re.Pattern[str] | None = None) -> str:
+    """``text`` with traditional characters replaced by simplified ones; ``len`` is unchanged.
+    ``scan``: a caller's pattern of single characters that takes in every traditional one (normalize's
+    one scan), used instead of compiling this module's own (~14 ms) for a text that has one."""
+    if scan is None:
+        found = _bmp().findall(text)
+    else:
+        found = [ch for ch in scan.findall(text) if ch in _PLAIN and ch <= "\uffff"]
     astral = _ASTRAL_TRADITIONAL.findall(text) if _ASTRAL.search(text) else []
     if not found and not astral:
         return text
@@ -63,14 +67,21 @@ def to_simplified(text: str) -> str:
 def is_traditional(text: str) -> bool:
     """Whether ``text`` reads as a traditional-character text (the rule :func:`to_simplified` uses)."""
     astral = len(_ASTRAL_TRADITIONAL.findall(text)) if _ASTRAL.search(text) else 0
-    return _traditional(len(_BMP.findall(text)) + astral, len(text))
+    return _traditional(len(_bmp().findall(text)) + astral, len(text))
+
+
+@cache
+def _bmp() -> re.Pattern[str]:
+    """The class of the unambiguous traditional characters, made and compiled on first use (not at
+    import): normalize passes its own scan, so a report seldom needs it."""
+    return re.compile(char_class(c for c in TRADITIONAL if ord(c) <= 0xFFFF))
 
 
 @cache
 def _bmp_all() -> re.Pattern[str]:
     """The class of every key, ambiguous ones too: compiled for the first traditional text only
     (compiling it costs ~5 ms of every start-up, and most reports are simplified)."""
-    return re.compile(_char_class(c for c in _ALL if ord(c) <= 0xFFFF))
+    return re.compile(char_class(c for c in _ALL if ord(c) <= 0xFFFF))
 
 
 def _traditional(found: int, length: int) -> bool:

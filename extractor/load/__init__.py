@@ -133,9 +133,12 @@ def load_bytes(data: bytes, *, name: str | None = None, ocr: scan.OcrMode = "aut
 def load_text(text: str, *, name: str | None = None, limits: Limits | None = None) -> Document:
     """Load the report's text itself (already decoded)."""
     limits = limits or Limits.from_env()
-    data = text.encode("utf-8", "surrogatepass")
+    try:
+        data, decoded = text.encode("utf-8"), text
+    except UnicodeEncodeError:  # a lone surrogate: the bytes are decoded as any file's are
+        data, decoded = text.encode("utf-8", "surrogatepass"), None
     guard.check_size(data, name or "<input>", limits, text=True)
-    return _read(data, "txt", name or "<input>", None, "never", None, limits)
+    return _read(data, "txt", name or "<input>", None, "never", None, limits, decoded)
 
 
 def load(source: str | Path | bytes, *, name: str | None = None, ocr: scan.OcrMode = "auto",
@@ -154,26 +157,30 @@ def load(source: str | Path | bytes, *, name: str | None = None, ocr: scan.OcrMo
 
 
 def _read(data: bytes, fmt: str, label: str, path: Path | None, ocr: scan.OcrMode, ocr_jobs: int | None,
-          limits: Limits) -> Document:
+          limits: Limits, decoded: str | None = None) -> Document:
+    """``decoded``: the text ``data`` was encoded from as UTF-8 (load_text), which decoding would give back."""
     if not data.strip():
         raise EmptyDocument(f"{label}: empty file")
     if fmt == "image" or (fmt == "pdf" and ocr == "always"):
         return _from_scan(data, fmt, label, path, ocr, ocr_jobs)
     try:
-        raw, fmt = _parse(data, fmt, label, limits)
+        raw, fmt = _parse(data, fmt, label, limits, decoded)
     except NoTextLayer:
         return _from_scan(data, fmt, label, path, ocr, ocr_jobs)
     guard.check_text(raw, label, limits)
     return _finish(raw, data, fmt, label, path)
 
 
-def _parse(data: bytes, fmt: str, label: str, limits: Limits) -> tuple[str, str]:
+def _parse(data: bytes, fmt: str, label: str, limits: Limits, decoded: str | None = None) -> tuple[str, str]:
     """The format's raw text (and the format, which content sniffing may change), bounded:
     PDF, Word and large pages parsed in a child process; a parser's own error on a broken
     file is the file's problem (unreadable), never an internal error."""
     if fmt in ("txt", "md"):
         from extractor.load import markup, text  # light: a text report needs nothing more
-        raw = text.decode(data, label)
+        if decoded is not None and b"\x00" not in data[:8192]:  # what text.decode gives: UTF-8 less its BOM
+            raw = decoded[1:] if decoded.startswith("\ufeff") else decoded
+        else:
+            raw = text.decode(data, label)
         page = markup.markup_of(raw)
         if page is None:
             return raw, fmt

@@ -15,7 +15,10 @@ from schemas import Part1, Part5, Part6, PartInfo
 from schemas.result import Narrative
 
 _IMPROVE = re.compile(r"针对|下一步|改进措施|改进情况|整改|(?:20\d\d年|今后|明年|新的一年)[^。]{0,12}将")
-_ITEM = re.compile(r"[一二三四五六七八九十]是|\([一二三四五六七八九十]\)|(?<![\d.])\d{1,2}\.(?!\d)")
+# An item mark: 「一是」, 「(一)」, or 「1.」 not right after a digit or 「.」 (:func:`_item_starts` checks
+# that). One leading class, the branch told by a look-behind on it: a search then tests each
+# character against the class instead of trying every branch at every position.
+_ITEM = re.compile(r"[一二三四五六七八九十(\d](?:(?<=[一二三四五六七八九十])是|(?<=\()[一二三四五六七八九十]\)|(?<=\d)\d?\.(?!\d))")
 _HEADING_ONLY = re.compile(r"\S{0,4}(?:存在的)?(?:主要)?问题|\S{0,4}(?:整改|改进)(?:情况|措施)")
 _SENTENCE_END = re.compile(r"(?<=[。;])")
 _FEE = re.compile(r"[^。\n]*(?:信息处理费|处理费|收费)[^。\n]*。?")
@@ -65,9 +68,21 @@ def _split_problems(text: str) -> tuple[list[str], list[str]]:
     return _items(text[:cut]), _items(text[cut:])
 
 
+def _item_starts(text: str) -> list[int]:
+    """Where the item marks start. A number right after a digit or 「.」 is no mark: skipping its match
+    skips no other, since none starts inside it (every character of it but the first is a digit or 「.」)."""
+    out = []
+    for m in _ITEM.finditer(text):
+        s = m.start()
+        if s and text[s].isdecimal() and (text[s - 1].isdecimal() or text[s - 1] == "."):
+            continue
+        out.append(s)
+    return out
+
+
 def _items(text: str) -> list[str]:
     """Enumerated items (一是…, （一）…, 1.…) when there are several, else sentences."""
-    marks = [m.start() for m in _ITEM.finditer(text)]
+    marks = _item_starts(text)
     if len(marks) >= 2:
         bounds = [*marks, len(text)]
         chunks = [text[a:b] for a, b in zip(bounds, bounds[1:])]

@@ -7,7 +7,6 @@ are left out.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from functools import cache
 from typing import NamedTuple
 
@@ -15,14 +14,16 @@ from extractor.narrative.compact import Compact
 from schemas import Figure
 
 # A number not right after a digit, 「.」 or 「第」 (:func:`_figures` checks that: a pattern that starts
-# with the digits is searched faster than one that starts with a look-behind).
-_FIGURE = re.compile(r"(\d+(?:\.\d+)?)(余|多)?(万元|亿元|元|人次|件|条|项|个|篇|次|人|家|期|场|份|起|户|%)")
+# with the digits is searched faster than one that starts with a look-behind). 「\d\d*」, not 「\d+」:
+# a pattern that opens with a class (not a repeat) is searched by testing each character against it.
+_FIGURE = re.compile(r"(\d\d*(?:\.\d+)?)(余|多)?(万元|亿元|元|人次|件|条|项|个|篇|次|人|家|期|场|份|起|户|%)")
 _NOT_AFTER = ".第"
 CLAUSE_BREAK = ",;:。、()!?\n"
 SENTENCE_BREAK = "。!?\n"
 _LEAD = re.compile(r"^(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|在|共计|共|累计|合计|总计|其中|全年|本年度|本年|年度|"
                    r"今年|另有|含|达到|达|为|已)+")
 _TAIL = re.compile(r"(?:共计|共|累计|合计|总计|约|近|达到|达|为)+$")
+_LEAD_FIRST, _TAIL_LAST = "在共累合总其全本年今另含达为已", "计共约近到达为"  # what the words of each start or end with
 
 
 class Mention(NamedTuple):
@@ -52,22 +53,36 @@ def mentions(c: Compact) -> list[Mention]:
 
 def _mentions(c: Compact) -> list[Mention]:
     out: list[Mention] = []
-    found = _figures(c.text)
+    text = c.text
+    found = _figures(text)
     if not found:
         return out
-    clauses, sentences = _Stops(c.text, CLAUSE_BREAK), _Stops(c.text, SENTENCE_BREAK)
+    # A figure's clause and sentence end at the next stop character and start after the one before
+    # it, found by searching forwards in the text and in the text reversed from the figure: a few
+    # characters' scan each, where listing every stop of a section cost a scan and a list.
+    size, reversed_text = len(text), text[::-1]
+    clause_stop, sentence_stop = _stop_pattern(CLAUSE_BREAK).search, _stop_pattern(SENTENCE_BREAK).search
     for m in found:
-        start, end = m.start(), m.end()
-        clause = (clauses.back(start), clauses.forward(end))
+        start, end = m.span()
+        before, after = clause_stop(reversed_text, size - start), clause_stop(text, end)
+        clause = (size - before.start() if before else 0, after.start() if after else size)
         noun_from = clause[0]
         if out and out[-1].clause == clause:
             noun_from = max(noun_from, out[-1].end)
-        noun = _TAIL.sub("", _LEAD.sub("", c.text[noun_from:start]))
-        out.append(Mention(
-            value=float(m[1]), unit=m[3], approx=bool(m[2]), decimals=len(m[1].partition(".")[2]), start=start, end=end, noun=noun,
-            clause=clause, sentence=(sentences.back(start), sentences.forward(end)),
-        ))
+        before, after = sentence_stop(reversed_text, size - start), sentence_stop(text, end)
+        sentence = (size - before.start() if before else 0, after.start() if after else size)
+        number = m[1]
+        out.append(Mention(float(number), m[3], m[2] is not None, len(number.partition(".")[2]), start, end,
+                           _noun(text[noun_from:start]), clause, sentence))
     return out
+
+
+def _noun(words: str) -> str:
+    """``words`` less the counting words before and after: each pattern only where its first or last
+    character is there (most nouns have neither)."""
+    if words[:1] in _LEAD_FIRST or words[:1].isdecimal():
+        words = _LEAD.sub("", words)
+    return _TAIL.sub("", words) if words[-1:] in _TAIL_LAST else words
 
 
 def _figures(text: str) -> list[re.Match]:
@@ -97,24 +112,6 @@ def back(text: str, pos: int, stops: str) -> int:
 def forward(text: str, pos: int, stops: str) -> int:
     m = _stop_pattern(stops).search(text, pos)  # a sentence can be long: not a character at a time
     return m.start() if m is not None else max(pos, len(text))
-
-
-class _Stops:
-    """:func:`back` and :func:`forward` on one text, by bisecting the positions of its stop characters."""
-
-    __slots__ = ("at", "size")
-
-    def __init__(self, text: str, stops: str):
-        self.at = [m.start() for m in _stop_pattern(stops).finditer(text)]
-        self.size = len(text)
-
-    def back(self, pos: int) -> int:
-        k = bisect_left(self.at, pos)  # stops before pos: at[:k]
-        return self.at[k - 1] + 1 if k else 0
-
-    def forward(self, pos: int) -> int:
-        k = bisect_left(self.at, pos)
-        return self.at[k] if k < len(self.at) else self.size
 
 
 @cache
