@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 from extractor.validate import narrative, soft
 from extractor.validate.context import Context
-from extractor.validate.equations import State
+from extractor.validate.equations import Evaluation
 from extractor.validate.hard import hard_findings
 from extractor.validate.policy import adjust_cells, cell_changes, is_fatal
 from schemas import Cell, Finding, Result
@@ -33,7 +33,7 @@ __all__ = ["CHECKS", "OWN_CHECKS", "apply", "check", "is_fatal", "settle", "vali
 Check = Callable[[Context], list[Finding]]
 
 CHECKS: tuple[Check, ...] = (
-    lambda ctx: hard_findings(ctx.result, narrative.stated_values(ctx), ctx.values, ctx.states),
+    lambda ctx: hard_findings(ctx.result, narrative.stated_values(ctx), ctx.sheet, ctx.evaluation),
     *soft.CHECKS,
     *narrative.CHECKS,
 )
@@ -54,7 +54,7 @@ def validate_and_settle(result: Result, text: str | None = None) -> Result:
     """``settle(result, validate(result, text))`` with the arithmetic evaluated once: for the
     pipeline's own, just built result."""
     ctx = Context(result, text)
-    return settle(result, _findings(ctx), ctx.states)
+    return settle(result, _findings(ctx), ctx.evaluation)
 
 
 def _findings(ctx: Context) -> list[Finding]:
@@ -79,11 +79,11 @@ def _kept(result: Result) -> list[Finding]:
     return [f for f in result.findings if f.check not in OWN_CHECKS]
 
 
-def settle(result: Result, findings: list[Finding], states: list[State] | None = None) -> Result:
+def settle(result: Result, findings: list[Finding], evaluation: Evaluation | None = None) -> Result:
     """:func:`apply` on ``result`` itself: no copies (a copy per cell was 8% of an extraction).
     Only for a result nobody else holds: its cells and findings are changed in place.
-    ``states``: H1–H4 evaluated on its cells, when already known."""
-    for cid, change in cell_changes(result, findings, states).items():
+    ``evaluation``: H1–H4 evaluated on its cells, when already known."""
+    for cid, change in cell_changes(result, findings, evaluation).items():
         cell = result.cells[cid]
         if _PLAIN_ASSIGNMENT:  # what pydantic's own setattr does for such a model, without its dispatch per field
             cell.__dict__.update(change)

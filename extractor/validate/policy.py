@@ -14,7 +14,7 @@ from collections import Counter
 from functools import lru_cache
 from itertools import chain
 
-from extractor.validate.equations import State
+from extractor.validate.equations import Evaluation
 from extractor.validate.evidence import VALIDATOR_NOTE
 from extractor.validate.hard import evaluate
 from schemas import Cell, Finding, Result
@@ -34,8 +34,8 @@ def adjust_cells(result: Result, findings: list[Finding]) -> dict[str, Cell]:
     return cells
 
 
-def cell_changes(result: Result, findings: list[Finding], states: list[State] | None = None) -> dict[str, dict]:
-    """``{cell id: {field: new value}}`` for the cells the policy changes (``states``: H1–H4
+def cell_changes(result: Result, findings: list[Finding], evaluation: Evaluation | None = None) -> dict[str, dict]:
+    """``{cell id: {field: new value}}`` for the cells the policy changes (``evaluation``: H1–H4
     as :func:`~extractor.validate.hard.evaluate` gives them for the result's cells, when known)."""
     cells = result.cells
     out: dict[str, dict] = {}
@@ -48,7 +48,7 @@ def cell_changes(result: Result, findings: list[Finding], states: list[State] | 
             cap = (CULPRIT_CONFIDENCE if cid in culprits else BYSTANDER_CONFIDENCE) if f.repair else SUSPECT_CONFIDENCE
             out[cid] = _flag(cells[cid], out.get(cid, {}), f, cap)
     flagged = {cid for f in broken for cid in f.cells}
-    holding = (st.eq.cells for st in (evaluate(result) if states is None else states) if st.holds)
+    holding = (st.eq.cells for st in (evaluate(result) if evaluation is None else evaluation).holding)
     support = Counter(chain.from_iterable(holding))
     for cid, n in support.items():
         cell = cells.get(cid)
