@@ -19,11 +19,14 @@ Checks are small functions in :data:`CHECKS`, each ``Context -> list[Finding]``.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable
+from itertools import repeat
+from operator import attrgetter, setitem
 
 from extractor.validate import narrative, soft
 from extractor.validate.context import Context
-from extractor.validate.equations import State
+from extractor.validate.equations import Evaluation
 from extractor.validate.hard import hard_findings
 from extractor.validate.policy import adjust_cells, cell_changes, is_fatal
 from schemas import Cell, Finding, Result
@@ -33,7 +36,7 @@ __all__ = ["CHECKS", "OWN_CHECKS", "apply", "check", "is_fatal", "settle", "vali
 Check = Callable[[Context], list[Finding]]
 
 CHECKS: tuple[Check, ...] = (
-    lambda ctx: hard_findings(ctx.result, narrative.stated_values(ctx), ctx.values, ctx.states),
+    lambda ctx: hard_findings(ctx.result, narrative.stated_values(ctx), ctx.sheet, ctx.evaluation),
     *soft.CHECKS,
     *narrative.CHECKS,
 )
@@ -54,7 +57,7 @@ def validate_and_settle(result: Result, text: str | None = None) -> Result:
     """``settle(result, validate(result, text))`` with the arithmetic evaluated once: for the
     pipeline's own, just built result."""
     ctx = Context(result, text)
-    return settle(result, _findings(ctx), ctx.states)
+    return settle(result, _findings(ctx), ctx.evaluation)
 
 
 def _findings(ctx: Context) -> list[Finding]:
@@ -79,18 +82,28 @@ def _kept(result: Result) -> list[Finding]:
     return [f for f in result.findings if f.check not in OWN_CHECKS]
 
 
-def settle(result: Result, findings: list[Finding], states: list[State] | None = None) -> Result:
+def settle(result: Result, findings: list[Finding], evaluation: Evaluation | None = None) -> Result:
     """:func:`apply` on ``result`` itself: no copies (a copy per cell was 8% of an extraction).
     Only for a result nobody else holds: its cells and findings are changed in place.
-    ``states``: H1–H4 evaluated on its cells, when already known."""
-    for cid, change in cell_changes(result, findings, states).items():
-        cell = result.cells[cid]
-        if _PLAIN_ASSIGNMENT:  # what pydantic's own setattr does for such a model, without its dispatch per field
+    ``evaluation``: H1–H4 evaluated on its cells, when already known."""
+    cells = result.cells
+    changes = cell_changes(result, findings, evaluation)
+    if _PLAIN_ASSIGNMENT:  # what pydantic's own setattr does for such a model, without its dispatch per field
+        for cid, change in changes.flags.items():
+            cell = cells[cid]
             cell.__dict__.update(change)
             cell.__pydantic_fields_set__.update(change)
-            continue
+        _set_confidences(list(map(cells.__getitem__, changes.raised)), changes.raised.values())
+        return _replace_findings(result, findings)
+    for cid, change in changes.flags.items():
         for name, value in change.items():
-            setattr(cell, name, value)
+            setattr(cells[cid], name, value)
+    for cid, confidence in changes.raised.items():
+        cells[cid].confidence = confidence
+    return _replace_findings(result, findings)
+
+
+def _replace_findings(result: Result, findings: list[Finding]) -> Result:
     result.findings = [*_kept(result), *findings]
     return result
 
@@ -98,6 +111,16 @@ def settle(result: Result, findings: list[Finding], states: list[State] | None =
 # Cell fields are assigned without validation (no validate_assignment, not frozen): the policy's
 # changes can go straight into the model's fields, as BaseModel.__setattr__ would put them.
 _PLAIN_ASSIGNMENT = not Cell.model_config.get("validate_assignment") and not Cell.model_config.get("frozen")
+
+
+def _set_confidences(cells: list[Cell], confidences: Iterable[float]) -> None:
+    """``cell.confidence = c`` pairwise, as pydantic's setattr puts it, stepping through
+    the cells in C (a document raises ~150): the itertools "consume" recipe."""
+    deque(map(setitem, map(_FIELDS, cells), repeat("confidence"), confidences), maxlen=0)
+    deque(map(set.add, map(_FIELDS_SET, cells), repeat("confidence")), maxlen=0)
+
+
+_FIELDS, _FIELDS_SET = attrgetter("__dict__"), attrgetter("__pydantic_fields_set__")
 
 
 def check(result: Result, text: str | None = None, previous: Result | None = None) -> Result:

@@ -8,8 +8,8 @@ from extractor.narrative import sections
 from extractor.narrative.compact import Compact, compact
 from extractor.narrative.figures import Mention, mentions
 from extractor.parts import split_parts
-from extractor.validate.equations import State
-from extractor.validate.hard import evaluate, template_of, values_of
+from extractor.validate.equations import Evaluation, State
+from extractor.validate.hard import Sheet, evaluate, read, template_of, values_of
 from schemas import Result
 
 
@@ -25,13 +25,22 @@ class Context:
         return template_of(self.result)
 
     @cached_property
-    def values(self) -> dict[str, float | None]:
-        return values_of(self.result)
+    def sheet(self) -> Sheet:
+        """The cells' values, read once."""
+        return read(self.result)
 
     @cached_property
-    def states(self) -> list[State]:
+    def values(self) -> dict[str, float | None]:
+        return self.sheet.values
+
+    @cached_property
+    def evaluation(self) -> Evaluation:
         """H1–H4 evaluated on the cells (the hard rules and the policy both read them)."""
         return evaluate(self.result, self.values)
+
+    @property
+    def states(self) -> list[State]:
+        return self.evaluation.states
 
     def value(self, cid: str) -> float | None:
         return self.values.get(cid)

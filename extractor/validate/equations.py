@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, reduce
+from operator import itemgetter, sub
 from typing import NamedTuple
 
 from schemas import cell_ids, specs
@@ -37,10 +38,12 @@ class Equation:
     right: tuple[str, ...]
     cells: tuple[str, ...] = field(init=False)  # left + right
     on_left: frozenset[str] = field(init=False, repr=False, compare=False)  # left, for membership
+    take: itemgetter = field(init=False, repr=False, compare=False)  # {cell: value} → the values of ``cells``, in one call
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cells", self.left + self.right)
         object.__setattr__(self, "on_left", frozenset(self.left))
+        object.__setattr__(self, "take", itemgetter(*self.cells))  # a tuple: every equation has a cell on each side
 
     def coef(self, cell: str) -> int:
         return 1 if cell in self.on_left else -1 if cell in self.right else 0
@@ -87,21 +90,49 @@ def _impossible(eq: Equation, known: float, blocked: tuple[str, ...]) -> bool:
     return False
 
 
-def evaluate(template: str, values: dict[str, float | None]) -> list[State]:
-    out = []
-    get = values.get
+class Evaluation(NamedTuple):
+    """Every equation of a template evaluated on the known cells, sorted by what each is."""
+
+    states: list[State]  # all of them, in table order
+    holding: list[State]  # checkable and holding
+    problems: list[State]  # broken, or impossible whatever the missing cells hold
+    unchecked: list[State]  # with missing cells that may still make it hold
+
+
+def evaluate(template: str, values: dict[str, float | None]) -> Evaluation:
+    """The equations on ``values`` (a cell it lacks, or holds None for, is missing)."""
+    states: list[State] = []
+    holding: list[State] = []
+    problems: list[State] = []
+    unchecked: list[State] = []
     for eq in equations(template):
-        left, right = list(map(get, eq.left)), list(map(get, eq.right))
-        if None in left or None in right:
-            known = sum([v for v in left if v is not None])
-            blocked = tuple(c for c in eq.cells if get(c) is None)
+        try:
+            vals = eq.take(values)
+        except KeyError:  # a cell the result does not have at all
+            vals = tuple(map(values.get, eq.cells))
+        if None in vals:
+            st = _partial(eq, vals)
+            (problems if _impossible(eq, st.known, st.blocked) else unchecked).append(st)
         else:
-            known, blocked = sum(left), ()  # type: ignore[arg-type]  # no None in left here
-        for v in right:  # subtracted one by one: the same sum, to the last bit, as Σ coef·value
-            if v is not None:
-                known -= v
-        out.append(State(eq, known, blocked))
-    return out
+            split = len(eq.left)  # right subtracted one by one: the same sum, to the last bit, as Σ coef·value
+            st = State(eq, reduce(sub, vals[split:], sum(vals[:split])), ())
+            residual = abs(st.known)
+            if residual <= EPS:
+                holding.append(st)
+            elif residual > EPS:  # not a nan (from an overflowing sum): that neither holds nor breaks
+                problems.append(st)
+        states.append(st)
+    return Evaluation(states, holding, problems, unchecked)
+
+
+def _partial(eq: Equation, vals: tuple[float | None, ...]) -> State:
+    """The equation with some cells missing: the known ones summed, the missing ones named."""
+    split = len(eq.left)
+    known = sum([v for v in vals[:split] if v is not None])
+    for v in vals[split:]:
+        if v is not None:
+            known -= v
+    return State(eq, known, tuple(c for c, v in zip(eq.cells, vals) if v is None))
 
 
 @cache

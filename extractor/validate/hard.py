@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterator
+from itertools import chain, compress, filterfalse, repeat
+from operator import attrgetter, is_
+from typing import NamedTuple, cast
 
-from extractor.validate.equations import EPS, Equation, State, cell_label, row_label
+from extractor.validate.equations import EPS, Equation, Evaluation, State, cell_label, row_label
 from extractor.validate.equations import evaluate as evaluate_values
 from extractor.validate.evidence import fmt, suspicion
 from extractor.validate.localise import Diagnosis, localise
@@ -31,33 +35,74 @@ def template_of(result: Result) -> str | None:
     return None
 
 
+class Sheet(NamedTuple):
+    """The result's cell values, read from its cells once: what every rule works on."""
+
+    values: Values  # for the arithmetic: missing cells and non-numbers (inf, nan: H5) are None
+    odd: list[str]  # the cells holding a value that is not a count (an int ≥ 0), in cell order: all H5 looks at
+
+
+def read(result: Result) -> Sheet:
+    """The values of ``result``'s cells, taken column-wise: no Python step per cell, as a
+    document has ~200 cells and nearly all are counts or missing."""
+    cells = result.cells
+    values = dict(zip(cells, map(_VALUE, cells.values())))
+    values.update(dict.fromkeys(compress(cells, map(_MISSING, map(_STATUS, cells.values())))))  # whatever they hold
+    odd = _not_counts(values)
+    for cid in odd:
+        if not math.isfinite(values[cid]):  # an odd value is a number
+            values[cid] = None
+    return Sheet(values, odd)
+
+
+def _not_counts(values: Values) -> list[str]:
+    """The ids whose value is neither None nor a count (an int ≥ 0), in order, sorted out by
+    the values' types and the least of the ints rather than cell by cell."""
+    vals = values.values()
+    types = list(map(type, vals))
+    ints = cast("Iterator[int]", compress(vals, map(is_, types, repeat(int))))
+    if min(ints, default=0) < 0:  # a negative count: rare
+        return [cid for cid, v in values.items() if v is not None and not (type(v) is int and v >= 0)]
+    odd_types = set(types) - _COUNT_TYPES  # floats (amounts, misread counts), and anything else
+    return list(compress(values, map(odd_types.__contains__, types))) if odd_types else []
+
+
+_VALUE, _STATUS = attrgetter("value"), attrgetter("status")
+_MISSING = "missing".__eq__
+_COUNT_TYPES = frozenset({int, type(None)})
+
+
 def values_of(result: Result) -> Values:
     """Cell values for the arithmetic; missing cells and non-numbers (inf, nan: H5) are None."""
-    finite = math.isfinite
-    return {cid: v if (v := c.value) is not None and c.status != "missing" and finite(v) else None
-            for cid, c in result.cells.items()}
+    return read(result).values
 
 
-def evaluate(result: Result, values: Values | None = None) -> list[State]:
+def evaluate(result: Result, values: Values | None = None) -> Evaluation:
     """H1–H4 on the result's cells (``values``: :func:`values_of` the result, when known)."""
     template = template_of(result)
-    return evaluate_values(template, values_of(result) if values is None else values) if template else []
+    return evaluate_values(template, values_of(result) if values is None else values) if template else _NONE
 
 
-def hard_findings(result: Result, stated: dict[str, float] | None = None, values: Values | None = None,
-                  states: list[State] | None = None) -> list[Finding]:
+_NONE = Evaluation([], [], [], [])
+
+
+def hard_findings(result: Result, stated: dict[str, float] | None = None, sheet: Sheet | None = None,
+                  evaluation: Evaluation | None = None) -> list[Finding]:
     """H1–H5 findings; ``stated`` (cell → value the narrative gives) can break a localisation tie;
-    ``states``: :func:`evaluate` of the result with ``values``, when known."""
-    values = values_of(result) if values is None else values
-    states = evaluate(result, values) if states is None else states
-    known = {c: v for c, v in values.items() if v is not None}
-    diagnoses = localise(states, known, valid=lambda c, v: _valid(c, v) is None,
-                         suspect=lambda c: suspicion(result.cells.get(c)) is not None, stated=stated)
+    ``sheet``: :func:`read` of the result, ``evaluation``: :func:`evaluate` of it, when known."""
+    sheet = read(result) if sheet is None else sheet
+    evaluation = evaluate(result, sheet.values) if evaluation is None else evaluation
     out = []
-    for diagnosis in diagnoses:
-        out.extend(_problem_findings(result, diagnosis, values))
-    out.extend(_unchecked_findings([st for st in states if st.blocked and not st.impossible]))
-    out.extend(_value_findings(result))
+    if evaluation.problems:
+        diagnoses = localise(evaluation.problems, evaluation.states, sheet.values,
+                             valid=lambda c, v: _valid(c, v) is None,
+                             suspect=lambda c: suspicion(result.cells.get(c)) is not None, stated=stated)
+        for diagnosis in diagnoses:
+            out.extend(_problem_findings(result, diagnosis, sheet.values))
+    if evaluation.unchecked:
+        out.extend(_unchecked_findings(evaluation.unchecked))
+    if sheet.odd:
+        out.extend(_value_findings(result, sheet.odd))
     return out
 
 
@@ -99,25 +144,26 @@ def _unchecked_findings(blocked: list[State]) -> list[Finding]:
         by_rule[(st.eq.rule, st.eq.check, st.eq.table)].append(st)
     out = []
     for (rule, check, table), items in by_rule.items():
-        missing = list(dict.fromkeys(c for st in items for c in st.blocked))
-        absent = set(missing)
+        missing = list(dict.fromkeys(chain.from_iterable(map(_BLOCKED, items))))
         wheres = "、".join(st.eq.where for st in items[:4]) + ("等" if len(items) > 4 else "")
         out.append(Finding.build(
             rule=rule, check=check, severity="info", blocked_by=missing,
-            cells=list(dict.fromkeys(c for st in items for c in st.eq.cells if c not in absent)),
+            cells=list(filterfalse(set(missing).__contains__, dict.fromkeys(chain.from_iterable(map(_CELLS, items))))),
             message=f"{table} {_RULE_NAMES[rule]}：{wheres}共 {len(items)} 处因缺少 {len(missing)} 个单元格无法核对",
         ))
     return out
 
 
-def _value_findings(result: Result) -> list[Finding]:
-    """H5: counts are integers ≥ 0; 本年增/减 may be negative; money is a decimal ≥ 0."""
+_BLOCKED, _CELLS = attrgetter("blocked"), attrgetter("eq.cells")
+
+
+def _value_findings(result: Result, odd: list[str]) -> list[Finding]:
+    """H5: counts are integers ≥ 0; 本年增/减 may be negative; money is a decimal ≥ 0.
+    ``odd``: the cells whose value is not a count (the others are valid whatever the cell)."""
     out = []
-    for cid, cell in result.cells.items():
-        value = cell.value
-        if value is None or (type(value) is int and value >= 0) or cell.status == "missing":
-            continue  # nothing to check, or a valid value whatever the cell (as _valid has it)
-        problem = _valid(cid, value)
+    for cid in odd:
+        cell = result.cells[cid]
+        problem = _valid(cid, cell.value)  # type: ignore[arg-type]  # an odd cell has a value
         if problem:
             cause, why = _cause(result, [cid])
             out.append(Finding.build(rule="H5", check="cell.value", severity="error", cells=[cid], actual=cell.value,

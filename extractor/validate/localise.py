@@ -32,11 +32,12 @@ class Diagnosis:
     basis: str = ""  # why ``repair`` was chosen: "unique", "evidence", "narrative" or "total_left_zero"
 
 
-def localise(states: list[State], values: dict[str, float], valid: Callable[[str, float], bool],
-             suspect: Callable[[str], bool], stated: dict[str, float] | None = None) -> list[Diagnosis]:
-    """``values`` holds the known cells; ``stated`` the values the narrative gives for single
-    cells (「行政复议 351 件」)."""
-    problems = [st for st in states if st.broken or st.impossible]
+def localise(problems: list[State], states: list[State], values: dict[str, float | None],
+             valid: Callable[[str, float], bool], suspect: Callable[[str], bool],
+             stated: dict[str, float] | None = None) -> list[Diagnosis]:
+    """``problems``: the broken and impossible ones among ``states`` (every equation);
+    ``values`` holds the cells (only known ones are read); ``stated`` the values the
+    narrative gives for single cells (「行政复议 351 件」)."""
     if not problems:
         return []
     touching: dict[str, list[State]] | None = None  # the states each known cell sits in, when a fix is sought
@@ -71,7 +72,7 @@ def _touching(states: list[State]) -> dict[str, list[State]]:
 
 
 def _fixes(group: list[State], broken: list[State], touching: dict[str, list[State]],
-           values: dict[str, float], valid: Callable[[str, float], bool]) -> list[tuple[str, float]]:
+           values: dict[str, float | None], valid: Callable[[str, float], bool]) -> list[tuple[str, float]]:
     known = [c for c in group[0].eq.cells if c not in group[0].blocked]
     common = [c for c in known if all(c in st.eq.cells and c not in st.blocked for st in group)]
     fixes = []
@@ -80,7 +81,7 @@ def _fixes(group: list[State], broken: list[State], touching: dict[str, list[Sta
         if max(deltas) - min(deltas) > EPS:
             continue
         delta = deltas[0]
-        value = values[cell] + delta
+        value = values[cell] + delta  # type: ignore[operator]  # a common cell is known
         if valid(cell, value) and all(_fine(st.after(cell, delta)) for st in touching[cell]):
             fixes.append((cell, _tidy(value)))
     return fixes
@@ -103,7 +104,7 @@ def _choose(fixes: list[tuple[str, float]], suspect: Callable[[str], bool],
     return None, ""
 
 
-def _left_zero(fix: tuple[str, float], values: dict[str, float]) -> bool:
+def _left_zero(fix: tuple[str, float], values: dict[str, float | None]) -> bool:
     return fix[0].endswith(".total") and values[fix[0]] == 0 and fix[1] > 0
 
 

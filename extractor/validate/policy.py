@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, compress
+from operator import attrgetter, ne
+from typing import NamedTuple
 
-from extractor.validate.equations import State
+from extractor.validate.equations import Evaluation, State
 from extractor.validate.evidence import VALIDATOR_NOTE
 from extractor.validate.hard import evaluate
 from schemas import Cell, Finding, Result
@@ -26,19 +28,29 @@ BYSTANDER_CONFIDENCE = 0.7  # a cell in a broken rule when another cell is the c
 HARD = {"H1", "H2", "H3", "H4", "H5", "S1"}
 
 
+class Changes(NamedTuple):
+    """What the policy does to the cells (values never change)."""
+
+    flags: dict[str, dict]  # cells of broken rules: {cell id: {field: new value}}
+    raised: dict[str, float]  # cells confirmed by holding rules: {cell id: new confidence}
+
+
 def adjust_cells(result: Result, findings: list[Finding]) -> dict[str, Cell]:
     """The cells after the policy; a changed cell is a copy, ``result`` is left as it was."""
     cells = dict(result.cells)
-    for cid, change in cell_changes(result, findings).items():
+    changes = cell_changes(result, findings)
+    for cid, change in changes.flags.items():
         cells[cid] = cells[cid].model_copy(update=change)
+    for cid, confidence in changes.raised.items():
+        cells[cid] = cells[cid].model_copy(update={"confidence": confidence})
     return cells
 
 
-def cell_changes(result: Result, findings: list[Finding], states: list[State] | None = None) -> dict[str, dict]:
-    """``{cell id: {field: new value}}`` for the cells the policy changes (``states``: H1–H4
-    as :func:`~extractor.validate.hard.evaluate` gives them for the result's cells, when known)."""
+def cell_changes(result: Result, findings: list[Finding], evaluation: Evaluation | None = None) -> Changes:
+    """The changes for the cells the policy touches (``evaluation``: H1–H4 as
+    :func:`~extractor.validate.hard.evaluate` gives them for the result's cells, when known)."""
     cells = result.cells
-    out: dict[str, dict] = {}
+    flags: dict[str, dict] = {}
     broken = [f for f in findings if f.rule in HARD and f.severity == "error"]
     culprits = {f.repair.cell for f in broken if f.repair}
     for f in broken:
@@ -46,18 +58,28 @@ def cell_changes(result: Result, findings: list[Finding], states: list[State] | 
             if cells[cid].status in ("missing", "corrected"):
                 continue
             cap = (CULPRIT_CONFIDENCE if cid in culprits else BYSTANDER_CONFIDENCE) if f.repair else SUSPECT_CONFIDENCE
-            out[cid] = _flag(cells[cid], out.get(cid, {}), f, cap)
+            flags[cid] = _flag(cells[cid], flags.get(cid, {}), f, cap)
     flagged = {cid for f in broken for cid in f.cells}
-    holding = (st.eq.cells for st in (evaluate(result) if states is None else states) if st.holds)
-    support = Counter(chain.from_iterable(holding))
-    for cid, n in support.items():
-        cell = cells.get(cid)
-        if cell is None or cell.status != "ok" or cid in flagged:
-            continue
-        confidence = _confirmed(cell.confidence, n)
-        if confidence != cell.confidence:
-            out[cid] = {"confidence": confidence}
-    return out
+    holding = (evaluate(result) if evaluation is None else evaluation).holding
+    return Changes(flags, _raised(cells, holding, flagged))
+
+
+def _raised(cells: dict[str, Cell], holding: list[State], flagged: set[str]) -> dict[str, float]:
+    """``{cell id: new confidence}`` for the ``ok`` cells of holding rules that sit in no broken
+    one, where it rises. Column by column rather than cell by cell (~150 cells a document)."""
+    support = Counter(chain.from_iterable(map(_CELLS, holding)))  # cell → how many holding rules confirm it
+    for cid in flagged.intersection(support):
+        del support[cid]
+    targets = list(map(cells.__getitem__, support))  # the result has every cell of a holding rule: each has a value
+    ok = list(map(_OK, map(_STATUS, targets)))
+    ids, counts = list(compress(support, ok)), compress(support.values(), ok)
+    old = list(map(_CONFIDENCE, compress(targets, ok)))
+    new = list(map(_confirmed, old, counts))
+    return dict(compress(zip(ids, new), map(ne, new, old)))
+
+
+_CELLS, _STATUS, _CONFIDENCE = attrgetter("eq.cells"), attrgetter("status"), attrgetter("confidence")
+_OK = "ok".__eq__
 
 
 def is_fatal(findings: list[Finding], strict: bool) -> bool:

@@ -4,6 +4,8 @@ is missing, is the bound of H1 and comes from :mod:`extractor.validate.hard`.)
 """
 from __future__ import annotations
 
+import re
+
 from extractor.lazy_re import lazy_compile
 from extractor.validate.context import Context
 from extractor.validate.equations import COLUMNS, P4_BLOCKS, cell_label
@@ -17,6 +19,7 @@ _DEPARTMENT = lazy_compile(r"(局|中心|委员会|委|办公室|办|厅|所|站
 _NATIONAL = lazy_compile(r"^(国家|国务院|中华人民共和国)|部$|总局$")
 _FEE_NOTICE = lazy_compile(r"收费通知|缴费通知|缴纳|缴费")
 _FEE_CHARGED = lazy_compile(r"收取[^。]{0,24}?处理费(\d+(?:\.\d+)?)(?:万元|元)")
+_REGULATIONS = re.compile(r"p2\.regulations\.").match
 SLUGS = ("p3.carried_over_vs_last_year", "p2.in_force_vs_last_year", "p2.in_force_within_year",
          "p2.published_vs_made", "p2.items_balance", "p2.items_vs_last_year", "p2.decisions_look_like_items",
          "p2.procurement", "p2.regulations_power", "p2.magnitude", "p4.without_applications",
@@ -181,7 +184,7 @@ def s9_regulations_power(ctx: Context) -> list[Finding]:
     level = _level(ctx.result.meta.issuer)
     if level is None:
         return []
-    ids = [c for c in ctx.values if c.startswith("p2.regulations.") and not c.endswith("repealed")]
+    ids = [c for c in filter(_REGULATIONS, ctx.values) if not c.endswith("repealed")]  # a match per cell, in C
     reported = [c for c in ids if (ctx.value(c) or 0) > 0]
     if not reported:
         return []
