@@ -72,21 +72,8 @@ def _build(cls: type[M], plan: _Plan, values: dict[str, Any]) -> M:
 
 
 def _build_all(cls: type[M], plan: _Plan, values: dict[str, dict[str, Any]], keys: Iterable[str]) -> dict[str, M]:
-    """``_build`` of each of ``keys``'s values, in one loop (a reading's ~200 cells)."""
-    names, every = plan.names, plan.every
-    out: dict[str, M] = {}
-    for key in keys:
-        fields = values[key]
-        out[key] = model = _new(cls)
-        if list(fields) == names:
-            _set_fields(model, fields)
-            _set_fields_set(model, every.copy())
-        else:
-            _set_fields(model, _filled(cls, plan, fields))
-            _set_fields_set(model, set(fields))
-        _set_extra(model, None)
-        _set_private(model, None)
-    return out
+    """``_build`` of each of ``keys``'s values (a reading's ~200 cells)."""
+    return {key: _build(cls, plan, values[key]) for key in keys}
 
 
 def _filled(cls: type[Model], plan: _Plan, values: dict[str, Any]) -> dict[str, Any]:
